@@ -1,0 +1,67 @@
+//! Database plumbing shared by the NeonHub binaries (`migration`, `seeder`, `smoke`) and tests.
+//!
+//! - [`DatabaseUrl::resolve`]: `DATABASE_URL` from a flag, the environment or `.env`, in that order;
+//! - [`connect`]: a pooled connection with a connect timeout and errors a user can act on;
+//! - [`redact`]: passwords never reach a message or a log line;
+//! - [`AdvisoryLock`]: the session-level advisory lock that serialises migrators;
+//! - [`catalog`]: a canonical, diffable snapshot of the live schema.
+//!
+//! No CLI parsing lives here: the binaries own their flags.
+
+pub mod catalog;
+mod error;
+mod lock;
+mod url;
+
+pub use error::DbError;
+pub use lock::AdvisoryLock;
+pub use url::{DatabaseUrl, redact};
+
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
+use std::time::Duration;
+
+/// Default time allowed for opening a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Open a connection pool of at most `max_connections` to `url`, failing after `timeout`.
+///
+/// The first connection is opened (and a `SELECT 1` run) before returning, so that a wrong
+/// password, a missing database or a server that does not listen is reported here, with the
+/// host and port named and the password redacted.
+pub async fn connect(
+    url: &DatabaseUrl,
+    timeout: Duration,
+    max_connections: u32,
+) -> Result<DatabaseConnection, DbError> {
+    let mut options = ConnectOptions::new(url.as_str().to_owned());
+    options
+        .connect_timeout(timeout)
+        .acquire_timeout(timeout)
+        .max_connections(max_connections)
+        .min_connections(0)
+        .sqlx_logging(false);
+    let attempt = async {
+        let db = Database::connect(options).await?;
+        db.execute_unprepared("SELECT 1").await?;
+        Ok::<_, sea_orm::DbErr>(db)
+    };
+    match tokio::time::timeout(timeout, attempt).await {
+        Ok(Ok(db)) => Ok(db),
+        Ok(Err(err)) => Err(DbError::from_connect(url, &err, timeout)),
+        Err(_) => Err(DbError::ConnectTimeout {
+            target: url.target(),
+            seconds: timeout.as_secs(),
+        }),
+    }
+}
+
+/// Whether the server offers the `vector` extension (pgvector), installed or not.
+pub async fn pgvector_available(db: &DatabaseConnection) -> Result<bool, DbError> {
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT 1 FROM pg_available_extensions WHERE name = 'vector'",
+        ))
+        .await?;
+    Ok(row.is_some())
+}

@@ -1,0 +1,188 @@
+//! Resolving and describing `DATABASE_URL`.
+
+use crate::DbError;
+use std::fmt;
+
+/// A parsed Postgres connection URL. Its `Display` and `Debug` forms are redacted.
+#[derive(Clone)]
+pub struct DatabaseUrl {
+    raw: String,
+    parsed: url::Url,
+}
+
+impl DatabaseUrl {
+    /// Parse `raw` as a `postgres://` or `postgresql://` URL.
+    pub fn parse(raw: &str) -> Result<Self, DbError> {
+        let raw = raw.trim();
+        let parsed = url::Url::parse(raw).map_err(|err| DbError::InvalidUrl {
+            url: redact(raw),
+            reason: err.to_string(),
+        })?;
+        if !matches!(parsed.scheme(), "postgres" | "postgresql") {
+            return Err(DbError::InvalidUrl {
+                url: redact(raw),
+                reason: format!(
+                    "scheme is '{}', expected postgres:// or postgresql://",
+                    parsed.scheme()
+                ),
+            });
+        }
+        if parsed.host_str().is_none_or(str::is_empty) {
+            return Err(DbError::InvalidUrl {
+                url: redact(raw),
+                reason: "it names no host".into(),
+            });
+        }
+        Ok(Self {
+            raw: raw.to_owned(),
+            parsed,
+        })
+    }
+
+    /// The URL from `flag` if given, else `DATABASE_URL` from the environment, else from the
+    /// nearest `.env` file (searched from the current directory upwards).
+    pub fn resolve(flag: Option<&str>) -> Result<Self, DbError> {
+        if let Some(url) = flag.filter(|u| !u.trim().is_empty()) {
+            return Self::parse(url);
+        }
+        if let Ok(url) = std::env::var("DATABASE_URL")
+            && !url.trim().is_empty()
+        {
+            return Self::parse(&url);
+        }
+        if let Ok(iter) = dotenvy::dotenv_iter() {
+            for item in iter.flatten() {
+                if item.0 == "DATABASE_URL" && !item.1.trim().is_empty() {
+                    return Self::parse(&item.1);
+                }
+            }
+        }
+        Err(DbError::MissingUrl)
+    }
+
+    /// The full URL, password included: pass it to drivers only, never print it.
+    pub fn as_str(&self) -> &str {
+        &self.raw
+    }
+
+    /// `host:port` of the server (port 5432 when the URL names none).
+    pub fn target(&self) -> String {
+        let host = self.parsed.host_str().unwrap_or("?");
+        format!("{host}:{}", self.parsed.port().unwrap_or(5432))
+    }
+
+    /// The database name (the URL's path).
+    pub fn database(&self) -> String {
+        self.parsed.path().trim_start_matches('/').to_owned()
+    }
+
+    /// The user name, if the URL names one.
+    pub fn user(&self) -> Option<&str> {
+        Some(self.parsed.username()).filter(|u| !u.is_empty())
+    }
+
+    /// The same server and credentials, another database.
+    pub fn with_database(&self, database: &str) -> Self {
+        let mut parsed = self.parsed.clone();
+        parsed.set_path(&format!("/{database}"));
+        Self {
+            raw: parsed.to_string(),
+            parsed,
+        }
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&redact(&self.raw))
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({})", redact(&self.raw))
+    }
+}
+
+/// Replace the password of every `scheme://user:password@` in `text` with `***`, and every
+/// `password=...` query parameter likewise.
+pub fn redact(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(pos) = rest.find("://") {
+        let (head, tail) = rest.split_at(pos + 3);
+        out.push_str(head);
+        let end = tail
+            .find(|c: char| c.is_whitespace() || c == '/' || c == '"' || c == '\'')
+            .unwrap_or(tail.len());
+        let authority = &tail[..end];
+        match (authority.rfind('@'), authority.find(':')) {
+            (Some(at), Some(colon)) if colon < at => {
+                out.push_str(&authority[..colon]);
+                out.push_str(":***");
+                out.push_str(&authority[at..]);
+            }
+            _ => out.push_str(authority),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    redact_params(&out)
+}
+
+fn redact_params(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(pos) = rest.to_ascii_lowercase().find("password=") {
+        let (head, tail) = rest.split_at(pos + "password=".len());
+        out.push_str(head);
+        out.push_str("***");
+        let end = tail
+            .find(|c: char| c == '&' || c.is_whitespace())
+            .unwrap_or(tail.len());
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            redact("postgres://neon:s3cr3t@db.example:5432/app"),
+            "postgres://neon:***@db.example:5432/app"
+        );
+        assert_eq!(
+            redact("connect to postgres://u:p@h/db?password=x&sslmode=require failed"),
+            "connect to postgres://u:***@h/db?password=***&sslmode=require failed"
+        );
+        assert_eq!(redact("postgres://user@host/db"), "postgres://user@host/db");
+    }
+
+    #[test]
+    fn parses_and_describes() {
+        let url = DatabaseUrl::parse("postgres://u:pw@127.0.0.1:55432/neonhub").unwrap();
+        assert_eq!(url.target(), "127.0.0.1:55432");
+        assert_eq!(url.database(), "neonhub");
+        assert_eq!(url.user(), Some("u"));
+        assert_eq!(url.to_string(), "postgres://u:***@127.0.0.1:55432/neonhub");
+        assert_eq!(
+            url.with_database("other").as_str(),
+            "postgres://u:pw@127.0.0.1:55432/other"
+        );
+    }
+
+    #[test]
+    fn rejects_malformed() {
+        let err = DatabaseUrl::parse("mysql://u:pw@h/db")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("postgres://"), "{err}");
+        assert!(!err.contains("pw@"), "{err}");
+        assert!(DatabaseUrl::parse("not a url").is_err());
+    }
+}

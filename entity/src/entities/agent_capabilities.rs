@@ -1,0 +1,28 @@
+//! `agent_capabilities`: Named capabilities of an agent.
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Named capabilities of an agent.
+///
+/// Table `agent_capabilities` (Agents and tools).
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "agent_capabilities")]
+pub struct Model {
+    /// PK.
+    #[sea_orm(primary_key, auto_increment = false, default_expr = "Expr::cust(\"gen_random_uuid()\")")]
+    pub id: Uuid,
+    #[sea_orm(unique_key = "agent_id_name")]
+    pub agent_id: Uuid,
+    /// Unique (agent_id, name). Changed from the reference: new key, for idempotent upserts.
+    #[sea_orm(column_type = "Text", unique_key = "agent_id_name")]
+    pub name: String,
+    #[sea_orm(column_type = "JsonBinary")]
+    pub config: Option<Json>,
+    #[sea_orm(default_expr = "Expr::cust(\"now()\")")]
+    pub created_at: DateTimeWithTimeZone,
+    #[sea_orm(belongs_to, from = "agent_id", to = "id", on_delete = "Cascade")]
+    pub agent: BelongsTo<super::agents::Entity>,
+}
+
+crate::uuid_v7_primary_key!();

@@ -1,0 +1,28 @@
+//! `campaign_metrics`: Time series of campaign measurements.
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Time series of campaign measurements.
+///
+/// Table `campaign_metrics` (Content and campaigns).
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "campaign_metrics")]
+pub struct Model {
+    /// PK.
+    #[sea_orm(primary_key, auto_increment = false, default_expr = "Expr::cust(\"gen_random_uuid()\")")]
+    pub id: Uuid,
+    /// Index (campaign_id, kind, timestamp).
+    pub campaign_id: Uuid,
+    #[sea_orm(column_type = "Text")]
+    pub kind: String,
+    pub value: Option<f64>,
+    #[sea_orm(column_type = "JsonBinary")]
+    pub payload: Option<Json>,
+    #[sea_orm(default_expr = "Expr::cust(\"now()\")")]
+    pub timestamp: DateTimeWithTimeZone,
+    #[sea_orm(belongs_to, from = "campaign_id", to = "id", on_delete = "Cascade")]
+    pub campaign: BelongsTo<super::campaigns::Entity>,
+}
+
+crate::uuid_v7_primary_key!();

@@ -1,0 +1,40 @@
+//! `messages`: Messages of a conversation, with an optional embedding for semantic search.
+use crate::enums::*;
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Messages of a conversation, with an optional embedding for semantic search.
+///
+/// Table `messages` (Conversations).
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "messages")]
+pub struct Model {
+    /// PK.
+    #[sea_orm(primary_key, auto_increment = false, default_expr = "Expr::cust(\"gen_random_uuid()\")")]
+    pub id: Uuid,
+    /// Index (conversation_id, created_at).
+    pub conversation_id: Uuid,
+    /// Changed from the reference: new, denormalised tenant key for filtered vector search and row-level security.
+    pub organization_id: Uuid,
+    pub author_id: Option<Uuid>,
+    /// Index (role, created_at).
+    pub role: MessageRole,
+    #[sea_orm(column_type = "JsonBinary")]
+    pub content: Json,
+    /// HNSW index, cosine.
+    #[sea_orm(column_type = "Vector(Some(1536))")]
+    pub embedding: Option<PgVector>,
+    #[sea_orm(column_type = "JsonBinary")]
+    pub metadata: Option<Json>,
+    #[sea_orm(default_expr = "Expr::cust(\"now()\")")]
+    pub created_at: DateTimeWithTimeZone,
+    #[sea_orm(belongs_to, from = "conversation_id", to = "id", on_delete = "Cascade")]
+    pub conversation: BelongsTo<super::conversations::Entity>,
+    #[sea_orm(belongs_to, from = "organization_id", to = "id", on_delete = "Cascade")]
+    pub organization: BelongsTo<super::organizations::Entity>,
+    #[sea_orm(belongs_to, from = "author_id", to = "id", on_delete = "SetNull")]
+    pub author: BelongsTo<Option<super::users::Entity>>,
+}
+
+crate::uuid_v7_primary_key!();

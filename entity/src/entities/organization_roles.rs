@@ -1,0 +1,36 @@
+//! `organization_roles`: Roles defined inside an organization (owner, admin, member, ...).
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Roles defined inside an organization (owner, admin, member, ...).
+///
+/// Table `organization_roles` (Organizations and RBAC).
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "organization_roles")]
+pub struct Model {
+    /// PK.
+    #[sea_orm(primary_key, auto_increment = false, default_expr = "Expr::cust(\"gen_random_uuid()\")")]
+    pub id: Uuid,
+    #[sea_orm(unique_key = "organization_id_slug")]
+    pub organization_id: Uuid,
+    #[sea_orm(column_type = "Text")]
+    pub name: String,
+    /// Unique (organization_id, slug).
+    #[sea_orm(column_type = "Text", unique_key = "organization_id_slug")]
+    pub slug: String,
+    #[sea_orm(column_type = "Text")]
+    pub description: Option<String>,
+    #[sea_orm(default_expr = "Expr::cust(\"now()\")")]
+    pub created_at: DateTimeWithTimeZone,
+    #[sea_orm(default_expr = "Expr::cust(\"now()\")")]
+    pub updated_at: DateTimeWithTimeZone,
+    #[sea_orm(belongs_to, from = "organization_id", to = "id", on_delete = "Cascade")]
+    pub organization: BelongsTo<super::organizations::Entity>,
+    #[sea_orm(has_many)]
+    pub role_permissions: HasMany<super::role_permissions::Entity>,
+    #[sea_orm(has_many)]
+    pub organization_members: HasMany<super::organization_members::Entity>,
+}
+
+crate::uuid_v7_primary_key!();

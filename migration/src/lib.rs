@@ -1,0 +1,54 @@
+//! Every schema change of the NeonHub database, in order, as reversible migrations.
+//!
+//! [`Migrator`] lists them for sea-orm-migration; the `migration` binary (see `main.rs`)
+//! runs them under an advisory lock. Migrations never import the entity crate: each states
+//! its tables as they were at that point in history.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000100_extension_enums_trigger_fn;
+mod m20261125_000200_identity;
+mod m20261125_000300_organizations;
+mod m20261125_000400_brand;
+mod m20261125_000500_knowledge;
+mod m20261125_000600_connectors;
+mod m20261125_000700_agents;
+mod m20261125_000800_conversations;
+mod m20261125_000900_models;
+mod m20261125_001000_content_campaigns;
+mod m20261125_001100_billing;
+mod m20261125_001200_work;
+mod m20261125_001300_governance;
+mod m20261125_001400_add_connector_kind_enum;
+mod m20261125_001500_hnsw_vector_indexes;
+mod m20261125_001600_updated_at_triggers;
+mod util;
+
+pub use m20261125_000100_extension_enums_trigger_fn::PGVECTOR_MISSING;
+
+/// The ordered list of NeonHub migrations.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261125_000100_extension_enums_trigger_fn::Migration),
+            Box::new(m20261125_000200_identity::Migration),
+            Box::new(m20261125_000300_organizations::Migration),
+            Box::new(m20261125_000400_brand::Migration),
+            Box::new(m20261125_000500_knowledge::Migration),
+            Box::new(m20261125_000600_connectors::Migration),
+            Box::new(m20261125_000700_agents::Migration),
+            Box::new(m20261125_000800_conversations::Migration),
+            Box::new(m20261125_000900_models::Migration),
+            Box::new(m20261125_001000_content_campaigns::Migration),
+            Box::new(m20261125_001100_billing::Migration),
+            Box::new(m20261125_001200_work::Migration),
+            Box::new(m20261125_001300_governance::Migration),
+            Box::new(m20261125_001400_add_connector_kind_enum::Migration),
+            Box::new(m20261125_001500_hnsw_vector_indexes::Migration),
+            Box::new(m20261125_001600_updated_at_triggers::Migration),
+        ]
+    }
+}

@@ -1,0 +1,121 @@
+//! Column, key and index builders shared by the migrations.
+//!
+//! These helpers encode the naming conventions of the schema spec (`<table>_<columns>_key`,
+//! `<table>_<columns>_idx`, `<table>_<column>_fkey`, `<table>_<column>_check`). Applied
+//! migrations depend on their exact output, so treat every function here as frozen: to change
+//! what a helper produces, add a new helper and use it in a new migration.
+
+use sea_orm_migration::{prelude::*, schema::*};
+
+/// `id uuid PRIMARY KEY DEFAULT gen_random_uuid()`.
+pub fn pk_id() -> ColumnDef {
+    uuid("id")
+        .default(Expr::cust("gen_random_uuid()"))
+        .primary_key()
+        .take()
+}
+
+/// `created_at timestamptz NOT NULL DEFAULT now()`.
+pub fn created_at() -> ColumnDef {
+    timestamp_with_time_zone("created_at")
+        .default(Expr::cust("now()"))
+        .take()
+}
+
+/// `updated_at timestamptz NOT NULL DEFAULT now()`, kept current by the `set_updated_at` trigger.
+pub fn updated_at() -> ColumnDef {
+    timestamp_with_time_zone("updated_at")
+        .default(Expr::cust("now()"))
+        .take()
+}
+
+/// A nullable pgvector column of `dim` dimensions.
+pub fn vector_null(name: &'static str, dim: u32) -> ColumnDef {
+    ColumnDef::new(name).vector(Some(dim)).null().take()
+}
+
+/// A nullable `inet` column.
+pub fn inet_null(name: &'static str) -> ColumnDef {
+    ColumnDef::new(name).inet().null().take()
+}
+
+/// Foreign key `<table>_<column>_fkey` from `table.column` to `target.id`.
+pub fn fk(
+    table: &'static str,
+    column: &'static str,
+    target: &'static str,
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(format!("{table}_{column}_fkey"))
+        .from(table, column)
+        .to(target, "id")
+        .on_delete(on_delete)
+        .take()
+}
+
+/// Check constraint `<table>_<column>_check` with the given SQL condition.
+pub fn check(table: &str, column: &str, condition: &str) -> Check {
+    Check::named(
+        format!("{table}_{column}_check"),
+        Expr::cust(condition.to_owned()),
+    )
+}
+
+fn index_over(table: &'static str, columns: &[&'static str], suffix: &str) -> IndexCreateStatement {
+    let mut index = Index::create();
+    index
+        .name(format!("{table}_{}_{suffix}", columns.join("_")))
+        .table(table);
+    for column in columns {
+        index.col(*column);
+    }
+    index
+}
+
+/// B-tree index `<table>_<columns>_idx`.
+pub fn index(table: &'static str, columns: &[&'static str]) -> IndexCreateStatement {
+    index_over(table, columns, "idx")
+}
+
+/// Unique index `<table>_<columns>_key`.
+pub fn unique(table: &'static str, columns: &[&'static str]) -> IndexCreateStatement {
+    index_over(table, columns, "key").unique().take()
+}
+
+/// Unique index `<table>_<columns>_key` with `NULLS NOT DISTINCT`, for keys over a nullable
+/// column that idempotent upserts must be able to conflict on.
+pub fn unique_nulls_not_distinct(
+    table: &'static str,
+    columns: &[&'static str],
+) -> IndexCreateStatement {
+    unique(table, columns).nulls_not_distinct().take()
+}
+
+/// Create `tables` in order, then `indexes`.
+pub async fn create_tables<const T: usize, const I: usize>(
+    manager: &SchemaManager<'_>,
+    tables: [TableCreateStatement; T],
+    indexes: [IndexCreateStatement; I],
+) -> Result<(), DbErr> {
+    for table in tables {
+        manager.create_table(table).await?;
+    }
+    for index in indexes {
+        manager.create_index(index).await?;
+    }
+    Ok(())
+}
+
+/// Drop `tables` in reverse order (children before parents); their indexes go with them.
+pub async fn drop_tables(
+    manager: &SchemaManager<'_>,
+    tables: &[&'static str],
+) -> Result<(), DbErr> {
+    for table in tables.iter().rev() {
+        manager
+            .drop_table(Table::drop().table(*table).to_owned())
+            .await?;
+    }
+    Ok(())
+}
