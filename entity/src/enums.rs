@@ -3,7 +3,9 @@ use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// What kind of agent an agent is. Postgres type `agent_kind`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
 #[sea_orm(rs_type = "String", db_type = "Enum", enum_name = "agent_kind")]
 pub enum AgentKind {
     /// `COPILOT`
@@ -21,7 +23,9 @@ pub enum AgentKind {
 }
 
 /// Lifecycle state of an agent. Postgres type `agent_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
 #[sea_orm(rs_type = "String", db_type = "Enum", enum_name = "agent_status")]
 pub enum AgentStatus {
     /// `DRAFT`
@@ -43,7 +47,9 @@ pub enum AgentStatus {
 }
 
 /// Who wrote a message. Postgres type `message_role`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
 #[sea_orm(rs_type = "String", db_type = "Enum", enum_name = "message_role")]
 pub enum MessageRole {
     /// `system`
@@ -65,7 +71,9 @@ pub enum MessageRole {
 }
 
 /// What a conversation is about. Postgres type `conversation_kind`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
 #[sea_orm(rs_type = "String", db_type = "Enum", enum_name = "conversation_kind")]
 pub enum ConversationKind {
     /// `support`
@@ -87,7 +95,9 @@ pub enum ConversationKind {
 }
 
 /// What a dataset holds. Postgres type `dataset_kind`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
 #[sea_orm(rs_type = "String", db_type = "Enum", enum_name = "dataset_kind")]
 pub enum DatasetKind {
     /// `documents`
@@ -105,7 +115,9 @@ pub enum DatasetKind {
 }
 
 /// State of a training job. Postgres type `train_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
 #[sea_orm(rs_type = "String", db_type = "Enum", enum_name = "train_status")]
 pub enum TrainStatus {
     /// `queued`
@@ -131,7 +143,9 @@ pub enum TrainStatus {
 }
 
 /// What kind of content an item is. Postgres type `content_kind`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
 #[sea_orm(rs_type = "String", db_type = "Enum", enum_name = "content_kind")]
 pub enum ContentKind {
     /// `article`
@@ -153,7 +167,9 @@ pub enum ContentKind {
 }
 
 /// Lifecycle state of a campaign. Postgres type `campaign_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
 #[sea_orm(rs_type = "String", db_type = "Enum", enum_name = "campaign_status")]
 pub enum CampaignStatus {
     /// `draft`
@@ -183,7 +199,9 @@ pub enum CampaignStatus {
 }
 
 /// The channel a connector speaks: one variant per omni-channel connector. Postgres type `connector_kind`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
 #[sea_orm(rs_type = "String", db_type = "Enum", enum_name = "connector_kind")]
 pub enum ConnectorKind {
     /// `EMAIL`
@@ -247,4 +265,3 @@ pub enum ConnectorKind {
     #[serde(rename = "LINKEDIN")]
     Linkedin,
 }
-

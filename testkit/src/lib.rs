@@ -1,1 +1,202 @@
+//! Test support: every test gets its own database on the server named by `DATABASE_URL`
+//! (environment or `.env`), so tests run in parallel and leave nothing behind.
+//!
+//! [`TestDb::migrated`] clones a template database that holds the fully migrated schema
+//! (`CREATE DATABASE … TEMPLATE`: fast, and equal for every test). The template is built once
+//! per set of migration sources (its name carries their fingerprint) under an advisory lock, so
+//! parallel test processes share it. [`TestDb::empty`] gives an empty database for tests that
+//! drive migrations themselves. Dropping a [`TestDb`] drops its database, also when the test
+//! panics.
 
+use migration::{Migrator, MigratorTrait};
+use neonhub_db::{AdvisoryLock, DatabaseUrl, catalog::Catalog};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use std::time::Duration;
+
+pub use neonhub_db;
+
+const TEMPLATE_PREFIX: &str = "neonhub_tpl_";
+const TEST_PREFIX: &str = "neonhub_test_";
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The server under test: `DATABASE_URL` from the environment or `.env`.
+///
+/// Panics with a message saying how to start the local default when none is configured.
+pub fn server_url() -> DatabaseUrl {
+    DatabaseUrl::resolve(None).unwrap_or_else(|err| {
+        panic!("tests need a PostgreSQL server with pgvector: {err}. Run `make db-up` (or `make test`).")
+    })
+}
+
+/// A database created for one test and dropped when this value is dropped.
+pub struct TestDb {
+    conn: Option<DatabaseConnection>,
+    url: DatabaseUrl,
+    admin: DatabaseUrl,
+    name: String,
+}
+
+async fn admin_exec(admin: &DatabaseConnection, sql: &str) {
+    admin
+        .execute_unprepared(sql)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+async fn connect(url: &DatabaseUrl, max: u32) -> DatabaseConnection {
+    neonhub_db::connect(url, TIMEOUT, max)
+        .await
+        .unwrap_or_else(|e| panic!("tests cannot connect: {e}. Run `make db-up` (or `make test`)."))
+}
+
+/// Name of the template database for this build's migrations.
+pub fn template_name() -> String {
+    format!("{TEMPLATE_PREFIX}{}", env!("MIGRATIONS_FINGERPRINT"))
+}
+
+/// Make sure the migrated template exists (build it once, under a lock shared by all test
+/// processes) and return its name.
+async fn ensure_template(server: &DatabaseUrl, admin: &DatabaseConnection) -> String {
+    let template = template_name();
+    let lock = AdvisoryLock::acquire(
+        server,
+        "neonhub:test-template",
+        TIMEOUT,
+        Duration::from_secs(300),
+    )
+    .await
+    .expect("template lock");
+    let ready = admin
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT 1 FROM pg_database WHERE datname = $1 AND datistemplate",
+            [template.clone().into()],
+        ))
+        .await
+        .expect("query pg_database")
+        .is_some();
+    if !ready {
+        // Templates of older migration sources, and a half-built one of ours, go first.
+        let stale = admin
+            .query_all_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT datname FROM pg_database WHERE datname LIKE $1",
+                [format!("{TEMPLATE_PREFIX}%").into()],
+            ))
+            .await
+            .expect("list templates");
+        for row in stale {
+            let name: String = row.try_get("", "datname").expect("datname");
+            admin_exec(
+                admin,
+                &format!("ALTER DATABASE \"{name}\" IS_TEMPLATE false"),
+            )
+            .await;
+            admin_exec(
+                admin,
+                &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
+            )
+            .await;
+        }
+        admin_exec(admin, &format!("CREATE DATABASE \"{template}\"")).await;
+        let conn = connect(&server.with_database(&template), 2).await;
+        Migrator::up(&conn, None)
+            .await
+            .expect("migrating the template database");
+        conn.close().await.expect("close template connection");
+        admin_exec(
+            admin,
+            &format!("ALTER DATABASE \"{template}\" IS_TEMPLATE true"),
+        )
+        .await;
+    }
+    lock.release().await.expect("release template lock");
+    template
+}
+
+impl TestDb {
+    /// A fresh database holding the fully migrated schema and no rows.
+    pub async fn migrated() -> Self {
+        Self::create(true).await
+    }
+
+    /// A fresh, empty database (no extension, no migration applied).
+    pub async fn empty() -> Self {
+        Self::create(false).await
+    }
+
+    async fn create(migrated: bool) -> Self {
+        let server = server_url();
+        let admin = connect(&server, 1).await;
+        let name = format!("{TEST_PREFIX}{}", uuid::Uuid::now_v7().simple());
+        if migrated {
+            let template = ensure_template(&server, &admin).await;
+            admin_exec(
+                &admin,
+                &format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""),
+            )
+            .await;
+        } else {
+            admin_exec(&admin, &format!("CREATE DATABASE \"{name}\"")).await;
+        }
+        admin.close().await.ok();
+        let url = server.with_database(&name);
+        let conn = connect(&url, 5).await;
+        Self {
+            conn: Some(conn),
+            url,
+            admin: server,
+            name,
+        }
+    }
+
+    /// The connection pool of this database.
+    pub fn conn(&self) -> &DatabaseConnection {
+        self.conn.as_ref().expect("connection open until drop")
+    }
+
+    /// The URL of this database (to hand to a binary under test).
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    /// The database's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// A snapshot of this database's schema.
+    pub async fn catalog(&self) -> Catalog {
+        Catalog::read(self.conn()).await.expect("read catalog")
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let conn = self.conn.take();
+        let admin = self.admin.clone();
+        let name = self.name.clone();
+        // Async work cannot run in `drop`; a short-lived runtime on its own thread can.
+        let dropper = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async move {
+                // The pool belongs to the test's runtime: let it go, and let the server end
+                // its sessions (`WITH (FORCE)`).
+                drop(conn);
+                if let Ok(admin) = neonhub_db::connect(&admin, TIMEOUT, 1).await {
+                    admin
+                        .execute_unprepared(&format!(
+                            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                        ))
+                        .await
+                        .ok();
+                    admin.close().await.ok();
+                }
+            });
+        });
+        dropper.join().ok();
+    }
+}
