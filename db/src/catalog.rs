@@ -48,6 +48,10 @@ pub struct ForeignKey {
     pub table: String,
     /// Referencing columns, in key order.
     pub columns: Vec<String>,
+    /// Referenced table.
+    pub references: String,
+    /// The ON DELETE rule: `CASCADE`, `SET NULL`, `SET DEFAULT`, `RESTRICT` or `NO ACTION`.
+    pub on_delete: String,
 }
 
 /// The `public` schema of one database.
@@ -152,6 +156,9 @@ impl Catalog {
         for row in rows(
             db,
             "SELECT c.relname, con.conname, con.contype::text AS contype,
+                    coalesce(con.confrelid::regclass::text, '') AS references,
+                    CASE con.confdeltype WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL'
+                         WHEN 'd' THEN 'SET DEFAULT' WHEN 'r' THEN 'RESTRICT' ELSE 'NO ACTION' END AS on_delete,
                     pg_get_constraintdef(con.oid) AS def,
                     array(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, o)
                             JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n
@@ -169,6 +176,8 @@ impl Catalog {
                     name: name.clone(),
                     table: table.clone(),
                     columns: get(&row, "cols")?,
+                    references: get(&row, "references")?,
+                    on_delete: get(&row, "on_delete")?,
                 });
             }
             cat.tables

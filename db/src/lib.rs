@@ -4,10 +4,12 @@
 //! - [`connect`]: a pooled connection with a connect timeout and errors a user can act on;
 //! - [`redact`]: passwords never reach a message or a log line;
 //! - [`AdvisoryLock`]: the session-level advisory lock that serialises migrators;
-//! - [`catalog`]: a canonical, diffable snapshot of the live schema.
+//! - [`catalog`]: a canonical, diffable snapshot of the live schema;
+//! - [`agreement`]: whether the entity crate and the live schema agree.
 //!
 //! No CLI parsing lives here: the binaries own their flags.
 
+pub mod agreement;
 pub mod catalog;
 mod error;
 mod lock;

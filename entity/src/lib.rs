@@ -64,8 +64,13 @@ macro_rules! uuid_v7_primary_key {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! entities {
-    ($($domain:literal => [$($table:ident),* $(,)?]),* $(,)?) => {
+    ($($domain:literal => [$($table:ident: $alias:ident),* $(,)?]),* $(,)?) => {
         $($(pub mod $table;)*)*
+
+        /// Every entity under its prelude name, e.g. `Users` for `users::Entity`.
+        pub mod aliases {
+            $($(pub use super::$table::Entity as $alias;)*)*
+        }
 
         /// Every table of the schema, in domain order.
         pub(crate) static TABLES: &[$crate::registry::TableInfo] = &[
