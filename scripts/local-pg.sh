@@ -134,6 +134,16 @@ wait_ready() {
   done
 }
 
+# One role always needs a password (it has none, so every attempt fails): the tests use it to
+# check the wrong-password message. Everything else is trust on loopback.
+ensure_auth_probe() {
+  local hba="$DATA/pg_hba.conf" rule="host all neonhub_auth_probe 127.0.0.1/32 scram-sha-256"
+  if ! grep -qF "$rule" "$hba"; then
+    as_pg sed -i "1i $rule" "$hba"
+    as_pg "$BIN/pg_ctl" -D "$DATA" reload >/dev/null
+  fi
+}
+
 psql_local() { "$BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres "$@"; }
 
 write_env() {
@@ -164,6 +174,7 @@ cmd_up() {
     fi
   fi
   wait_ready
+  ensure_auth_probe
   if [ -z "$(psql_local -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB'")" ]; then
     psql_local -d postgres -c "CREATE DATABASE \"$DB\"" >/dev/null
     log "created database $DB"

@@ -87,23 +87,31 @@ impl From<DbErr> for DbError {
 impl DbError {
     /// Classify an error raised while connecting to `url`.
     pub fn from_connect(url: &DatabaseUrl, err: &DbErr, timeout: Duration) -> Self {
-        let target = url.target();
-        let sqlx_err = match err {
+        match err {
             DbErr::Conn(RuntimeErr::SqlxError(e)) | DbErr::Exec(RuntimeErr::SqlxError(e)) => {
-                Some(e.as_ref())
+                Self::from_sqlx(url, e, timeout)
             }
-            _ => None,
-        };
-        match sqlx_err {
-            Some(sqlx::Error::Io(io)) => DbError::Unreachable {
+            _ => DbError::Other(format!(
+                "connecting to {}: {}",
+                url.target(),
+                redact(&err.to_string())
+            )),
+        }
+    }
+
+    /// Classify a driver error raised while connecting to `url`.
+    pub fn from_sqlx(url: &DatabaseUrl, err: &sqlx::Error, timeout: Duration) -> Self {
+        let target = url.target();
+        match err {
+            sqlx::Error::Io(io) => DbError::Unreachable {
                 target,
                 reason: io.to_string(),
             },
-            Some(sqlx::Error::PoolTimedOut) => DbError::ConnectTimeout {
+            sqlx::Error::PoolTimedOut => DbError::ConnectTimeout {
                 target,
                 seconds: timeout.as_secs(),
             },
-            Some(sqlx::Error::Database(db)) => match db.code().as_deref() {
+            sqlx::Error::Database(db) => match db.code().as_deref() {
                 Some("28P01") | Some("28000") => DbError::AuthFailed {
                     target,
                     user: url.user().unwrap_or("(none)").to_owned(),

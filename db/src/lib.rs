@@ -19,6 +19,7 @@ pub use error::DbError;
 pub use lock::AdvisoryLock;
 pub use url::{DatabaseUrl, redact};
 
+use sea_orm::sqlx::{Connection, postgres::PgConnection};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
 use std::time::Duration;
 
@@ -35,6 +36,20 @@ pub async fn connect(
     timeout: Duration,
     max_connections: u32,
 ) -> Result<DatabaseConnection, DbError> {
+    // One plain connection first: a pool retries failed connects until its timeout and then
+    // reports only that, while a single attempt says why (refused, password, database).
+    match tokio::time::timeout(timeout, PgConnection::connect(url.as_str())).await {
+        Err(_) => {
+            return Err(DbError::ConnectTimeout {
+                target: url.target(),
+                seconds: timeout.as_secs(),
+            });
+        }
+        Ok(Err(err)) => return Err(DbError::from_sqlx(url, &err, timeout)),
+        Ok(Ok(conn)) => {
+            let _ = conn.close().await;
+        }
+    }
     let mut options = ConnectOptions::new(url.as_str().to_owned());
     options
         .connect_timeout(timeout)

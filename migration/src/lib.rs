@@ -1,7 +1,7 @@
 //! Every schema change of the NeonHub database, in order, as reversible migrations.
 //!
-//! [`Migrator`] lists them for sea-orm-migration; the `migration` binary (see `main.rs`)
-//! runs them under an advisory lock. Migrations never import the entity crate: each states
+//! [`Migrator`] lists them for sea-orm-migration; [`runner`] runs them under the migration
+//! advisory lock with checksums of applied migrations; the `migration` binary is its CLI. Migrations never import the entity crate: each states
 //! its tables as they were at that point in history.
 
 pub use sea_orm_migration::prelude::*;
@@ -22,9 +22,15 @@ mod m20261125_001300_governance;
 mod m20261125_001400_add_connector_kind_enum;
 mod m20261125_001500_hnsw_vector_indexes;
 mod m20261125_001600_updated_at_triggers;
+pub mod runner;
+mod test_hook;
 mod util;
 
 pub use m20261125_000100_extension_enums_trigger_fn::PGVECTOR_MISSING;
+
+/// The schema that all migrations together produce, as catalog text (neonhub-db's
+/// `Catalog::render`): what the conformance test and `doctor` compare the live schema with.
+pub const EXPECTED_SCHEMA: &str = include_str!("../tests/expected_schema.txt");
 
 /// The ordered list of NeonHub migrations.
 pub struct Migrator;
@@ -32,7 +38,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![
+        test_hook::wrap(vec![
             Box::new(m20261125_000100_extension_enums_trigger_fn::Migration),
             Box::new(m20261125_000200_identity::Migration),
             Box::new(m20261125_000300_organizations::Migration),
@@ -49,6 +55,6 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_001400_add_connector_kind_enum::Migration),
             Box::new(m20261125_001500_hnsw_vector_indexes::Migration),
             Box::new(m20261125_001600_updated_at_triggers::Migration),
-        ]
+        ])
     }
 }

@@ -5,18 +5,17 @@
 //!
 //! Commands: `up [-n N]`, `down [-n N]` (default one step), `status`, `fresh` (drop everything,
 //! then up), `refresh` (down all, then up), `reset` (down all). Every command that changes the
-//! schema holds the migration advisory lock for its whole run, so concurrent migrators wait
-//! for each other instead of racing. The database comes from `--database-url`, `DATABASE_URL`,
+//! schema holds the migration advisory lock for its whole run, so concurrent migrators wait for
+//! each other (`--lock-timeout`) instead of racing. `up` and `status` refuse when an applied
+//! migration was edited since (`--accept-changed NAME` records the new checksum) or when the
+//! database is ahead of this build. The database comes from `--database-url`, `DATABASE_URL`,
 //! or `.env`.
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
-use migration::{Migrator, MigratorTrait, PGVECTOR_MISSING};
-use neonhub_db::{AdvisoryLock, DatabaseUrl};
+use migration::runner::{self, Action, RunOptions};
+use neonhub_db::DatabaseUrl;
 use std::time::{Duration, Instant};
-
-/// Name the migration lock key is derived from (shared by every NeonHub tool).
-const LOCK_NAME: &str = "neonhub:migrations";
 
 #[derive(Parser)]
 #[command(
@@ -38,6 +37,9 @@ struct Cli {
         default_value_t = 60
     )]
     lock_timeout: u64,
+    /// Accept the edited source of this applied migration (records its new checksum).
+    #[arg(long, global = true, value_name = "NAME")]
+    accept_changed: Vec<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -73,6 +75,7 @@ async fn main() {
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "warn,sea_orm_migration=info".into()),
         )
+        .with_writer(std::io::stderr)
         .with_target(false)
         .init();
     if let Err(err) = run(Cli::parse()).await {
@@ -85,107 +88,55 @@ async fn run(cli: Cli) -> Result<()> {
     let url = DatabaseUrl::resolve(cli.database_url.as_deref())?;
     let timeout = Duration::from_secs(cli.connect_timeout);
     let db = neonhub_db::connect(&url, timeout, 2).await?;
-
-    if let Command::Status = cli.command {
-        return status(&db).await;
-    }
-    if matches!(
-        cli.command,
-        Command::Up { .. } | Command::Fresh | Command::Refresh
-    ) && !neonhub_db::pgvector_available(&db).await?
-    {
-        bail!("{PGVECTOR_MISSING}");
-    }
-
-    let lock = AdvisoryLock::acquire(
-        &url,
-        LOCK_NAME,
-        timeout,
-        Duration::from_secs(cli.lock_timeout),
-    )
-    .await
-    .context("taking the migration lock")?;
-    let started = Instant::now();
-    let result = match cli.command {
-        Command::Up { steps } => {
-            check_not_ahead(&db).await?;
-            let pending = Migrator::get_pending_migrations(&db).await?.len();
-            Migrator::up(&db, steps).await.map(|_| {
-                let applied = steps.map_or(pending, |s| pending.min(s as usize));
-                format!("applied {applied} migration(s)")
-            })
-        }
-        Command::Down { steps } => Migrator::down(&db, Some(steps))
-            .await
-            .map(|_| format!("rolled back up to {steps} migration(s)")),
-        Command::Fresh => Migrator::fresh(&db).await.map(|_| "fresh schema".into()),
-        Command::Refresh => Migrator::refresh(&db).await.map(|_| "refreshed".into()),
-        Command::Reset => Migrator::reset(&db).await.map(|_| "reset".into()),
-        Command::Status => unreachable!("handled above"),
+    let action = match cli.command {
+        Command::Status => return status(&db).await,
+        Command::Up { steps } => Action::Up(steps),
+        Command::Down { steps } => Action::Down(steps),
+        Command::Fresh => Action::Fresh,
+        Command::Refresh => Action::Refresh,
+        Command::Reset => Action::Reset,
     };
-    lock.release().await?;
-    let done = result.context("running migrations")?;
+    let options = RunOptions {
+        connect_timeout: timeout,
+        lock_wait: Duration::from_secs(cli.lock_timeout),
+        accept_changed: cli.accept_changed,
+    };
+    let started = Instant::now();
+    let summary = runner::run(&url, &db, action, &options)
+        .await
+        .context("migration failed")?;
     println!(
-        "{done} on {} in {:.2}s",
-        url,
+        "{summary} on {url} in {:.2}s",
         started.elapsed().as_secs_f64()
     );
     Ok(())
 }
 
-/// Refuse to work on a database that has migrations this build does not know.
-async fn check_not_ahead(db: &sea_orm_migration::sea_orm::DatabaseConnection) -> Result<()> {
-    let unknown = unknown_applied(db).await?;
-    if !unknown.is_empty() {
+async fn status(db: &sea_orm_migration::sea_orm::DatabaseConnection) -> Result<()> {
+    let states = runner::status(db).await?;
+    let width = states.iter().map(|m| m.name.len()).max().unwrap_or(0);
+    for m in &states {
+        println!("{:width$}  {}", m.name, m.state);
+    }
+    let count = |s: &str| states.iter().filter(|m| m.state == s).count();
+    let (pending, changed, unknown) = (
+        count("pending"),
+        count("applied, changed since"),
+        count("applied, unknown to this build"),
+    );
+    println!(
+        "{} migrations: {} applied, {pending} pending, {changed} changed, {unknown} unknown",
+        states.len(),
+        states.len() - pending
+    );
+    if changed > 0 {
         bail!(
-            "the database has applied migrations this build does not know: {}. \
-             It is ahead of this checkout: update your checkout (git pull) before migrating",
-            unknown.join(", ")
+            "applied migration(s) changed since they were applied: revert the edit and add a new \
+             migration, or accept it with `--accept-changed <name>`"
         );
     }
-    Ok(())
-}
-
-async fn unknown_applied(
-    db: &sea_orm_migration::sea_orm::DatabaseConnection,
-) -> Result<Vec<String>> {
-    Migrator::install(db).await?;
-    let known: Vec<String> = Migrator::migrations()
-        .iter()
-        .map(|m| m.name().to_owned())
-        .collect();
-    Ok(Migrator::get_migration_models(db)
-        .await?
-        .into_iter()
-        .map(|m| m.version)
-        .filter(|v| !known.contains(v))
-        .collect())
-}
-
-async fn status(db: &sea_orm_migration::sea_orm::DatabaseConnection) -> Result<()> {
-    let unknown = unknown_applied(db).await?;
-    let migrations = Migrator::get_migration_with_status(db).await?;
-    let width = migrations.iter().map(|m| m.name().len()).max().unwrap_or(0);
-    let mut pending = 0;
-    for m in &migrations {
-        let state = m.status().to_string();
-        if state == "Pending" {
-            pending += 1;
-        }
-        println!("{:width$}  {}", m.name(), state.to_lowercase());
+    if unknown > 0 {
+        bail!("the database is ahead of this build: update your checkout (git pull)");
     }
-    for name in &unknown {
-        println!("{name:width$}  applied, unknown to this build");
-    }
-    println!(
-        "{} migrations: {} applied, {pending} pending{}",
-        migrations.len(),
-        migrations.len() - pending,
-        if unknown.is_empty() {
-            String::new()
-        } else {
-            format!(", {} unknown", unknown.len())
-        }
-    );
     Ok(())
 }

@@ -6,7 +6,7 @@
 use migration::{Migrator, MigratorTrait};
 use testkit::TestDb;
 
-const EXPECTED: &str = include_str!("expected_schema.txt");
+use migration::EXPECTED_SCHEMA as EXPECTED;
 
 /// Lines only in `expected` (`-`) and only in `actual` (`+`), with their table for context.
 fn diff(expected: &str, actual: &str) -> String {

@@ -1,0 +1,66 @@
+# NeonHub database as code. `make` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+CARGO ?= cargo
+LOCAL_PG := scripts/local-pg.sh
+# Binaries run from the workspace; extra flags through ARGS, e.g. `make smoke ARGS=--json`.
+ARGS ?=
+RUN = $(CARGO) run --quiet --locked -p
+
+.PHONY: help demo test lint fmt build db-up db-down db-destroy db-status psql \
+        migrate migrate-status migrate-down migrate-fresh seed smoke doctor
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
+
+demo: db-up migrate seed smoke ## Fresh machine to seeded database: db-up, migrate, seed, smoke
+
+test: db-up ## Run every test against the local (or configured) Postgres
+	$(CARGO) test --locked --workspace
+
+lint: ## cargo fmt --check and clippy -D warnings
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
+
+fmt: ## Format the code
+	$(CARGO) fmt --all
+
+build: ## Build every crate (release)
+	$(CARGO) build --locked --workspace --release
+
+db-up: ## Install and start the local PostgreSQL + pgvector (or use DATABASE_URL's server)
+	@$(LOCAL_PG) up
+
+db-down: ## Stop the local server
+	@$(LOCAL_PG) down
+
+db-destroy: ## Stop the local server and delete its data
+	@$(LOCAL_PG) destroy
+
+db-status: ## Is the local server running?
+	@$(LOCAL_PG) status
+
+psql: db-up ## Open psql on DATABASE_URL
+	@set -a; [ -f .env ] && . ./.env; set +a; "$$($(LOCAL_PG) bin-dir)/psql" "$${DATABASE_URL}"
+
+migrate: db-up ## Apply pending migrations
+	$(RUN) migration -- up $(ARGS)
+
+migrate-status: ## List migrations: applied, pending, unknown
+	$(RUN) migration -- status $(ARGS)
+
+migrate-down: ## Roll back the last migration
+	$(RUN) migration -- down $(ARGS)
+
+migrate-fresh: db-up ## Drop everything and apply all migrations
+	$(RUN) migration -- fresh $(ARGS)
+
+seed: ## Install the NeonHub fixtures (idempotent)
+	$(RUN) seeder -- $(ARGS)
+
+smoke: ## Row counts of every table
+	$(RUN) smoke -- $(ARGS)
+
+doctor: ## Readiness report (Markdown); ARGS="--out docs/READINESS.md" to write it
+	$(RUN) smoke -- doctor $(ARGS)

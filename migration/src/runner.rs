@@ -1,0 +1,344 @@
+//! Running migrations safely: under the migration advisory lock, refusing edited migrations
+//! and databases that are ahead of this build, and recording a checksum of every applied
+//! migration in `_migration_checksums` (beside sea-orm-migration's `seaql_migrations`).
+
+use crate::{Migrator, PGVECTOR_MISSING};
+use neonhub_db::{AdvisoryLock, DatabaseUrl, DbError};
+use sea_orm_migration::MigratorTrait;
+use sea_orm_migration::sea_orm::{
+    ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement,
+};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+include!(concat!(env!("OUT_DIR"), "/checksums.rs"));
+
+/// Name the migration lock key is derived from (shared by every NeonHub tool).
+pub const LOCK_NAME: &str = "neonhub:migrations";
+
+/// What a run should do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Apply pending migrations (all, or at most N).
+    Up(Option<u32>),
+    /// Roll back N applied migrations.
+    Down(u32),
+    /// Drop everything, then apply all migrations.
+    Fresh,
+    /// Roll back everything, then apply all migrations.
+    Refresh,
+    /// Roll back everything.
+    Reset,
+}
+
+/// How to run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Timeout for opening the lock connection.
+    pub connect_timeout: Duration,
+    /// How long to wait for another migrator holding the lock.
+    pub lock_wait: Duration,
+    /// Applied migrations whose edited source is accepted: their recorded checksum is replaced.
+    pub accept_changed: Vec<String>,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self {
+            connect_timeout: neonhub_db::DEFAULT_CONNECT_TIMEOUT,
+            lock_wait: Duration::from_secs(60),
+            accept_changed: Vec::new(),
+        }
+    }
+}
+
+/// Why a run refused or failed. Every message says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// Applied migrations whose source changed since they were applied.
+    #[error(
+        "applied migration(s) changed since they were applied: {}. Never edit an applied \
+         migration: revert the edit and add a new migration instead. If the edit is deliberate \
+         (a comment, a formatting fix), accept it with `--accept-changed <name>`",
+        .0.join(", ")
+    )]
+    Changed(Vec<String>),
+    /// The database has applied migrations this build does not know.
+    #[error(
+        "the database has applied migrations this build does not know: {}. It is ahead of this \
+         checkout: update your checkout (git pull) and rebuild before migrating",
+        .0.join(", ")
+    )]
+    AheadOfBuild(Vec<String>),
+    /// `--accept-changed` named something that is not an applied, changed migration.
+    #[error("--accept-changed {0}: no applied migration of that name has a changed checksum")]
+    NothingToAccept(String),
+    /// The server has no pgvector.
+    #[error("{PGVECTOR_MISSING}")]
+    PgvectorMissing,
+    /// Connecting or locking failed.
+    #[error(transparent)]
+    Db(#[from] DbError),
+    /// A migration or a bookkeeping query failed.
+    #[error("{}", neonhub_db::redact(&.0.to_string()))]
+    Migration(#[from] DbErr),
+}
+
+/// The state of one migration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationState {
+    /// Migration name.
+    pub name: String,
+    /// `applied`, `pending`, `applied, changed since`, or `applied, unknown to this build`.
+    pub state: String,
+}
+
+/// The checksum this build computed for `name`.
+pub fn build_checksum(name: &str) -> Option<&'static str> {
+    CHECKSUMS.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)
+}
+
+async fn query_strings(db: &DatabaseConnection, sql: &str) -> Result<Vec<Vec<String>>, DbErr> {
+    let rows = db
+        .query_all_raw(Statement::from_string(DbBackend::Postgres, sql))
+        .await?;
+    rows.iter()
+        .map(|r| {
+            (0..2)
+                .map(|i| r.try_get_by_index::<String>(i))
+                .take_while(Result::is_ok)
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .collect()
+}
+
+async fn table_exists(db: &DatabaseConnection, table: &str) -> Result<bool, DbErr> {
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT to_regclass($1) IS NOT NULL AS present",
+            [table.into()],
+        ))
+        .await?;
+    Ok(row
+        .map(|r| r.try_get::<bool>("", "present"))
+        .transpose()?
+        .unwrap_or(false))
+}
+
+/// Applied migrations (from `seaql_migrations`), without creating anything.
+async fn applied(db: &DatabaseConnection) -> Result<Vec<String>, DbErr> {
+    if !table_exists(db, "seaql_migrations").await? {
+        return Ok(Vec::new());
+    }
+    Ok(
+        query_strings(db, "SELECT version FROM seaql_migrations ORDER BY version")
+            .await?
+            .into_iter()
+            .map(|r| r[0].clone())
+            .collect(),
+    )
+}
+
+/// Recorded checksums (from `_migration_checksums`), without creating anything.
+async fn recorded(db: &DatabaseConnection) -> Result<BTreeMap<String, String>, DbErr> {
+    if !table_exists(db, "_migration_checksums").await? {
+        return Ok(BTreeMap::new());
+    }
+    Ok(
+        query_strings(db, "SELECT version, checksum FROM _migration_checksums")
+            .await?
+            .into_iter()
+            .map(|r| (r[0].clone(), r[1].clone()))
+            .collect(),
+    )
+}
+
+fn known() -> Vec<String> {
+    Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect()
+}
+
+/// Every migration of this build and every applied one, with its state. Read-only.
+pub async fn status(db: &DatabaseConnection) -> Result<Vec<MigrationState>, RunError> {
+    let applied = applied(db).await?;
+    let recorded = recorded(db).await?;
+    let mut out: Vec<MigrationState> = known()
+        .into_iter()
+        .map(|name| {
+            let state = if !applied.contains(&name) {
+                "pending"
+            } else if recorded
+                .get(&name)
+                .is_some_and(|c| Some(c.as_str()) != build_checksum(&name))
+            {
+                "applied, changed since"
+            } else {
+                "applied"
+            };
+            MigrationState {
+                name,
+                state: state.into(),
+            }
+        })
+        .collect();
+    let known = known();
+    out.extend(
+        applied
+            .iter()
+            .filter(|a| !known.contains(a))
+            .map(|a| MigrationState {
+                name: a.clone(),
+                state: "applied, unknown to this build".into(),
+            }),
+    );
+    Ok(out)
+}
+
+/// Refuse when the database is ahead of this build or an applied migration changed (unless
+/// accepted, in which case its new checksum is recorded).
+async fn verify(db: &DatabaseConnection, accept: &[String]) -> Result<(), RunError> {
+    let known = known();
+    let applied = applied(db).await?;
+    let unknown: Vec<String> = applied
+        .iter()
+        .filter(|a| !known.contains(a))
+        .cloned()
+        .collect();
+    if !unknown.is_empty() {
+        return Err(RunError::AheadOfBuild(unknown));
+    }
+    let recorded = recorded(db).await?;
+    let changed: Vec<String> = applied
+        .iter()
+        .filter(|a| {
+            recorded
+                .get(*a)
+                .is_some_and(|c| Some(c.as_str()) != build_checksum(a))
+        })
+        .cloned()
+        .collect();
+    for name in accept {
+        if !changed.contains(name) {
+            return Err(RunError::NothingToAccept(name.clone()));
+        }
+    }
+    let refused: Vec<String> = changed
+        .into_iter()
+        .filter(|c| !accept.contains(c))
+        .collect();
+    if !refused.is_empty() {
+        return Err(RunError::Changed(refused));
+    }
+    for name in accept {
+        record(db, name, true).await?;
+        tracing::warn!("accepted the edited source of applied migration {name}");
+    }
+    Ok(())
+}
+
+async fn record(db: &DatabaseConnection, name: &str, replace: bool) -> Result<(), DbErr> {
+    let Some(checksum) = build_checksum(name) else {
+        return Ok(());
+    };
+    let conflict = if replace {
+        "DO UPDATE SET checksum = EXCLUDED.checksum, recorded_at = now()"
+    } else {
+        "DO NOTHING"
+    };
+    db.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        format!(
+            "INSERT INTO _migration_checksums (version, checksum) VALUES ($1, $2) \
+             ON CONFLICT (version) {conflict}"
+        ),
+        [name.into(), checksum.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Make `_migration_checksums` agree with `seaql_migrations`: a row with this build's checksum
+/// for each applied migration that has none, no row for a migration that is not applied.
+async fn reconcile(db: &DatabaseConnection) -> Result<(), DbErr> {
+    let applied = applied(db).await?;
+    if applied.is_empty() {
+        db.execute_unprepared("DROP TABLE IF EXISTS _migration_checksums")
+            .await?;
+        return Ok(());
+    }
+    db.execute_unprepared(
+        "CREATE TABLE IF NOT EXISTS _migration_checksums (
+             version text PRIMARY KEY,
+             checksum text NOT NULL,
+             recorded_at timestamptz NOT NULL DEFAULT now()
+         )",
+    )
+    .await?;
+    db.execute_unprepared(
+        "DELETE FROM _migration_checksums c
+          WHERE NOT EXISTS (SELECT 1 FROM seaql_migrations m WHERE m.version = c.version)",
+    )
+    .await?;
+    for name in applied {
+        record(db, &name, false).await?;
+    }
+    Ok(())
+}
+
+/// Run `action` on `db` under the migration lock (taken on its own connection to `url`).
+/// Returns a one-line summary.
+pub async fn run(
+    url: &DatabaseUrl,
+    db: &DatabaseConnection,
+    action: Action,
+    options: &RunOptions,
+) -> Result<String, RunError> {
+    if matches!(action, Action::Up(_) | Action::Fresh | Action::Refresh)
+        && !neonhub_db::pgvector_available(db).await?
+    {
+        return Err(RunError::PgvectorMissing);
+    }
+    let lock =
+        AdvisoryLock::acquire(url, LOCK_NAME, options.connect_timeout, options.lock_wait).await?;
+    let result = run_locked(db, action, options).await;
+    let released = lock.release().await;
+    let summary = result?;
+    released?;
+    Ok(summary)
+}
+
+async fn run_locked(
+    db: &DatabaseConnection,
+    action: Action,
+    options: &RunOptions,
+) -> Result<String, RunError> {
+    if action != Action::Fresh {
+        verify(db, &options.accept_changed).await?;
+    }
+    let before = applied(db).await?.len();
+    match action {
+        Action::Up(steps) => Migrator::up(db, steps).await?,
+        Action::Down(steps) => Migrator::down(db, Some(steps)).await?,
+        Action::Fresh => Migrator::fresh(db).await?,
+        Action::Refresh => Migrator::refresh(db).await?,
+        Action::Reset => Migrator::reset(db).await?,
+    }
+    reconcile(db).await?;
+    let after = applied(db).await?.len();
+    Ok(match action {
+        Action::Up(_) => format!(
+            "applied {} migration(s), {after} applied in all",
+            after - before
+        ),
+        Action::Down(_) => format!(
+            "rolled back {} migration(s), {after} applied in all",
+            before - after
+        ),
+        Action::Fresh => format!("dropped everything and applied {after} migration(s)"),
+        Action::Refresh => format!("rolled back {before} and applied {after} migration(s)"),
+        Action::Reset => format!("rolled back {before} migration(s)"),
+    })
+}

@@ -1,0 +1,114 @@
+//! Every connection problem ends in a message a user can act on, a non-zero exit, and no
+//! password in the output.
+
+use sea_orm_migration::sea_orm::ConnectionTrait;
+use std::process::{Command, Output};
+use testkit::TestDb;
+
+fn run(args: &[&str], url: Option<&str>) -> Output {
+    let dir = std::env::temp_dir().join("neonhub-errors-no-dotenv");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_migration"));
+    cmd.current_dir(&dir).env_remove("DATABASE_URL");
+    if let Some(url) = url {
+        cmd.arg("--database-url").arg(url);
+    }
+    cmd.args(args).output().unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn assert_fails_with(out: &Output, needles: &[&str]) {
+    assert!(!out.status.success(), "must exit non-zero");
+    let err = stderr(out);
+    for n in needles {
+        assert!(err.contains(n), "expected {n:?} in: {err}");
+    }
+    assert!(!err.contains("hunter2"), "password leaked: {err}");
+}
+
+#[test]
+fn missing_url() {
+    let out = run(&["status"], None);
+    assert_fails_with(&out, &["DATABASE_URL is not set", "make db-up"]);
+}
+
+#[test]
+fn malformed_url() {
+    let out = run(&["status"], Some("mysql://neon:hunter2@localhost/neonhub"));
+    assert_fails_with(&out, &["malformed", "postgres://"]);
+    let out = run(&["status"], Some("not a url at all"));
+    assert_fails_with(&out, &["malformed"]);
+}
+
+#[test]
+fn server_not_listening() {
+    let out = run(
+        &["status"],
+        Some("postgres://neon:hunter2@127.0.0.1:9/neonhub"),
+    );
+    assert_fails_with(
+        &out,
+        &["cannot reach PostgreSQL at 127.0.0.1:9", "make db-up"],
+    );
+}
+
+#[test]
+fn connect_timeout_names_host_and_port() {
+    // A socket that accepts connections but never speaks Postgres.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let url = format!("postgres://neon:hunter2@127.0.0.1:{port}/neonhub");
+    let started = std::time::Instant::now();
+    let out = run(&["status", "--connect-timeout", "2"], Some(&url));
+    assert_fails_with(&out, &["timed out after 2s", &format!("127.0.0.1:{port}")]);
+    assert!(started.elapsed().as_secs() < 15);
+    drop(listener);
+}
+
+#[tokio::test]
+async fn unknown_database() {
+    let db = TestDb::empty().await;
+    let url = db.url().with_database("neonhub_no_such_database");
+    let out = run(&["status"], Some(url.as_str()));
+    assert_fails_with(
+        &out,
+        &["database 'neonhub_no_such_database' does not exist"],
+    );
+}
+
+#[tokio::test]
+async fn wrong_password() {
+    // A role that has no password: every password is wrong (the local default demands one for
+    // it; elsewhere servers demand passwords anyway).
+    let db = TestDb::empty().await;
+    db.conn()
+        .execute_unprepared(
+            "DO $$ BEGIN
+               IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'neonhub_auth_probe') THEN
+                 CREATE ROLE neonhub_auth_probe LOGIN;
+               END IF;
+             END $$",
+        )
+        .await
+        .unwrap();
+    let url = db
+        .url()
+        .as_str()
+        .replacen("://", "://neonhub_auth_probe:hunter2@", 1);
+    let url = match url.split_once('@') {
+        // Drop the original user (and password) that followed.
+        Some((head, tail)) => match tail.split_once('@') {
+            Some((_, host)) => format!("{head}@{host}"),
+            None => url.clone(),
+        },
+        None => url.clone(),
+    };
+    let out = run(&["status"], Some(&url));
+    assert_fails_with(
+        &out,
+        &["rejected the credentials of user 'neonhub_auth_probe'"],
+    );
+}

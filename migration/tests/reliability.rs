@@ -1,0 +1,185 @@
+//! The migration runner is safe to run concurrently, survives a crash in the middle of a
+//! migration, refuses edited migrations and databases ahead of the build.
+
+use migration::{EXPECTED_SCHEMA, Migrator, MigratorTrait};
+use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, Statement};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Output, Stdio};
+use testkit::TestDb;
+
+fn migration(db: &TestDb, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_migration"));
+    cmd.arg("--database-url").arg(db.url().as_str()).args(args);
+    cmd
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+async fn scalar_i64(db: &TestDb, sql: &str) -> i64 {
+    db.conn()
+        .query_one_raw(Statement::from_string(DbBackend::Postgres, sql))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index(0)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn eight_concurrent_migrators_apply_each_migration_once() {
+    let db = TestDb::empty().await;
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            migration(&db, &["up"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let outputs: Vec<Output> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect();
+    for out in &outputs {
+        assert!(out.status.success(), "{}", text(out));
+    }
+    let total = Migrator::migrations().len() as i64;
+    // Exactly one of them applied everything; the others found nothing pending.
+    let appliers = outputs
+        .iter()
+        .filter(|o| {
+            String::from_utf8_lossy(&o.stdout).contains(&format!("applied {total} migration(s)"))
+        })
+        .count();
+    assert_eq!(
+        appliers,
+        1,
+        "{:?}",
+        outputs.iter().map(text).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        scalar_i64(&db, "SELECT count(*) FROM seaql_migrations").await,
+        total
+    );
+    assert_eq!(
+        scalar_i64(&db, "SELECT count(DISTINCT version) FROM seaql_migrations").await,
+        total
+    );
+    assert_eq!(
+        scalar_i64(&db, "SELECT count(*) FROM _migration_checksums").await,
+        total
+    );
+    assert_eq!(db.catalog().await.render(), EXPECTED_SCHEMA);
+}
+
+#[tokio::test]
+async fn killed_in_the_middle_of_a_migration_leaves_nothing_behind() {
+    let db = TestDb::empty().await;
+    let victim = "m20261125_000700_agents";
+    let mut child = migration(&db, &["up"])
+        .env("NEONHUB_TEST_PAUSE_IN_MIGRATION", victim)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the migration has run its statements and sits inside its transaction.
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines();
+    loop {
+        let line = lines.next().expect("child ended before pausing").unwrap();
+        if line.contains(&format!("paused inside {victim}")) {
+            break;
+        }
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+
+    let recorded = scalar_i64(
+        &db,
+        &format!("SELECT count(*) FROM seaql_migrations WHERE version = '{victim}'"),
+    )
+    .await;
+    assert_eq!(recorded, 0, "the killed migration must not be recorded");
+    let agents = scalar_i64(
+        &db,
+        "SELECT count(*) FROM pg_class WHERE relname = 'agents'",
+    )
+    .await;
+    assert_eq!(agents, 0, "the killed migration's tables must not exist");
+    let earlier = scalar_i64(&db, "SELECT count(*) FROM seaql_migrations").await;
+    assert_eq!(earlier, 6, "the migrations before it stay applied");
+
+    let out = migration(&db, &["up"]).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(db.catalog().await.render(), EXPECTED_SCHEMA);
+}
+
+#[tokio::test]
+async fn edited_migration_is_refused_until_accepted() {
+    let db = TestDb::empty().await;
+    let out = migration(&db, &["up"]).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let edited = "m20261125_000400_brand";
+    db.conn()
+        .execute_unprepared(&format!(
+            "UPDATE _migration_checksums SET checksum = 'edited' WHERE version = '{edited}'"
+        ))
+        .await
+        .unwrap();
+
+    for args in [&["up"][..], &["status"][..]] {
+        let out = migration(&db, args).output().unwrap();
+        assert!(!out.status.success(), "{args:?} must refuse");
+        let t = text(&out);
+        assert!(t.contains("changed since they were applied"), "{t}");
+        assert!(t.contains("--accept-changed"), "{t}");
+        if args == ["up"] {
+            assert!(t.contains(edited), "{t}");
+        } else {
+            assert!(
+                t.contains(&format!("{edited}")) && t.contains("applied, changed since"),
+                "{t}"
+            );
+        }
+    }
+
+    let out = migration(&db, &["up", "--accept-changed", edited])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let out = migration(&db, &["status"]).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let out = migration(&db, &["up", "--accept-changed", edited])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "nothing left to accept");
+    assert!(text(&out).contains("no applied migration of that name has a changed checksum"));
+}
+
+#[tokio::test]
+async fn database_ahead_of_the_build_is_refused() {
+    let db = TestDb::migrated().await;
+    db.conn()
+        .execute_unprepared(
+            "INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20991231_000000_from_the_future', 0)",
+        )
+        .await
+        .unwrap();
+    let out = migration(&db, &["up"]).output().unwrap();
+    assert!(!out.status.success());
+    let t = text(&out);
+    assert!(
+        t.contains("m20991231_000000_from_the_future") && t.contains("update your checkout"),
+        "{t}"
+    );
+    let out = migration(&db, &["status"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(text(&out).contains("applied, unknown to this build"));
+}
