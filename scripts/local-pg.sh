@@ -74,8 +74,8 @@ configured_url() {
 }
 redact() { printf '%s' "$1" | sed -E 's#(://[^:/@]+):[^@]*@#\1:***@#'; }
 is_local_url() {
-  # The local default: loopback host and our port.
-  printf '%s' "$1" | grep -Eq "@(127\.0\.0\.1|localhost|\[::1\]):$PORT(/|\$)"
+  # A local default: loopback host and our port, or the default port of either major.
+  printf '%s' "$1" | grep -Eq "@(127\.0\.0\.1|localhost|\[::1\]):($PORT|55432|55433)(/|\$)"
 }
 
 install_server() {

@@ -37,6 +37,10 @@ pub struct Table {
     pub triggers: BTreeMap<String, String>,
     /// Whether row-level security is enabled.
     pub row_security: bool,
+    /// Policy name to definition (command, roles, USING and WITH CHECK expressions).
+    pub policies: BTreeMap<String, String>,
+    /// Grantee (other than the owner) to its privileges on the table, sorted.
+    pub grants: BTreeMap<String, Vec<String>>,
 }
 
 /// A foreign key, resolved to column names.
@@ -236,6 +240,50 @@ impl Catalog {
                 .triggers
                 .insert(get(&row, "tgname")?, body);
         }
+        for row in rows(
+            db,
+            "SELECT tablename, policyname, cmd, array_to_string(roles, ', ') AS roles,
+                    qual, with_check
+               FROM pg_policies WHERE schemaname = 'public'",
+        )
+        .await?
+        {
+            let mut def = format!(
+                "FOR {} TO {}",
+                get::<String>(&row, "cmd")?,
+                get::<String>(&row, "roles")?
+            );
+            if let Some(q) = get::<Option<String>>(&row, "qual")? {
+                let _ = write!(def, " USING ({q})");
+            }
+            if let Some(c) = get::<Option<String>>(&row, "with_check")? {
+                let _ = write!(def, " WITH CHECK ({c})");
+            }
+            let def = def.split_whitespace().collect::<Vec<_>>().join(" ");
+            cat.tables
+                .entry(get(&row, "tablename")?)
+                .or_default()
+                .policies
+                .insert(get(&row, "policyname")?, def);
+        }
+        for row in rows(
+            db,
+            "SELECT c.relname, r.rolname, array_agg(a.privilege_type::text ORDER BY a.privilege_type) AS privs
+               FROM pg_class c
+               CROSS JOIN LATERAL aclexplode(c.relacl) a
+               JOIN pg_roles r ON r.oid = a.grantee
+              WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')
+                AND a.grantee <> c.relowner
+              GROUP BY c.relname, r.rolname",
+        )
+        .await?
+        {
+            cat.tables
+                .entry(get(&row, "relname")?)
+                .or_default()
+                .grants
+                .insert(get(&row, "rolname")?, get(&row, "privs")?);
+        }
         cat.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
         cat.index_keys.sort();
         Ok(cat)
@@ -301,6 +349,12 @@ impl Catalog {
             }
             if table.row_security {
                 let _ = writeln!(out, "  row level security");
+            }
+            for (n, def) in &table.policies {
+                let _ = writeln!(out, "  policy {n}: {def}");
+            }
+            for (role, privs) in &table.grants {
+                let _ = writeln!(out, "  grant {role}: {}", privs.join(", "));
             }
         }
         out

@@ -81,6 +81,18 @@ impl DatabaseUrl {
         Some(self.parsed.username()).filter(|u| !u.is_empty())
     }
 
+    /// The same server and database, as another user (with a password, or none).
+    pub fn with_credentials(&self, user: &str, password: Option<&str>) -> Self {
+        let mut parsed = self.parsed.clone();
+        // Setting user and password on a URL with a host cannot fail.
+        let _ = parsed.set_username(user);
+        let _ = parsed.set_password(password);
+        Self {
+            raw: parsed.to_string(),
+            parsed,
+        }
+    }
+
     /// The same server and credentials, another database.
     pub fn with_database(&self, database: &str) -> Self {
         let mut parsed = self.parsed.clone();
@@ -170,6 +182,10 @@ mod tests {
         assert_eq!(url.database(), "neonhub");
         assert_eq!(url.user(), Some("u"));
         assert_eq!(url.to_string(), "postgres://u:***@127.0.0.1:55432/neonhub");
+        assert_eq!(
+            url.with_credentials("app", Some("x")).as_str(),
+            "postgres://app:x@127.0.0.1:55432/neonhub"
+        );
         assert_eq!(
             url.with_database("other").as_str(),
             "postgres://u:pw@127.0.0.1:55432/other"

@@ -22,6 +22,8 @@ mod m20261125_001300_governance;
 mod m20261125_001400_add_connector_kind_enum;
 mod m20261125_001500_hnsw_vector_indexes;
 mod m20261125_001600_updated_at_triggers;
+mod m20261125_001700_tenant_isolation;
+mod m20261125_001800_append_only_audit_logs;
 pub mod runner;
 mod test_hook;
 mod util;
@@ -55,6 +57,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_001400_add_connector_kind_enum::Migration),
             Box::new(m20261125_001500_hnsw_vector_indexes::Migration),
             Box::new(m20261125_001600_updated_at_triggers::Migration),
+            Box::new(m20261125_001700_tenant_isolation::Migration),
+            Box::new(m20261125_001800_append_only_audit_logs::Migration),
         ])
     }
 }

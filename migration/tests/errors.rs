@@ -96,17 +96,8 @@ async fn wrong_password() {
         .unwrap();
     let url = db
         .url()
-        .as_str()
-        .replacen("://", "://neonhub_auth_probe:hunter2@", 1);
-    let url = match url.split_once('@') {
-        // Drop the original user (and password) that followed.
-        Some((head, tail)) => match tail.split_once('@') {
-            Some((_, host)) => format!("{head}@{host}"),
-            None => url.clone(),
-        },
-        None => url.clone(),
-    };
-    let out = run(&["status"], Some(&url));
+        .with_credentials("neonhub_auth_probe", Some("hunter2"));
+    let out = run(&["status"], Some(url.as_str()));
     assert_fails_with(
         &out,
         &["rejected the credentials of user 'neonhub_auth_probe'"],

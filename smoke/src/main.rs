@@ -1,1 +1,153 @@
-fn main() {}
+//! `smoke`: row counts of every NeonHub table, and `smoke doctor`, the readiness report.
+//!
+//! ```text
+//! make smoke                         # aligned table: domain, table, rows, status, total
+//! make smoke ARGS=--json             # one JSON object
+//! make smoke ARGS=--expect-seeded    # also fail when a table the seed fills is empty
+//! make doctor                        # Markdown readiness report on stdout
+//! make doctor ARGS="--out docs/READINESS.md"
+//! ```
+//!
+//! Read-only. The table list comes from the entity registry, so a new entity is counted
+//! without touching this tool. Exits non-zero when a table cannot be counted (a missing table,
+//! say), when `--expect-seeded` finds an empty seeded table, or when a required doctor check
+//! fails. The database comes from `--database-url`, `DATABASE_URL`, or `.env`.
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use neonhub_db::DatabaseUrl;
+use std::time::{Duration, Instant};
+
+#[derive(Parser)]
+#[command(
+    version,
+    about = "Row counts of every NeonHub table; `doctor` for the readiness report"
+)]
+struct Cli {
+    /// Postgres URL; defaults to DATABASE_URL from the environment or .env.
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    /// Seconds to wait when connecting.
+    #[arg(long, global = true, default_value_t = 10)]
+    connect_timeout: u64,
+    /// Print one JSON object instead of the table.
+    #[arg(long)]
+    json: bool,
+    /// Also fail when a table that the seeder fills has no rows.
+    #[arg(long)]
+    expect_seeded: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the readiness report (Markdown) and fail if a required check fails.
+    Doctor {
+        /// Write the report to this file instead of stdout.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
+    /// Print the live schema as sorted text, one fact per line (the form of
+    /// migration/tests/expected_schema.txt), for review and diffs.
+    Catalog,
+}
+
+#[tokio::main]
+async fn main() {
+    match run(Cli::parse()).await {
+        Ok(true) => {}
+        Ok(false) => std::process::exit(1),
+        Err(err) => {
+            eprintln!("error: {}", neonhub_db::redact(&format!("{err:#}")));
+            std::process::exit(1);
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<bool> {
+    let timeout = Duration::from_secs(cli.connect_timeout);
+    if let Some(Command::Catalog) = cli.command {
+        let url = DatabaseUrl::resolve(cli.database_url.as_deref())?;
+        let db = neonhub_db::connect(&url, timeout, 1).await?;
+        let catalog = neonhub_db::catalog::Catalog::read(&db)
+            .await
+            .context("reading the catalog")?;
+        print!("{}", catalog.render());
+        return Ok(true);
+    }
+    if let Some(Command::Doctor { out }) = cli.command {
+        let url = match DatabaseUrl::resolve(cli.database_url.as_deref()) {
+            Ok(url) => Some(url),
+            Err(neonhub_db::DbError::MissingUrl) => None,
+            Err(err) => return Err(err.into()),
+        };
+        let report = smoke::doctor(url.as_ref(), timeout).await;
+        let markdown = report.to_markdown();
+        match out {
+            Some(path) => {
+                std::fs::write(&path, &markdown)
+                    .with_context(|| format!("writing {}", path.display()))?;
+                eprintln!(
+                    "wrote {} ({})",
+                    path.display(),
+                    if report.ready() { "ready" } else { "NOT ready" }
+                );
+            }
+            None => print!("{markdown}"),
+        }
+        return Ok(report.ready());
+    }
+
+    let url = DatabaseUrl::resolve(cli.database_url.as_deref())?;
+    let db = neonhub_db::connect(&url, timeout, 4).await?;
+    let started = Instant::now();
+    let counts = smoke::count_tables(&db).await;
+    let elapsed = started.elapsed();
+    let seeded = seeder::seeded_tables();
+    let empty_seeded: Vec<&str> = counts
+        .iter()
+        .filter(|c| cli.expect_seeded && seeded.contains(&c.table) && c.rows == Some(0))
+        .map(|c| c.table)
+        .collect();
+    let failed = counts.iter().filter(|c| c.error.is_some()).count();
+    let ok = failed == 0 && empty_seeded.is_empty();
+    if cli.json {
+        let json = serde_json::json!({
+            "database": url.to_string(),
+            "tables": counts.iter().map(|c| serde_json::json!({
+                "domain": c.domain,
+                "table": c.table,
+                "rows": c.rows,
+                "status": c.status(),
+                "error": c.error,
+                "seeded": seeded.contains(&c.table),
+            })).collect::<Vec<_>>(),
+            "total_rows": counts.iter().filter_map(|c| c.rows).sum::<i64>(),
+            "failed": failed,
+            "empty_seeded_tables": empty_seeded,
+            "ok": ok,
+            "elapsed_ms": elapsed.as_secs_f64() * 1000.0,
+        });
+        println!("{}", serde_json::to_string_pretty(&json)?);
+    } else {
+        print!("{}", smoke::render_counts(&counts));
+        println!(
+            "counted {} tables of {url} in {:.1} ms",
+            counts.len(),
+            elapsed.as_secs_f64() * 1000.0
+        );
+        if !empty_seeded.is_empty() {
+            eprintln!(
+                "error: seeded tables without rows: {} (run `make seed`)",
+                empty_seeded.join(", ")
+            );
+        }
+        if failed > 0 {
+            eprintln!(
+                "error: {failed} table(s) could not be counted; run `make migrate` if tables are missing"
+            );
+        }
+    }
+    Ok(ok)
+}

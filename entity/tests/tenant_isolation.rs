@@ -1,0 +1,322 @@
+//! Row-level security keeps organizations apart for the application role, whatever the query:
+//! for every table with RLS (enumerated from the catalog), tenant A sees none of B's rows,
+//! cannot update, delete or insert them, and with no tenant set sees nothing. The owner still
+//! sees everything. The application role can do DML only.
+
+mod common;
+
+use entity::prelude::*;
+use entity::tenant::{Tenant, set_local, with_tenant};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait, Statement,
+    TransactionTrait,
+};
+use testkit::TestDb;
+use uuid::Uuid;
+
+/// A login role granted `neonhub_app`, dropped with the value.
+struct AppLogin {
+    admin: DatabaseConnection,
+    role: String,
+    conn: DatabaseConnection,
+}
+
+impl AppLogin {
+    async fn new(db: &TestDb) -> Self {
+        let role = format!("neonhub_api_{}", &Uuid::now_v7().simple().to_string()[20..]);
+        let password = Uuid::now_v7().simple().to_string();
+        db.conn()
+            .execute_unprepared(&format!(
+                "CREATE ROLE {role} LOGIN PASSWORD '{password}'; GRANT neonhub_app TO {role}"
+            ))
+            .await
+            .unwrap();
+        let url = db.url().with_credentials(&role, Some(&password));
+        let conn = testkit::neonhub_db::connect(&url, std::time::Duration::from_secs(10), 2)
+            .await
+            .unwrap();
+        Self {
+            admin: db.conn().clone(),
+            role,
+            conn,
+        }
+    }
+
+    async fn drop_role(self) {
+        self.conn.close().await.ok();
+        self.admin
+            .execute_unprepared(&format!("DROP ROLE {}", self.role))
+            .await
+            .ok();
+    }
+}
+
+async fn count(c: &impl ConnectionTrait, sql: &str, values: Vec<sea_orm::Value>) -> i64 {
+    c.query_one_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        sql,
+        values,
+    ))
+    .await
+    .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    .unwrap()
+    .try_get_by_index(0)
+    .unwrap()
+}
+
+async fn rls_tables(db: &TestDb) -> Vec<String> {
+    db.catalog()
+        .await
+        .schema_tables()
+        .filter(|(_, t)| t.row_security)
+        .map(|(n, _)| n.clone())
+        .collect()
+}
+
+/// The condition selecting the fixture row of `ids` in `table`.
+fn row_of(table: &str, ids: &common::Ids) -> (String, sea_orm::Value) {
+    if table == "role_permissions" {
+        ("role_id = $1".into(), ids["organization_roles"].into())
+    } else {
+        ("id = $1".into(), ids[table].into())
+    }
+}
+
+async fn as_tenant(app: &DatabaseConnection, tenant: &Tenant) -> DatabaseTransaction {
+    let txn = app.begin().await.unwrap();
+    set_local(&txn, tenant).await.unwrap();
+    txn
+}
+
+#[tokio::test]
+async fn tenants_never_see_or_touch_each_others_rows() {
+    let db = TestDb::migrated().await;
+    let a = common::one_of_each(db.conn(), "a").await;
+    let b = common::one_of_each(db.conn(), "b").await;
+    let tenant_a = Tenant::new(a["organizations"]).acting_as(a["users"]);
+    let tables = rls_tables(&db).await;
+    assert_eq!(tables.len(), 49, "{tables:?}");
+    let without: Vec<_> = entity::registry::tables()
+        .iter()
+        .map(|t| t.name)
+        .filter(|t| !tables.iter().any(|x| x == t))
+        .collect();
+    assert_eq!(
+        without,
+        ["verification_tokens", "metric_events"],
+        "documented exceptions"
+    );
+
+    let app = AppLogin::new(&db).await;
+    for table in &tables {
+        let (cond_a, val_a) = row_of(table, &a);
+        let (cond_b, val_b) = row_of(table, &b);
+        let txn = as_tenant(&app.conn, &tenant_a).await;
+        let own = format!("SELECT count(*) FROM {table} WHERE {cond_a}");
+        let other = format!("SELECT count(*) FROM {table} WHERE {cond_b}");
+        if table != "connectors" {
+            assert_eq!(
+                count(&txn, &own, vec![val_a.clone()]).await,
+                1,
+                "{table}: A sees its row"
+            );
+            assert_eq!(
+                count(&txn, &other, vec![val_b.clone()]).await,
+                0,
+                "{table}: A sees B's row"
+            );
+        }
+        let update = txn
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                format!(
+                    "UPDATE {table} SET {} WHERE {cond_b}",
+                    if table == "role_permissions" {
+                        "role_id = role_id"
+                    } else {
+                        "id = id"
+                    }
+                ),
+                [val_b.clone()],
+            ))
+            .await
+            .unwrap();
+        assert_eq!(update.rows_affected(), 0, "{table}: A updated B's row");
+        let delete = txn
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                format!("DELETE FROM {table} WHERE {cond_b}"),
+                [val_b.clone()],
+            ))
+            .await
+            .unwrap();
+        assert_eq!(delete.rows_affected(), 0, "{table}: A deleted B's row");
+        txn.rollback().await.unwrap();
+
+        // Insert a copy of B's row (new id) as tenant A: refused by the policy.
+        let row: serde_json::Value = db
+            .conn()
+            .query_one_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                format!("SELECT to_jsonb(t) FROM {table} t WHERE {cond_b} LIMIT 1"),
+                [val_b.clone()],
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get_by_index(0)
+            .unwrap();
+        let mut copy = row;
+        if copy.get("id").is_some() {
+            copy["id"] = serde_json::json!(Uuid::now_v7());
+        }
+        let txn = as_tenant(&app.conn, &tenant_a).await;
+        let err = txn
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                format!(
+                    "INSERT INTO {table} SELECT * FROM jsonb_populate_record(NULL::{table}, $1)"
+                ),
+                [copy.into()],
+            ))
+            .await
+            .expect_err(&format!("{table}: A inserted a row for B"))
+            .to_string();
+        assert!(err.contains("row-level security"), "{table}: {err}");
+        txn.rollback().await.unwrap();
+    }
+
+    // No tenant: no rows at all.
+    for table in &tables {
+        if table == "connectors" {
+            continue; // the global catalogue is readable by design
+        }
+        let n = count(&app.conn, &format!("SELECT count(*) FROM {table}"), vec![]).await;
+        assert_eq!(n, 0, "{table}: rows visible with no tenant set");
+    }
+    // The catalogue is readable but not writable by the application.
+    assert_eq!(
+        count(&app.conn, "SELECT count(*) FROM connectors", vec![]).await,
+        2
+    );
+
+    // The owner (migrations, seeds) still sees everything.
+    for table in &tables {
+        let n = count(db.conn(), &format!("SELECT count(*) FROM {table}"), vec![]).await;
+        assert!(n >= 2, "{table}: the owner sees {n} rows");
+    }
+    app.drop_role().await;
+}
+
+#[tokio::test]
+async fn user_level_rows_follow_the_acting_user() {
+    let db = TestDb::migrated().await;
+    let a = common::one_of_each(db.conn(), "a").await;
+    let b = common::one_of_each(db.conn(), "b").await;
+    // A personal task of user A, outside any organization.
+    db.conn()
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "INSERT INTO tasks (id, title, created_by_id) VALUES ($1, 'personal', $2)",
+            [Uuid::now_v7().into(), a["users"].into()],
+        ))
+        .await
+        .unwrap();
+    let app = AppLogin::new(&db).await;
+    let sql = "SELECT count(*) FROM tasks WHERE organization_id IS NULL";
+    let txn = as_tenant(
+        &app.conn,
+        &Tenant::new(a["organizations"]).acting_as(a["users"]),
+    )
+    .await;
+    assert_eq!(count(&txn, sql, vec![]).await, 1, "its owner sees it");
+    txn.rollback().await.unwrap();
+    let txn = as_tenant(
+        &app.conn,
+        &Tenant::new(b["organizations"]).acting_as(b["users"]),
+    )
+    .await;
+    assert_eq!(count(&txn, sql, vec![]).await, 0, "another user does not");
+    txn.rollback().await.unwrap();
+    let txn = as_tenant(&app.conn, &Tenant::new(a["organizations"])).await;
+    assert_eq!(
+        count(&txn, sql, vec![]).await,
+        0,
+        "nor the organization without the user"
+    );
+    txn.rollback().await.unwrap();
+    app.drop_role().await;
+}
+
+#[tokio::test]
+async fn with_tenant_scopes_entity_queries() {
+    let db = TestDb::migrated().await;
+    let a = common::one_of_each(db.conn(), "a").await;
+    let _b = common::one_of_each(db.conn(), "b").await;
+    let app = AppLogin::new(&db).await;
+    let brands = with_tenant(&app.conn, Tenant::new(a["organizations"]), |txn| {
+        Box::pin(async move { Brands::find().all(txn).await })
+    })
+    .await
+    .unwrap();
+    assert_eq!(brands.len(), 1);
+    assert_eq!(brands[0].id, a["brands"]);
+    // The setting ends with the transaction: the pooled connection carries nothing over.
+    assert_eq!(Brands::find().all(&app.conn).await.unwrap().len(), 0);
+    // An error inside rolls back.
+    let err = with_tenant(&app.conn, Tenant::new(a["organizations"]), |txn| {
+        Box::pin(async move {
+            txn.execute_unprepared("DELETE FROM brand_assets").await?;
+            txn.execute_unprepared("SELECT 1/0").await?;
+            Ok(())
+        })
+    })
+    .await;
+    assert!(err.is_err());
+    assert_eq!(
+        count(db.conn(), "SELECT count(*) FROM brand_assets", vec![]).await,
+        2
+    );
+    app.drop_role().await;
+}
+
+#[tokio::test]
+async fn the_application_role_has_dml_only() {
+    let db = TestDb::migrated().await;
+    let app = AppLogin::new(&db).await;
+    for ddl in [
+        "CREATE TABLE intruder (id int)",
+        "ALTER TABLE brands ADD COLUMN intruder int",
+        "DROP TABLE brands",
+        "ALTER TABLE brands DISABLE ROW LEVEL SECURITY",
+        "TRUNCATE brands",
+        "DELETE FROM seaql_migrations",
+    ] {
+        let err = app
+            .conn
+            .execute_unprepared(ddl)
+            .await
+            .expect_err(ddl)
+            .to_string();
+        assert!(
+            err.contains("permission denied") || err.contains("must be owner"),
+            "{ddl}: {err}"
+        );
+    }
+    let flags = count(
+        db.conn(),
+        "SELECT count(*) FROM pg_roles WHERE rolname = 'neonhub_app'
+            AND NOT rolcanlogin AND NOT rolbypassrls AND NOT rolsuper AND NOT rolcreatedb",
+        vec![],
+    )
+    .await;
+    assert_eq!(flags, 1);
+    let owned = count(
+        db.conn(),
+        "SELECT count(*) FROM pg_class WHERE relowner = 'neonhub_app'::regrole",
+        vec![],
+    )
+    .await;
+    assert_eq!(owned, 0, "the application role owns nothing");
+    app.drop_role().await;
+}

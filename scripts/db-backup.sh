@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Back up and restore the database named by DATABASE_URL (environment or .env).
+#
+# Usage:
+#   scripts/db-backup.sh backup              write $BACKUP_DIR/<db>-<UTC timestamp>.dump (pg_dump -Fc)
+#   scripts/db-backup.sh restore FILE        restore FILE into the database (asks first; YES=1 skips)
+#   scripts/db-backup.sh check FILE          is FILE a readable custom-format dump?
+#
+# pg_dump/pg_restore must match the server's major version: for the local default server the
+# wheel's own tools are used; otherwise the ones on PATH if they are new enough, else the
+# wheel's tools of the server's major (16 or 18).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BACKUP_DIR="${BACKUP_DIR:-$ROOT/backups}"
+
+die() { echo "db-backup: error: $*" >&2; exit 1; }
+log() { echo "db-backup: $*" >&2; }
+redact() { printf '%s' "$1" | sed -E 's#(://[^:/@]+):[^@]*@#\1:***@#'; }
+
+url="${DATABASE_URL:-}"
+if [ -z "$url" ] && [ -f "$ROOT/.env" ]; then
+  url="$(sed -n 's/^[[:space:]]*\(export[[:space:]]\+\)\{0,1\}DATABASE_URL[[:space:]]*=[[:space:]]*//p' "$ROOT/.env" | tail -n 1 | sed "s/^[\"']//; s/[\"']\$//")"
+fi
+[ -n "$url" ] || die "DATABASE_URL is not set: export it or run \`make db-up\`"
+db_name="$(printf '%s' "$url" | sed -E 's#^[a-z]+://[^/]*/([^?]*).*#\1#')"
+
+# The client tools: the wheel's for the server's major, unless PATH has new enough ones.
+wheel_bin() { PG_MAJOR="$1" "$ROOT/scripts/local-pg.sh" bin-dir 2>/dev/null; }
+psql_any="$(wheel_bin 16)/psql"
+server_major="$("$psql_any" -X -q -tA "$url" -c 'SHOW server_version_num' 2>/dev/null | cut -c1-2)" \
+  || die "cannot connect to $(redact "$url"): is the server running (\`make db-up\`)?"
+[ -n "$server_major" ] || die "cannot read the server version of $(redact "$url")"
+tool() {
+  local name="$1" path_major
+  if command -v "$name" >/dev/null 2>&1; then
+    path_major="$("$name" --version | sed -E 's/.* ([0-9]+)(\.[0-9]+)*.*/\1/')"
+    if [ "$path_major" = "$server_major" ]; then
+      command -v "$name"; return
+    fi
+  fi
+  case "$server_major" in
+    16|18) echo "$(wheel_bin "$server_major")/$name" ;;
+    *) die "no $name for PostgreSQL $server_major: install the client tools of that major version" ;;
+  esac
+}
+
+PG_DUMP="$(tool pg_dump)" || exit 1
+PG_RESTORE="$(tool pg_restore)" || exit 1
+
+check_dump() {
+  local file="$1"
+  [ -s "$file" ] || die "$file is missing or empty"
+  "$PG_RESTORE" --list "$file" >/dev/null 2>&1 \
+    || die "$file is not a valid pg_dump custom-format archive (pg_restore --list cannot read it)"
+}
+
+case "${1:-}" in
+  backup)
+    mkdir -p "$BACKUP_DIR"
+    file="$BACKUP_DIR/${db_name}-$(date -u +%Y%m%dT%H%M%SZ).dump"
+    "$PG_DUMP" --format=custom --no-owner --file="$file" "$url"
+    check_dump "$file"
+    log "wrote $file ($(wc -c < "$file") bytes) from $(redact "$url")"
+    echo "$file"
+    ;;
+  restore)
+    file="${2:-}"
+    [ -n "$file" ] || die "usage: $0 restore FILE (or make restore FILE=...)"
+    check_dump "$file"
+    if [ "${YES:-0}" != 1 ]; then
+      [ -t 0 ] || die "restoring replaces the objects in $(redact "$url"); confirm with YES=1"
+      read -r -p "Restore $file into $(redact "$url")? Objects in the dump are dropped and recreated. [y/N] " answer
+      case "$answer" in y|Y|yes) ;; *) die "restore cancelled" ;; esac
+    fi
+    "$PG_RESTORE" --clean --if-exists --no-owner --exit-on-error --dbname="$url" "$file"
+    log "restored $file into $(redact "$url")"
+    ;;
+  check)
+    check_dump "${2:-}"
+    log "${2} is a valid dump"
+    ;;
+  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac

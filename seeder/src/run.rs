@@ -1,0 +1,343 @@
+//! Running the seed: one transaction, one advisory lock, every fixture row upserted in order.
+
+use crate::SeedError;
+use crate::fixtures::{AUDIT_INSTALLED, AUDIT_UPDATED, Fixtures, Step, fixture_id, fixtures};
+use crate::report::{Outcome, SeedReport};
+use crate::upsert::{FixtureRow, Key, Row};
+use entity::prelude::*;
+use migration::{Migrator, MigratorTrait};
+use neonhub_db::AdvisoryLock;
+use sea_orm::{
+    ActiveValue::Set, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    RuntimeErr, Statement, TransactionTrait,
+};
+use serde_json::json;
+use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+/// Name the seed's advisory lock key is derived from (see [`AdvisoryLock::key_for`]).
+pub const LOCK_NAME: &str = "neonhub:seed";
+
+/// Default time to wait for another seeder holding the lock.
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How to seed.
+#[derive(Debug, Clone)]
+pub struct SeedOptions {
+    /// Do everything, report, then roll back: nothing is written.
+    pub dry_run: bool,
+    /// How long to wait for the seed lock (and for any row lock) before giving up;
+    /// zero waits forever.
+    pub lock_timeout: Duration,
+    /// Fail on purpose once every fixture row of this table has been written (to test that a
+    /// failure leaves the database as it was). Must name one of [`seeded_tables`].
+    pub fail_after: Option<String>,
+    /// Pause for 30 s inside the transaction once every fixture row of this table has been
+    /// written, after printing `paused after <table>` to stderr (to test that killing the
+    /// process midway leaves nothing behind).
+    pub pause_after: Option<String>,
+}
+
+impl Default for SeedOptions {
+    fn default() -> Self {
+        Self {
+            dry_run: false,
+            lock_timeout: DEFAULT_LOCK_TIMEOUT,
+            fail_after: None,
+            pause_after: None,
+        }
+    }
+}
+
+/// The tables the seed writes, in write order, computed from the fixture plan.
+///
+/// # Panics
+///
+/// Only if the compiled-in fixture files are invalid, which the crate's unit tests rule out.
+pub fn seeded_tables() -> Vec<&'static str> {
+    fixtures()
+        .map(|plan| plan.tables())
+        .expect("the compiled-in fixtures are valid (the crate's unit tests build them)")
+}
+
+/// Seed the NeonHub fixtures into `db`.
+///
+/// Everything happens in one transaction that first takes a transaction-level advisory lock
+/// ([`LOCK_NAME`]), so concurrent seeders run one after the other and all succeed; then it
+/// refuses to go on if migrations are pending. Each fixture row is upserted by its natural key
+/// (or deterministic id): rows already equal to their fixture are not touched. An audit entry
+/// is written only when the run changed something. Any error rolls everything back.
+pub async fn seed(db: &DatabaseConnection, options: &SeedOptions) -> Result<SeedReport, SeedError> {
+    let started = Instant::now();
+    let plan = fixtures()?;
+    if let Some(table) = &options.fail_after
+        && !plan.tables().contains(&table.as_str())
+    {
+        return Err(SeedError::UnknownTable(
+            table.clone(),
+            plan.tables().join(", "),
+        ));
+    }
+    let txn = db.begin().await?;
+    match apply(&txn, plan, options).await {
+        Ok(mut report) => {
+            if options.dry_run {
+                txn.rollback().await?;
+            } else {
+                txn.commit().await?;
+            }
+            report.elapsed_ms = started.elapsed().as_millis() as u64;
+            Ok(report)
+        }
+        Err(err) => {
+            // A failed rollback changes nothing for the caller: the server discards the
+            // transaction with the session anyway. The first error is the one to report.
+            txn.rollback().await.ok();
+            Err(err)
+        }
+    }
+}
+
+/// Check that every migration of this build is applied, and no unknown one.
+///
+/// Reads only: on a database that was never migrated it creates nothing.
+pub async fn check_migrations(db: &impl ConnectionTrait) -> Result<(), SeedError> {
+    let table = Migrator::migration_table_name().to_string();
+    let present = db
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT to_regclass($1) IS NOT NULL AS present",
+            [table.clone().into()],
+        ))
+        .await?
+        .map(|row| row.try_get::<bool>("", "present"))
+        .transpose()?
+        .unwrap_or(false);
+    let applied: Vec<String> = if present {
+        db.query_all_raw(Statement::from_string(
+            DbBackend::Postgres,
+            format!("SELECT version FROM \"{table}\" ORDER BY version"),
+        ))
+        .await?
+        .iter()
+        .map(|row| row.try_get::<String>("", "version"))
+        .collect::<Result<_, _>>()?
+    } else {
+        Vec::new()
+    };
+    let known: Vec<String> = Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect();
+    let unknown: Vec<String> = applied
+        .iter()
+        .filter(|v| !known.contains(v))
+        .cloned()
+        .collect();
+    if !unknown.is_empty() {
+        return Err(SeedError::UnknownMigrations { unknown });
+    }
+    let pending: Vec<String> = known.into_iter().filter(|m| !applied.contains(m)).collect();
+    if !pending.is_empty() {
+        return Err(SeedError::PendingMigrations { pending });
+    }
+    Ok(())
+}
+
+/// Whether `err` is Postgres' `lock_not_available` (a `lock_timeout` expired).
+fn is_lock_timeout(err: &DbErr) -> bool {
+    let sqlx_err = match err {
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => e,
+        _ => return false,
+    };
+    sqlx_err
+        .as_database_error()
+        .and_then(|db| db.code())
+        .is_some_and(|code| code == "55P03")
+}
+
+/// Take the seed lock for the rest of the transaction, waiting at most `timeout`.
+async fn lock(txn: &DatabaseTransaction, timeout: Duration) -> Result<(), SeedError> {
+    txn.execute_unprepared(&format!(
+        "SET LOCAL lock_timeout = '{}ms'",
+        timeout.as_millis()
+    ))
+    .await?;
+    let taken = txn
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock($1)",
+            [AdvisoryLock::key_for(LOCK_NAME).into()],
+        ))
+        .await;
+    match taken {
+        Err(err) if is_lock_timeout(&err) => Err(SeedError::LockTimeout {
+            seconds: timeout.as_secs(),
+        }),
+        other => other.map(|_| ()).map_err(SeedError::from),
+    }
+}
+
+/// Everything inside the transaction.
+async fn apply(
+    txn: &DatabaseTransaction,
+    plan: Fixtures,
+    options: &SeedOptions,
+) -> Result<SeedReport, SeedError> {
+    lock(txn, options.lock_timeout).await?;
+    check_migrations(txn).await?;
+    let tables = plan.tables();
+    let mut report = SeedReport::new(options.dry_run, &tables);
+    let mut ids: HashMap<Uuid, Uuid> = HashMap::new();
+    let mut steps = plan.steps.into_iter().peekable();
+    while let Some(step) = steps.next() {
+        let table = step.table();
+        let outcome = match step {
+            Step::Row(mut row) => Some(write(txn, row.as_mut(), &mut ids).await?),
+            Step::Audit { organization, user } => {
+                audit(txn, &report, organization, user, &mut ids).await?
+            }
+        };
+        if let Some(outcome) = outcome {
+            report.record(table, outcome);
+        }
+        let last_of_table = steps.peek().is_none_or(|next| next.table() != table);
+        if last_of_table && options.pause_after.as_deref() == Some(table) {
+            eprintln!("paused after {table}");
+            tokio::time::sleep(Duration::from_secs(30)).await;
+        }
+        if last_of_table && options.fail_after.as_deref() == Some(table) {
+            return Err(SeedError::Injected {
+                table: table.to_owned(),
+            });
+        }
+    }
+    Ok(report)
+}
+
+/// Upsert one row; record its id in the database when it differs from the fixture's.
+async fn write(
+    txn: &DatabaseTransaction,
+    row: &mut dyn FixtureRow,
+    ids: &mut HashMap<Uuid, Uuid>,
+) -> Result<Outcome, SeedError> {
+    row.remap(ids);
+    let failed = |row: &dyn FixtureRow, source: DbErr| SeedError::Write {
+        table: row.table(),
+        identity: row.identity().to_owned(),
+        source,
+    };
+    let written = txn
+        .query_one_raw(row.upsert())
+        .await
+        .map_err(|e| failed(row, e))?;
+    let (outcome, id) = match written {
+        Some(result) => {
+            let inserted: bool = result.try_get("", "inserted").map_err(|e| failed(row, e))?;
+            let id = match row.id() {
+                Some(_) => Some(
+                    result
+                        .try_get::<Uuid>("", "id")
+                        .map_err(|e| failed(row, e))?,
+                ),
+                None => None,
+            };
+            let outcome = if inserted {
+                Outcome::Created
+            } else {
+                Outcome::Updated
+            };
+            (outcome, id)
+        }
+        None => match row.lookup() {
+            Some(query) => {
+                let found = txn
+                    .query_one_raw(query)
+                    .await
+                    .map_err(|e| failed(row, e))?
+                    .ok_or_else(|| {
+                        failed(
+                            row,
+                            DbErr::RecordNotFound("the row vanished while seeding".into()),
+                        )
+                    })?;
+                let id: Uuid = found.try_get("", "id").map_err(|e| failed(row, e))?;
+                (Outcome::Unchanged, Some(id))
+            }
+            None => (Outcome::Unchanged, row.id()),
+        },
+    };
+    if let (Some(fixture), Some(actual)) = (row.id(), id)
+        && fixture != actual
+    {
+        ids.insert(fixture, actual);
+    }
+    Ok(outcome)
+}
+
+/// Write the audit entry when this run changed something: the install entry the first time,
+/// an "updated" entry on later runs that had to create or repair rows. A run that changes
+/// nothing writes nothing; it counts the install entry as unchanged if it exists.
+async fn audit(
+    txn: &DatabaseTransaction,
+    report: &SeedReport,
+    organization: Uuid,
+    user: Uuid,
+    ids: &mut HashMap<Uuid, Uuid>,
+) -> Result<Option<Outcome>, SeedError> {
+    let installed = fixture_id("audit_logs", AUDIT_INSTALLED);
+    if !report.changed() {
+        let exists = txn
+            .query_one_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT 1 FROM audit_logs WHERE id = $1",
+                [installed.into()],
+            ))
+            .await?
+            .is_some();
+        return Ok(exists.then_some(Outcome::Unchanged));
+    }
+    let changes = |pick: fn(&crate::TableReport) -> u64| {
+        report
+            .tables
+            .iter()
+            .filter(|t| pick(t) > 0)
+            .map(|t| (t.table.clone(), pick(t)))
+            .collect::<BTreeMap<_, _>>()
+    };
+    let organization_id = ids.get(&organization).copied().unwrap_or(organization);
+    let metadata = json!({
+        "seeder": concat!("seeder ", env!("CARGO_PKG_VERSION")),
+        "fixtures": "neonhub-demo",
+        "created": changes(|t| t.created),
+        "updated": changes(|t| t.updated),
+    });
+    for (action, id) in [
+        (AUDIT_INSTALLED, installed),
+        (AUDIT_UPDATED, Uuid::now_v7()),
+    ] {
+        let mut row = Row::new(
+            action,
+            audit_logs::ActiveModel {
+                id: Set(id),
+                organization_id: Set(Some(organization)),
+                user_id: Set(Some(user)),
+                actor_type: Set(Some("system".into())),
+                action: Set(action.into()),
+                resource_type: Set(Some("organization".into())),
+                resource_id: Set(Some(organization_id.to_string())),
+                metadata: Set(Some(metadata.clone())),
+                ..audit_logs::ActiveModel::new()
+            },
+            Key::Primary,
+        );
+        row.set_insert_only();
+        if write(txn, &mut row, ids).await? == Outcome::Created {
+            return Ok(Some(Outcome::Created));
+        }
+    }
+    Err(SeedError::InvalidFixtures(
+        "the audit entry could not be written under a fresh id".into(),
+    ))
+}

@@ -1,0 +1,12 @@
+//! Live, read-only checks of a NeonHub database.
+//!
+//! - [`count_tables`]: the row count of every table in the entity registry, concurrently over a
+//!   small pool; a missing table or a failed count is reported on its row, not as a crash.
+//! - [`doctor`]: the readiness report: tools, connection, extensions, migrations, schema,
+//!   indexes, seed and connector catalogue, each check computed live.
+
+mod counts;
+mod doctor;
+
+pub use counts::{TableCount, count_tables, render_counts};
+pub use doctor::{Check, Report, Status, doctor};

@@ -1,0 +1,126 @@
+//! `doctor` passes every required check on a migrated and seeded database, and names the
+//! problem when a migration is pending or an HNSW index is missing.
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::ConnectionTrait;
+use smoke::Status;
+use std::process::Command;
+use std::time::Duration;
+use testkit::TestDb;
+
+async fn report(db: &TestDb) -> smoke::Report {
+    smoke::doctor(Some(db.url()), Duration::from_secs(10)).await
+}
+
+#[tokio::test]
+async fn migrated_and_seeded_database_is_ready() {
+    let db = TestDb::migrated().await;
+    seeder::seed(db.conn(), &seeder::SeedOptions::default())
+        .await
+        .expect("seed");
+    let r = report(&db).await;
+    let md = r.to_markdown();
+    assert!(r.ready(), "{md}");
+    for name in [
+        "DATABASE_URL",
+        "Extensions",
+        "Migrations",
+        "Schema",
+        "Indexes",
+        "Seed",
+        "Connector catalogue",
+    ] {
+        assert_eq!(
+            r.check(name).map(|c| c.status),
+            Some(Status::Pass),
+            "{name}:\n{md}"
+        );
+    }
+    assert!(md.contains("✅"));
+    assert!(!md.contains("❌"), "{md}");
+
+    // The binary agrees, and writes the report where asked.
+    let file = std::env::temp_dir().join(format!("{}.md", db.name()));
+    let out = Command::new(env!("CARGO_BIN_EXE_smoke"))
+        .args(["--database-url", db.url().as_str(), "doctor", "--out"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let written = std::fs::read_to_string(&file).unwrap();
+    std::fs::remove_file(&file).ok();
+    assert!(written.starts_with("# NeonHub database readiness"));
+}
+
+#[tokio::test]
+async fn unreachable_server_fails_without_leaking_the_password() {
+    let out = Command::new(env!("CARGO_BIN_EXE_smoke"))
+        .args([
+            "--database-url",
+            "postgres://neon:hunter2@127.0.0.1:9/nowhere",
+            "--connect-timeout",
+            "3",
+            "doctor",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(all.contains("127.0.0.1:9"), "{all}");
+    assert!(!all.contains("hunter2"), "{all}");
+}
+
+#[tokio::test]
+async fn empty_database_only_warns_about_the_seed() {
+    let db = TestDb::migrated().await;
+    let r = report(&db).await;
+    assert!(r.ready(), "{}", r.to_markdown());
+    assert_eq!(r.check("Seed").unwrap().status, Status::Warn);
+    assert_eq!(r.check("Connector catalogue").unwrap().status, Status::Warn);
+}
+
+#[tokio::test]
+async fn pending_migration_is_named_and_fails() {
+    let db = TestDb::migrated().await;
+    Migrator::down(db.conn(), Some(1)).await.unwrap();
+    let last = Migrator::migrations().last().unwrap().name().to_owned();
+    let r = report(&db).await;
+    assert!(!r.ready());
+    let m = r.check("Migrations").unwrap();
+    assert_eq!(m.status, Status::Fail);
+    assert!(m.summary.contains(&last), "{}", m.summary);
+
+    let out = Command::new(env!("CARGO_BIN_EXE_smoke"))
+        .args(["--database-url", db.url().as_str(), "doctor"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "doctor must exit non-zero");
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&last));
+}
+
+#[tokio::test]
+async fn dropped_hnsw_index_is_named() {
+    let db = TestDb::migrated().await;
+    db.conn()
+        .execute_unprepared("DROP INDEX chunks_embedding_hnsw_idx")
+        .await
+        .unwrap();
+    let r = report(&db).await;
+    assert!(!r.ready());
+    let idx = r.check("Indexes").unwrap();
+    assert_eq!(idx.status, Status::Fail);
+    let details = idx.details.join("\n");
+    assert!(
+        details.contains("no HNSW (vector_cosine_ops) index on chunks.embedding"),
+        "{details}"
+    );
+    assert!(details.contains("chunks_embedding_hnsw_idx"), "{details}");
+}
