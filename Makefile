@@ -9,7 +9,7 @@ ARGS ?=
 RUN = $(CARGO) run --quiet --locked -p
 
 .PHONY: help demo test lint fmt build db-up db-down db-destroy db-status psql \
-        migrate migrate-status migrate-down migrate-fresh seed smoke doctor backup restore
+        migrate migrate-status migrate-down migrate-fresh seed smoke doctor backup restore docs
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
@@ -19,10 +19,11 @@ demo: db-up migrate seed smoke ## Fresh machine to seeded database: db-up, migra
 test: db-up ## Run every test against the local (or configured) Postgres
 	$(CARGO) test --locked --workspace
 
-lint: ## cargo fmt --check, clippy -D warnings, and the secret scan
+lint: ## fmt --check, clippy -D warnings, secret scan, actionlint + zizmor on the workflows
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
 	python3 scripts/secret_scan.py
+	scripts/lint-workflows.sh
 
 fmt: ## Format the code
 	$(CARGO) fmt --all
@@ -68,6 +69,9 @@ backup: ## pg_dump -Fc of DATABASE_URL into backups/<db>-<UTC>.dump
 
 restore: ## Restore FILE=backups/....dump into DATABASE_URL (asks first; YES=1 skips)
 	@scripts/db-backup.sh restore "$(FILE)"
+
+docs: ## Regenerate docs/SCHEMA.md from the entities and migrations
+	$(RUN) smoke -- schema-doc --out docs/SCHEMA.md
 
 doctor: ## Readiness report (Markdown); ARGS="--out docs/READINESS.md" to write it
 	$(RUN) smoke -- doctor $(ARGS)

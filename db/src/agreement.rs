@@ -4,8 +4,9 @@ use crate::catalog::Catalog;
 use entity::registry;
 
 /// Every disagreement between the entity registry and `catalog`, one sentence each; empty when
-/// every registered table exists with every column at a matching type and nullability, and no
-/// database column (nor table of the schema) is missing from the entities.
+/// every registered table exists with every column at a matching type and nullability, every
+/// `belongs_to` relation has its foreign key (same ON DELETE rule) and every foreign key its
+/// relation, and no database column (nor table of the schema) is missing from the entities.
 pub fn entity_mismatches(catalog: &Catalog) -> Vec<String> {
     let mut out = Vec::new();
     for table in registry::tables() {
@@ -51,6 +52,7 @@ pub fn entity_mismatches(catalog: &Catalog) -> Vec<String> {
                 ));
             }
         }
+        foreign_key_mismatches(catalog, table, &mut out);
     }
     for (name, _) in catalog.schema_tables() {
         if registry::table(name).is_none() {
@@ -58,4 +60,46 @@ pub fn entity_mismatches(catalog: &Catalog) -> Vec<String> {
         }
     }
     out
+}
+
+/// Entity `belongs_to` relations against the live foreign keys of `table`, both ways.
+fn foreign_key_mismatches(catalog: &Catalog, table: &registry::TableInfo, out: &mut Vec<String>) {
+    let entity_fks = table.foreign_keys();
+    let live_fks: Vec<_> = catalog
+        .foreign_keys
+        .iter()
+        .filter(|fk| fk.table == table.name)
+        .collect();
+    for fk in &entity_fks {
+        let found = live_fks.iter().any(|l| {
+            l.columns == [fk.column.clone()]
+                && l.references == fk.references
+                && fk
+                    .on_delete
+                    .as_deref()
+                    .is_none_or(|rule| rule == l.on_delete)
+        });
+        if !found {
+            out.push(format!(
+                "{}.{}: entity relation to {} (ON DELETE {}) has no matching foreign key",
+                table.name,
+                fk.column,
+                fk.references,
+                fk.on_delete.as_deref().unwrap_or("unspecified")
+            ));
+        }
+    }
+    for l in &live_fks {
+        let declared = entity_fks
+            .iter()
+            .any(|fk| l.columns == [fk.column.clone()] && l.references == fk.references);
+        if !declared {
+            out.push(format!(
+                "{}: foreign key {} ({}) has no belongs_to relation in the entity",
+                table.name,
+                l.name,
+                l.columns.join(", ")
+            ));
+        }
+    }
 }

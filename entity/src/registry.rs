@@ -1,8 +1,10 @@
 //! The table registry: every entity with its domain and columns, for tools that must cover the
 //! whole schema (smoke counts, schema docs, entity/database agreement checks).
 
-use sea_orm::sea_query::ColumnType;
-use sea_orm::{ColumnTrait, EntityTrait, IdenStatic, Iterable, PrimaryKeyToColumn};
+use sea_orm::sea_query::{ColumnType, ForeignKeyAction, PostgresQueryBuilder, Query};
+use sea_orm::{
+    ColumnTrait, EntityTrait, IdenStatic, Identity, Iterable, PrimaryKeyToColumn, RelationTrait,
+};
 
 /// One column of an entity, as the entity declares it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,6 +18,21 @@ pub struct ColumnInfo {
     pub nullable: bool,
     /// Whether the column is (part of) the primary key.
     pub primary_key: bool,
+    /// Whether the entity declares the column unique on its own.
+    pub unique: bool,
+    /// The default the entity declares, as SQL (`now()`, `'active'`, `true`).
+    pub default: Option<String>,
+}
+
+/// A foreign key, as the entity's `belongs_to` relation declares it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignKeyInfo {
+    /// The referencing column.
+    pub column: String,
+    /// The referenced table (its `id`).
+    pub references: String,
+    /// The ON DELETE rule (`CASCADE`, `SET NULL`, ...), if declared.
+    pub on_delete: Option<String>,
 }
 
 /// One registered table.
@@ -26,6 +43,7 @@ pub struct TableInfo {
     /// Table name; also the entity's module name.
     pub name: &'static str,
     columns: fn() -> Vec<ColumnInfo>,
+    foreign_keys: fn() -> Vec<ForeignKeyInfo>,
     entity_table: fn() -> String,
 }
 
@@ -45,6 +63,7 @@ impl TableInfo {
             domain,
             name,
             columns: columns_of::<E>,
+            foreign_keys: foreign_keys_of::<E>,
             entity_table: || E::default().table_name().to_owned(),
         }
     }
@@ -52,6 +71,11 @@ impl TableInfo {
     /// The entity's columns in declaration order.
     pub fn columns(&self) -> Vec<ColumnInfo> {
         (self.columns)()
+    }
+
+    /// The foreign keys the entity's `belongs_to` relations declare, in declaration order.
+    pub fn foreign_keys(&self) -> Vec<ForeignKeyInfo> {
+        (self.foreign_keys)()
     }
 
     /// The table name the entity itself declares (equal to [`TableInfo::name`]).
@@ -82,10 +106,49 @@ fn columns_of<E: EntityTrait>() -> Vec<ColumnInfo> {
                 pg_type: pg_type(def.get_column_type()),
                 nullable: def.is_null(),
                 primary_key: pk.contains(&name),
+                unique: def.is_unique(),
+                default: def.get_column_default().map(|expr| {
+                    let sql = Query::select()
+                        .expr(expr.clone())
+                        .to_string(PostgresQueryBuilder);
+                    sql.trim_start_matches("SELECT ").to_owned()
+                }),
                 name,
             }
         })
         .collect()
+}
+
+fn foreign_keys_of<E: EntityTrait>() -> Vec<ForeignKeyInfo> {
+    E::Relation::iter()
+        .map(|rel| rel.def())
+        .filter_map(|def| {
+            // A belongs_to: from one of our columns to the parent's `id`.
+            let (Identity::Unary(column), Identity::Unary(target)) = (&def.from_col, &def.to_col)
+            else {
+                return None;
+            };
+            if target.inner() != "id" || column.inner() == "id" {
+                return None;
+            }
+            Some(ForeignKeyInfo {
+                column: column.inner().into_owned(),
+                references: def.to_tbl.sea_orm_table().inner().into_owned(),
+                on_delete: def.on_delete.as_ref().map(action_sql),
+            })
+        })
+        .collect()
+}
+
+fn action_sql(action: &ForeignKeyAction) -> String {
+    match action {
+        ForeignKeyAction::Cascade => "CASCADE",
+        ForeignKeyAction::SetNull => "SET NULL",
+        ForeignKeyAction::SetDefault => "SET DEFAULT",
+        ForeignKeyAction::Restrict => "RESTRICT",
+        _ => "NO ACTION",
+    }
+    .to_owned()
 }
 
 /// The Postgres spelling (as `format_type` prints it) of a SeaORM column type.

@@ -4,9 +4,11 @@
 //!   small pool; a missing table or a failed count is reported on its row, not as a crash.
 //! - [`doctor`]: the readiness report: tools, connection, extensions, migrations, schema,
 //!   indexes, seed and connector catalogue, each check computed live.
+//! - [`schema_doc`]: the generated schema reference, `docs/SCHEMA.md`.
 
 mod counts;
 mod doctor;
+pub mod schema_doc;
 
 pub use counts::{TableCount, count_tables, render_counts};
 pub use doctor::{Check, Report, Status, doctor};

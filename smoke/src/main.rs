@@ -6,6 +6,7 @@
 //! make smoke ARGS=--expect-seeded    # also fail when a table the seed fills is empty
 //! make doctor                        # Markdown readiness report on stdout
 //! make doctor ARGS="--out docs/READINESS.md"
+//! make docs                         # docs/SCHEMA.md, generated from the entities
 //! ```
 //!
 //! Read-only. The table list comes from the entity registry, so a new entity is counted
@@ -48,6 +49,13 @@ enum Command {
         #[arg(long)]
         out: Option<std::path::PathBuf>,
     },
+    /// Write the schema reference (Markdown) generated from the entities and migrations; needs
+    /// no database.
+    SchemaDoc {
+        /// Write it to this file instead of stdout.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
     /// Print the live schema as sorted text, one fact per line (the form of
     /// migration/tests/expected_schema.txt), for review and diffs.
     Catalog,
@@ -67,6 +75,16 @@ async fn main() {
 
 async fn run(cli: Cli) -> Result<bool> {
     let timeout = Duration::from_secs(cli.connect_timeout);
+    if let Some(Command::SchemaDoc { out }) = &cli.command {
+        let doc = smoke::schema_doc::render();
+        match out {
+            Some(path) => {
+                std::fs::write(path, doc).with_context(|| format!("writing {}", path.display()))?
+            }
+            None => print!("{doc}"),
+        }
+        return Ok(true);
+    }
     if let Some(Command::Catalog) = cli.command {
         let url = DatabaseUrl::resolve(cli.database_url.as_deref())?;
         let db = neonhub_db::connect(&url, timeout, 1).await?;

@@ -1,0 +1,183 @@
+//! `docs/SCHEMA.md`, generated: tables and columns from the entity registry, indexes, checks,
+//! triggers and row-level security from the schema the migrations produce
+//! (`migration::EXPECTED_SCHEMA`, which the conformance test holds equal to a migrated
+//! database), and a Mermaid ER diagram per domain.
+
+use entity::registry::{self, TableInfo};
+use migration::EXPECTED_SCHEMA;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// The lines of `EXPECTED_SCHEMA` under each `table` heading, by table.
+fn expected_by_table() -> BTreeMap<&'static str, Vec<&'static str>> {
+    let mut out: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut current = None;
+    for line in EXPECTED_SCHEMA.lines() {
+        if let Some(table) = line.strip_prefix("table ") {
+            current = Some(table);
+            out.entry(table).or_default();
+        } else if let (Some(t), Some(rest)) = (current, line.strip_prefix("  ")) {
+            out.entry(t).or_default().push(rest);
+        } else {
+            current = None;
+        }
+    }
+    out
+}
+
+fn anchor(name: &str) -> String {
+    name.replace('_', "-")
+}
+
+fn table_section(out: &mut String, table: &TableInfo, facts: &[&str]) {
+    let _ = writeln!(out, "### `{}`\n", table.name);
+    let fks = table.foreign_keys();
+    let _ = writeln!(
+        out,
+        "| column | type | null | default | key |\n|---|---|---|---|---|"
+    );
+    for c in table.columns() {
+        let mut keys = Vec::new();
+        if c.primary_key {
+            keys.push("PK".to_owned());
+        }
+        if c.unique {
+            keys.push("unique".to_owned());
+        }
+        for fk in fks.iter().filter(|fk| fk.column == c.name) {
+            keys.push(format!(
+                "FK → [`{}`](#{}) ON DELETE {}",
+                fk.references,
+                anchor(&fk.references),
+                fk.on_delete.as_deref().unwrap_or("NO ACTION")
+            ));
+        }
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} |",
+            c.name,
+            c.pg_type,
+            if c.nullable { "yes" } else { "no" },
+            c.default
+                .as_deref()
+                .map(|d| format!("`{d}`"))
+                .unwrap_or_default(),
+            keys.join("; ")
+        );
+    }
+    let mut details = Vec::new();
+    for fact in facts {
+        if let Some(rest) = fact.strip_prefix("index ") {
+            let (name, def) = rest.split_once(": ").unwrap_or((rest, ""));
+            if !name.ends_with("_pkey") {
+                details.push(format!("index `{name}`: `{def}`"));
+            }
+        } else if let Some(rest) = fact.strip_prefix("constraint ") {
+            let (name, def) = rest.split_once(": ").unwrap_or((rest, ""));
+            if def.starts_with("CHECK") {
+                details.push(format!("check `{name}`: `{def}`"));
+            }
+        } else if let Some(rest) = fact.strip_prefix("trigger ") {
+            details.push(format!(
+                "trigger `{}`",
+                rest.split(':').next().unwrap_or(rest)
+            ));
+        } else if *fact == "row level security" {
+            details.push("row-level security enabled".to_owned());
+        } else if let Some(rest) = fact.strip_prefix("policy ") {
+            let (name, def) = rest.split_once(": ").unwrap_or((rest, ""));
+            details.push(format!("policy `{name}`: `{def}`"));
+        }
+    }
+    if !details.is_empty() {
+        out.push('\n');
+        for d in details {
+            let _ = writeln!(out, "- {d}");
+        }
+    }
+    out.push('\n');
+}
+
+fn er_diagram(out: &mut String, tables: &[&TableInfo]) {
+    let _ = writeln!(out, "```mermaid\nerDiagram");
+    for t in tables {
+        let columns = t.columns();
+        for fk in t.foreign_keys() {
+            let nullable = columns.iter().any(|c| c.name == fk.column && c.nullable);
+            let left = if nullable { "|o" } else { "||" };
+            let _ = writeln!(
+                out,
+                "    {} {left}--o{{ {} : {}",
+                fk.references, t.name, fk.column
+            );
+        }
+        if t.foreign_keys().is_empty() {
+            let _ = writeln!(out, "    {} {{", t.name);
+            for c in columns.iter().filter(|c| c.primary_key) {
+                let _ = writeln!(out, "        {} {} PK", c.pg_type.replace(' ', "_"), c.name);
+            }
+            let _ = writeln!(out, "    }}");
+        }
+    }
+    let _ = writeln!(out, "```\n");
+}
+
+/// The whole document.
+pub fn render() -> String {
+    let facts = expected_by_table();
+    let tables = registry::tables();
+    let mut domains: Vec<&str> = Vec::new();
+    for t in tables {
+        if !domains.contains(&t.domain) {
+            domains.push(t.domain);
+        }
+    }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# NeonHub schema reference\n\n\
+         Generated by `make docs` from the entity registry (`entity::registry`) and the schema the \
+         migrations produce (`migration/tests/expected_schema.txt`); a test fails when this file is \
+         out of date. Do not edit it by hand.\n\n\
+         {} tables in {} domains, {} enum types. Every `id` defaults to `gen_random_uuid()` in the \
+         database; Rust code creates UUIDv7 ids. `updated_at` columns are kept by a trigger.\n",
+        tables.len(),
+        domains.len(),
+        EXPECTED_SCHEMA
+            .lines()
+            .filter(|l| l.starts_with("enum "))
+            .count()
+    );
+    let _ = writeln!(out, "## Enum types\n\n| type | values |\n|---|---|");
+    for line in EXPECTED_SCHEMA
+        .lines()
+        .filter_map(|l| l.strip_prefix("enum "))
+    {
+        let (name, values) = line.split_once(": ").unwrap_or((line, ""));
+        let _ = writeln!(out, "| `{name}` | {values} |");
+    }
+    out.push('\n');
+    let _ = writeln!(out, "## Domains\n");
+    for d in &domains {
+        let names: Vec<String> = tables
+            .iter()
+            .filter(|t| t.domain == *d)
+            .map(|t| format!("[`{}`](#{})", t.name, anchor(t.name)))
+            .collect();
+        let _ = writeln!(out, "- **{d}**: {}", names.join(", "));
+    }
+    out.push('\n');
+    for d in &domains {
+        let in_domain: Vec<&TableInfo> = tables.iter().filter(|t| t.domain == *d).collect();
+        let _ = writeln!(out, "## {d}\n");
+        er_diagram(&mut out, &in_domain);
+        for t in in_domain {
+            table_section(
+                &mut out,
+                t,
+                facts.get(t.name).map(Vec::as_slice).unwrap_or(&[]),
+            );
+        }
+    }
+    out.trim_end().to_owned() + "\n"
+}
