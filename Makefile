@@ -9,7 +9,7 @@ ARGS ?=
 RUN = $(CARGO) run --quiet --locked -p
 
 .PHONY: help demo test lint fmt build db-up db-down db-destroy db-status psql \
-        migrate migrate-status migrate-down migrate-fresh seed smoke doctor backup restore docs
+        migrate migrate-status migrate-down migrate-fresh seed smoke doctor backup restore docs migrations-sql
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
@@ -19,11 +19,12 @@ demo: db-up migrate seed smoke ## Fresh machine to seeded database: db-up, migra
 test: db-up ## Run every test against the local (or configured) Postgres
 	$(CARGO) test --locked --workspace
 
-lint: ## fmt --check, clippy -D warnings, secret scan, actionlint + zizmor on the workflows
+lint: ## fmt --check, clippy -D warnings, secret scan, actionlint + zizmor, squawk on the migrations' SQL
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
 	python3 scripts/secret_scan.py
 	scripts/lint-workflows.sh
+	scripts/lint-migrations.sh
 
 fmt: ## Format the code
 	$(CARGO) fmt --all
@@ -57,6 +58,9 @@ migrate-down: ## Roll back the last migration
 
 migrate-fresh: db-up ## Drop everything and apply all migrations
 	$(RUN) migration -- fresh $(ARGS)
+
+migrations-sql: db-up ## Write the SQL every migration runs to migration/sql/ (for review and squawk)
+	$(RUN) migration -- render-sql --out migration/sql
 
 seed: ## Install the NeonHub fixtures (idempotent)
 	$(RUN) seeder -- $(ARGS)

@@ -6,6 +6,7 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod guard;
 mod m20261125_000100_extension_enums_trigger_fn;
 mod m20261125_000200_identity;
 mod m20261125_000300_organizations;
@@ -24,10 +25,12 @@ mod m20261125_001500_hnsw_vector_indexes;
 mod m20261125_001600_updated_at_triggers;
 mod m20261125_001700_tenant_isolation;
 mod m20261125_001800_append_only_audit_logs;
+pub mod render;
 pub mod runner;
 mod test_hook;
 mod util;
 
+pub use guard::{DEFAULT_LOCK_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT, set_timeouts};
 pub use m20261125_000100_extension_enums_trigger_fn::PGVECTOR_MISSING;
 
 /// The schema that all migrations together produce, as catalog text (neonhub-db's
@@ -40,7 +43,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        test_hook::wrap(vec![
+        guard::wrap(test_hook::wrap(vec![
             Box::new(m20261125_000100_extension_enums_trigger_fn::Migration),
             Box::new(m20261125_000200_identity::Migration),
             Box::new(m20261125_000300_organizations::Migration),
@@ -59,6 +62,6 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_001600_updated_at_triggers::Migration),
             Box::new(m20261125_001700_tenant_isolation::Migration),
             Box::new(m20261125_001800_append_only_audit_logs::Migration),
-        ])
+        ]))
     }
 }

@@ -37,6 +37,23 @@ struct Cli {
         default_value_t = 60
     )]
     lock_timeout: u64,
+    /// Seconds a migration statement may wait for a table lock before the migration fails
+    /// (and is rolled back, ready to retry).
+    #[arg(
+        long,
+        global = true,
+        env = "MIGRATION_DDL_LOCK_TIMEOUT",
+        default_value_t = 5
+    )]
+    ddl_lock_timeout: u64,
+    /// Seconds a migration statement may run.
+    #[arg(
+        long,
+        global = true,
+        env = "MIGRATION_STATEMENT_TIMEOUT",
+        default_value_t = 300
+    )]
+    statement_timeout: u64,
     /// Accept the edited source of this applied migration (records its new checksum).
     #[arg(long, global = true, value_name = "NAME")]
     accept_changed: Vec<String>,
@@ -66,6 +83,13 @@ enum Command {
     Refresh,
     /// Roll back all migrations.
     Reset,
+    /// Write the SQL each migration executes (up and down) to DIR/<name>.up.sql / .down.sql,
+    /// captured by running them on a scratch database created (and dropped) on the server.
+    RenderSql {
+        /// Output folder.
+        #[arg(long, default_value = "migration/sql")]
+        out: std::path::PathBuf,
+    },
 }
 
 #[tokio::main]
@@ -87,9 +111,11 @@ async fn main() {
 async fn run(cli: Cli) -> Result<()> {
     let url = DatabaseUrl::resolve(cli.database_url.as_deref())?;
     let timeout = Duration::from_secs(cli.connect_timeout);
-    let db = neonhub_db::connect(&url, timeout, 2).await?;
+    // One connection: a migration that runs outside a transaction keeps its session settings.
+    let db = neonhub_db::connect(&url, timeout, 1).await?;
     let action = match cli.command {
         Command::Status => return status(&db).await,
+        Command::RenderSql { out } => return render_sql(&url, &db, &out).await,
         Command::Up { steps } => Action::Up(steps),
         Command::Down { steps } => Action::Down(steps),
         Command::Fresh => Action::Fresh,
@@ -100,6 +126,8 @@ async fn run(cli: Cli) -> Result<()> {
         connect_timeout: timeout,
         lock_wait: Duration::from_secs(cli.lock_timeout),
         accept_changed: cli.accept_changed,
+        ddl_lock_timeout: Duration::from_secs(cli.ddl_lock_timeout),
+        statement_timeout: Duration::from_secs(cli.statement_timeout),
     };
     let started = Instant::now();
     let summary = runner::run(&url, &db, action, &options)
@@ -138,5 +166,36 @@ async fn status(db: &sea_orm_migration::sea_orm::DatabaseConnection) -> Result<(
     if unknown > 0 {
         bail!("the database is ahead of this build: update your checkout (git pull)");
     }
+    Ok(())
+}
+
+async fn render_sql(
+    url: &DatabaseUrl,
+    db: &sea_orm_migration::sea_orm::DatabaseConnection,
+    out: &std::path::Path,
+) -> Result<()> {
+    use sea_orm_migration::sea_orm::ConnectionTrait;
+    let scratch = format!("neonhub_render_{}", std::process::id());
+    db.execute_unprepared(&format!("CREATE DATABASE \"{scratch}\""))
+        .await
+        .context("creating the scratch database (the user needs CREATEDB)")?;
+    let rendered = migration::render::render(&url.with_database(&scratch)).await;
+    db.execute_unprepared(&format!("DROP DATABASE \"{scratch}\" WITH (FORCE)"))
+        .await
+        .context("dropping the scratch database")?;
+    let rendered = rendered.context("running the migrations on the scratch database")?;
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    for m in &rendered {
+        for suffix in ["up", "down"] {
+            let path = out.join(format!("{}.{suffix}.sql", m.name));
+            std::fs::write(&path, migration::render::file_contents(m, suffix))
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+    }
+    println!(
+        "wrote the SQL of {} migrations to {}",
+        rendered.len(),
+        out.display()
+    );
     Ok(())
 }

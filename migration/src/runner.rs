@@ -40,6 +40,10 @@ pub struct RunOptions {
     pub lock_wait: Duration,
     /// Applied migrations whose edited source is accepted: their recorded checksum is replaced.
     pub accept_changed: Vec<String>,
+    /// `lock_timeout` of every migration statement.
+    pub ddl_lock_timeout: Duration,
+    /// `statement_timeout` of every migration statement.
+    pub statement_timeout: Duration,
 }
 
 impl Default for RunOptions {
@@ -48,6 +52,8 @@ impl Default for RunOptions {
             connect_timeout: neonhub_db::DEFAULT_CONNECT_TIMEOUT,
             lock_wait: Duration::from_secs(60),
             accept_changed: Vec::new(),
+            ddl_lock_timeout: crate::DEFAULT_LOCK_TIMEOUT,
+            statement_timeout: crate::DEFAULT_STATEMENT_TIMEOUT,
         }
     }
 }
@@ -76,6 +82,20 @@ pub enum RunError {
     /// The server has no pgvector.
     #[error("{PGVECTOR_MISSING}")]
     PgvectorMissing,
+    /// A migration statement waited longer than the lock timeout.
+    #[error(
+        "migration {migration} could not get its lock within {seconds}s and was rolled back \
+         (nothing of it was applied). {holders}. Retry once that work is done (`make migrate` \
+         again), end the blocking session, or raise --ddl-lock-timeout"
+    )]
+    LockTimeout {
+        /// The migration that gave up.
+        migration: String,
+        /// The lock timeout.
+        seconds: u64,
+        /// Who held locks on our tables at that moment.
+        holders: String,
+    },
     /// Connecting or locking failed.
     #[error(transparent)]
     Db(#[from] DbError),
@@ -318,14 +338,19 @@ async fn run_locked(
     if action != Action::Fresh {
         verify(db, &options.accept_changed).await?;
     }
-    let before = applied(db).await?.len();
-    match action {
-        Action::Up(steps) => Migrator::up(db, steps).await?,
-        Action::Down(steps) => Migrator::down(db, Some(steps)).await?,
-        Action::Fresh => Migrator::fresh(db).await?,
-        Action::Refresh => Migrator::refresh(db).await?,
-        Action::Reset => Migrator::reset(db).await?,
+    crate::set_timeouts(options.ddl_lock_timeout, options.statement_timeout);
+    let before = applied(db).await?;
+    let result = match action {
+        Action::Up(steps) => Migrator::up(db, steps).await,
+        Action::Down(steps) => Migrator::down(db, Some(steps)).await,
+        Action::Fresh => fresh(db).await,
+        Action::Refresh => Migrator::refresh(db).await,
+        Action::Reset => Migrator::reset(db).await,
+    };
+    if let Err(err) = result {
+        return Err(explain(db, err, &before, options).await);
     }
+    let before = before.len();
     reconcile(db).await?;
     let after = applied(db).await?.len();
     Ok(match action {
@@ -341,4 +366,86 @@ async fn run_locked(
         Action::Refresh => format!("rolled back {before} and applied {after} migration(s)"),
         Action::Reset => format!("rolled back {before} migration(s)"),
     })
+}
+
+/// Turn a lock timeout into a message that names the migration and who holds the locks.
+async fn explain(
+    db: &DatabaseConnection,
+    err: DbErr,
+    before: &[String],
+    options: &RunOptions,
+) -> RunError {
+    let text = err.to_string();
+    if !text.contains("lock timeout") {
+        return RunError::Migration(err);
+    }
+    let after = applied(db).await.unwrap_or_default();
+    let migration = known()
+        .into_iter()
+        .find(|m| !after.contains(m))
+        .or_else(|| before.last().cloned())
+        .unwrap_or_else(|| "(unknown)".into());
+    let holders = match db
+        .query_all_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT c.relname::text AS rel, l.mode AS mode, a.pid AS pid,
+                    coalesce(a.state, '') AS state,
+                    coalesce(extract(epoch FROM now() - a.xact_start)::bigint, 0) AS secs,
+                    left(regexp_replace(a.query, '\\s+', ' ', 'g'), 80) AS query
+               FROM pg_locks l
+               JOIN pg_class c ON c.oid = l.relation
+               JOIN pg_stat_activity a ON a.pid = l.pid
+              WHERE l.granted AND a.pid <> pg_backend_pid()
+                AND a.datname = current_database()
+                AND c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')
+              ORDER BY c.relname, a.pid",
+        ))
+        .await
+    {
+        Ok(rows) if !rows.is_empty() => {
+            let list: Vec<String> = rows
+                .iter()
+                .filter_map(|r| {
+                    Some(format!(
+                        "table {} is held in {} by pid {} ({}, transaction open {}s: {})",
+                        r.try_get::<String>("", "rel").ok()?,
+                        r.try_get::<String>("", "mode").ok()?,
+                        r.try_get::<i32>("", "pid").ok()?,
+                        r.try_get::<String>("", "state").ok()?,
+                        r.try_get::<i64>("", "secs").ok()?,
+                        r.try_get::<String>("", "query").ok()?
+                    ))
+                })
+                .collect();
+            format!("It waited behind: {}", list.join("; "))
+        }
+        _ => "The session that held the lock has finished".to_owned(),
+    };
+    RunError::LockTimeout {
+        migration,
+        seconds: options.ddl_lock_timeout.as_secs(),
+        holders,
+    }
+}
+
+/// Drop everything of ours, then apply every migration. sea-orm-migration's `fresh` drops
+/// tables and types but not functions (ours: the trigger functions and the tenant settings
+/// readers), so those go first; functions that belong to extensions stay.
+async fn fresh(db: &DatabaseConnection) -> Result<(), DbErr> {
+    db.execute_unprepared(
+        "DO $$
+         DECLARE f regprocedure;
+         BEGIN
+             FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
+                       WHERE p.pronamespace = 'public'::regnamespace
+                         AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                                          WHERE d.objid = p.oid AND d.deptype = 'e')
+             LOOP
+                 EXECUTE format('DROP FUNCTION %s CASCADE', f);
+             END LOOP;
+         END
+         $$",
+    )
+    .await?;
+    Migrator::fresh(db).await
 }

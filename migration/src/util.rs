@@ -119,3 +119,45 @@ pub async fn drop_tables(
     }
     Ok(())
 }
+
+/// Build index `name` with `CREATE INDEX CONCURRENTLY IF NOT EXISTS name ON <definition>`,
+/// for tables that may already hold data: writes are never blocked. Call it from a migration
+/// whose `use_transaction()` is `Some(false)` (CONCURRENTLY cannot run in a transaction).
+///
+/// A build that failed earlier (a lock timeout, a cancelled deploy) leaves an INVALID index
+/// behind that `IF NOT EXISTS` would silently keep; it is dropped (concurrently) and built again.
+pub async fn create_index_concurrently(
+    manager: &SchemaManager<'_>,
+    name: &str,
+    definition: &str,
+) -> Result<(), DbErr> {
+    let db = manager.get_connection();
+    let leftover = db
+        .query_one_raw(sea_orm_migration::sea_orm::Statement::from_sql_and_values(
+            manager.get_database_backend(),
+            "SELECT NOT indisvalid AS invalid FROM pg_index WHERE indexrelid = to_regclass($1)",
+            [name.into()],
+        ))
+        .await?
+        .map(|row| row.try_get::<bool>("", "invalid"))
+        .transpose()?
+        .unwrap_or(false);
+    if leftover {
+        db.execute_unprepared(&format!("DROP INDEX CONCURRENTLY IF EXISTS {name}"))
+            .await?;
+    }
+    db.execute_unprepared(&format!(
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {definition}"
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Drop index `name` with `DROP INDEX CONCURRENTLY IF EXISTS` (outside a transaction).
+pub async fn drop_index_concurrently(manager: &SchemaManager<'_>, name: &str) -> Result<(), DbErr> {
+    manager
+        .get_connection()
+        .execute_unprepared(&format!("DROP INDEX CONCURRENTLY IF EXISTS {name}"))
+        .await?;
+    Ok(())
+}

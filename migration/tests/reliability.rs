@@ -184,3 +184,16 @@ async fn database_ahead_of_the_build_is_refused() {
     assert!(!out.status.success());
     assert!(text(&out).contains("applied, unknown to this build"));
 }
+
+#[tokio::test]
+async fn fresh_rebuilds_a_migrated_database() {
+    let db = TestDb::migrated().await;
+    db.conn()
+        .execute_unprepared("INSERT INTO organizations (slug, name) VALUES ('gone', 'Gone')")
+        .await
+        .unwrap();
+    let out = migration(&db, &["fresh"]).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(db.catalog().await.render(), EXPECTED_SCHEMA);
+    assert_eq!(scalar_i64(&db, "SELECT count(*) FROM organizations").await, 0);
+}

@@ -1,0 +1,14 @@
+-- m20261125_000200_identity (down): the SQL this migration executes, captured by `make migrations-sql`.
+-- Generated; a test fails when it differs from what the migration runs.
+
+SET LOCAL lock_timeout = '5s'; SET LOCAL statement_timeout = '300s';
+
+DROP TABLE "user_settings";
+
+DROP TABLE "verification_tokens";
+
+DROP TABLE "sessions";
+
+DROP TABLE "accounts";
+
+DROP TABLE "users";

@@ -1,0 +1,12 @@
+-- m20261125_000400_brand (down): the SQL this migration executes, captured by `make migrations-sql`.
+-- Generated; a test fails when it differs from what the migration runs.
+
+SET LOCAL lock_timeout = '5s'; SET LOCAL statement_timeout = '300s';
+
+DROP TABLE "brand_assets";
+
+DROP TABLE "brand_voices";
+
+DROP TABLE "brands";
+
+DROP TABLE "embedding_spaces";

@@ -1,0 +1,231 @@
+//! Migrations are safe on a live database: the committed SQL is what they run, a migration
+//! behind a long transaction fails fast with a message naming the lock and succeeds once it is
+//! gone, and concurrent index builds never block writers and recover from INVALID leftovers.
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
+use std::process::Command;
+use std::time::{Duration, Instant};
+use testkit::TestDb;
+
+#[tokio::test]
+async fn committed_sql_is_what_the_migrations_run() {
+    let db = TestDb::empty().await;
+    let rendered = migration::render::render(db.url()).await.expect("render");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sql");
+    let mut stale = Vec::new();
+    for m in &rendered {
+        for direction in ["up", "down"] {
+            let file = dir.join(format!("{}.{direction}.sql", m.name));
+            let committed = std::fs::read_to_string(&file).unwrap_or_default();
+            if committed != migration::render::file_contents(m, direction) {
+                stale.push(file.display().to_string());
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "stale or missing rendered SQL (run `make migrations-sql`): {stale:?}"
+    );
+    let files = std::fs::read_dir(&dir).unwrap().count();
+    assert_eq!(
+        files,
+        rendered.len() * 2,
+        "migration/sql holds files of no migration"
+    );
+    // Every migration starts by setting its timeouts.
+    for m in &rendered {
+        assert!(m.up.contains("lock_timeout = '5s'"), "{}", m.name);
+        assert!(m.down.contains("statement_timeout = '300s'"), "{}", m.name);
+    }
+}
+
+fn migration_bin(db: &TestDb, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_migration"))
+        .arg("--database-url")
+        .arg(db.url().as_str())
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_migration_behind_a_long_transaction_fails_fast_then_succeeds() {
+    let db = TestDb::empty().await;
+    let all = Migrator::migrations().len();
+    let target = "m20261125_001800_append_only_audit_logs";
+    let before = Migrator::migrations()
+        .iter()
+        .position(|m| m.name() == target)
+        .unwrap();
+    let out = migration_bin(&db, &["up", "-n", &before.to_string()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // A long-running writer holds ROW EXCLUSIVE on audit_logs; CREATE TRIGGER needs SHARE ROW
+    // EXCLUSIVE, which conflicts.
+    let txn = db.conn().begin().await.unwrap();
+    txn.execute_unprepared("INSERT INTO audit_logs (action) VALUES ('long transaction')")
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let out = migration_bin(&db, &["up", "--ddl-lock-timeout", "1"]);
+    let waited = started.elapsed();
+    assert!(!out.status.success(), "must fail while the lock is held");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!(
+            "migration {target} could not get its lock within 1s"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("table audit_logs is held in RowExclusiveLock"),
+        "{err}"
+    );
+    assert!(
+        err.contains("nothing of it was applied") && err.contains("Retry"),
+        "{err}"
+    );
+    assert!(waited < Duration::from_secs(15), "took {waited:?}");
+    assert_eq!(
+        Migrator::get_applied_migrations(db.conn())
+            .await
+            .unwrap()
+            .len(),
+        before,
+        "nothing more was applied"
+    );
+
+    txn.commit().await.unwrap();
+    let out = migration_bin(&db, &["up", "--ddl-lock-timeout", "1"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        Migrator::get_applied_migrations(db.conn())
+            .await
+            .unwrap()
+            .len(),
+        all
+    );
+}
+
+async fn index_valid(db: &TestDb, name: &str) -> Option<bool> {
+    db.conn()
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass($1)",
+            [name.into()],
+        ))
+        .await
+        .unwrap()
+        .map(|r| r.try_get_by_index(0).unwrap())
+}
+
+#[tokio::test]
+async fn concurrent_index_build_never_blocks_writers() {
+    let db = TestDb::empty().await;
+    let hnsw = "m20261125_001500_hnsw_vector_indexes";
+    let before = Migrator::migrations()
+        .iter()
+        .position(|m| m.name() == hnsw)
+        .unwrap();
+    Migrator::up(db.conn(), Some(before as u32)).await.unwrap();
+    db.conn()
+        .execute_unprepared(
+            "INSERT INTO organizations (id, slug, name) VALUES ('0190a0a0-0000-7000-8000-000000000001', 'w', 'W');
+             INSERT INTO conversations (id, organization_id) VALUES
+                 ('0190a0a0-0000-7000-8000-000000000002', '0190a0a0-0000-7000-8000-000000000001');
+             INSERT INTO messages (organization_id, conversation_id, role, content, embedding)
+             SELECT '0190a0a0-0000-7000-8000-000000000001', '0190a0a0-0000-7000-8000-000000000002',
+                    'user', '{}'::jsonb,
+                    (SELECT array_agg(random())::vector(1536) FROM generate_series(1, 1536) WHERE g > 0)
+               FROM generate_series(1, 2000) g",
+        )
+        .await
+        .unwrap();
+
+    // A writer inserts messages the whole time the index builds.
+    let writer_db = db.conn().clone();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stop_writer = stop.clone();
+    let writer = tokio::spawn(async move {
+        let (mut n, mut slowest) = (0u32, Duration::ZERO);
+        while !stop_writer.load(std::sync::atomic::Ordering::Relaxed) {
+            let t = Instant::now();
+            writer_db
+                .execute_unprepared(
+                    "INSERT INTO messages (organization_id, conversation_id, role, content)
+                     VALUES ('0190a0a0-0000-7000-8000-000000000001',
+                             '0190a0a0-0000-7000-8000-000000000002', 'user', '{}')",
+                )
+                .await
+                .expect("an insert failed during the index build");
+            slowest = slowest.max(t.elapsed());
+            n += 1;
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        (n, slowest)
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    Migrator::up(db.conn(), Some(1))
+        .await
+        .expect("concurrent index migration");
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let (inserts, slowest) = writer.await.unwrap();
+    assert!(
+        inserts > 5,
+        "the writer ran during the build ({inserts} inserts)"
+    );
+    assert!(
+        slowest < Duration::from_secs(2),
+        "an insert waited {slowest:?}"
+    );
+    assert_eq!(
+        index_valid(&db, "messages_embedding_hnsw_idx").await,
+        Some(true)
+    );
+}
+
+#[tokio::test]
+async fn an_invalid_leftover_index_is_rebuilt() {
+    let db = TestDb::empty().await;
+    let hnsw = "m20261125_001500_hnsw_vector_indexes";
+    let before = Migrator::migrations()
+        .iter()
+        .position(|m| m.name() == hnsw)
+        .unwrap();
+    Migrator::up(db.conn(), Some(before as u32)).await.unwrap();
+    // What a failed CREATE INDEX CONCURRENTLY leaves behind: an index marked INVALID.
+    db.conn()
+        .execute_unprepared(
+            "CREATE INDEX chunks_embedding_hnsw_idx ON chunks (id);
+             UPDATE pg_index SET indisvalid = false
+              WHERE indexrelid = 'chunks_embedding_hnsw_idx'::regclass",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        index_valid(&db, "chunks_embedding_hnsw_idx").await,
+        Some(false)
+    );
+    Migrator::up(db.conn(), Some(1))
+        .await
+        .expect("rebuilds the leftover");
+    assert_eq!(
+        index_valid(&db, "chunks_embedding_hnsw_idx").await,
+        Some(true)
+    );
+    let cat = db.catalog().await;
+    assert!(
+        cat.tables["chunks"].indexes["chunks_embedding_hnsw_idx"]
+            .starts_with("hnsw (embedding vector_cosine_ops)"),
+        "the leftover was replaced by the real index"
+    );
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Lint the rendered SQL of every migration (migration/sql/, `make migrations-sql`) with squawk,
+# installed from PyPI into .local/tools on first use. Rules and their reasons: .squawk.toml.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS="${LINT_TOOLS_DIR:-$ROOT/.local/tools}"
+SQUAWK_VERSION=2.70.0
+SQUAWK="$TOOLS/squawk/bin/squawk"
+if [ ! -x "$SQUAWK" ]; then
+  PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --no-deps \
+    --target "$TOOLS/squawk" "squawk-cli==$SQUAWK_VERSION"
+fi
+cd "$ROOT"
+# Files of migrations that run outside a transaction say so in their header.
+outside=$(grep -l '^-- Runs outside a transaction' migration/sql/*.sql || true)
+inside=$(grep -L '^-- Runs outside a transaction' migration/sql/*.sql || true)
+DOWN_EXCLUDES=ban-drop-table,ban-drop-type,ban-drop-function,ban-drop-extension
+lint() { # lint FILES... with the flags in $flags, up and down files apart
+  local ups downs
+  ups=$(printf '%s\n' "$@" | grep '\.up\.sql$' || true)
+  downs=$(printf '%s\n' "$@" | grep '\.down\.sql$' || true)
+  # shellcheck disable=SC2086
+  [ -z "$ups" ] || "$SQUAWK" --config .squawk.toml $flags $ups
+  # shellcheck disable=SC2086
+  [ -z "$downs" ] || "$SQUAWK" --config .squawk.toml $flags --exclude "$DOWN_EXCLUDES" $downs
+}
+# shellcheck disable=SC2086
+flags="" lint $inside
+# shellcheck disable=SC2086
+flags="--no-assume-in-transaction" lint $outside
+echo "squawk: $(ls migration/sql/*.sql | wc -l) files clean"
