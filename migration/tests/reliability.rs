@@ -195,5 +195,8 @@ async fn fresh_rebuilds_a_migrated_database() {
     let out = migration(&db, &["fresh"]).output().unwrap();
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(db.catalog().await.render(), EXPECTED_SCHEMA);
-    assert_eq!(scalar_i64(&db, "SELECT count(*) FROM organizations").await, 0);
+    assert_eq!(
+        scalar_i64(&db, "SELECT count(*) FROM organizations").await,
+        0
+    );
 }
