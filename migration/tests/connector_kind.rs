@@ -7,15 +7,6 @@ use testkit::TestDb;
 
 const NAME: &str = "m20261125_001400_add_connector_kind_enum";
 
-/// Apply every migration before the connector-kind one.
-async fn up_to_before_connector_kind(conn: &DatabaseConnection) {
-    let before = Migrator::migrations()
-        .iter()
-        .position(|m| m.name() == NAME)
-        .expect("migration exists");
-    Migrator::up(conn, Some(before as u32)).await.expect("up");
-}
-
 async fn insert_connector(conn: &DatabaseConnection, name: &str, category: &str) {
     conn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
@@ -47,9 +38,8 @@ async fn categories(conn: &DatabaseConnection) -> Vec<(String, String, String)> 
 
 #[tokio::test]
 async fn valid_categories_survive_up_and_down() {
-    let db = TestDb::empty().await;
+    let db = TestDb::migrated_until(NAME).await;
     let conn = db.conn();
-    up_to_before_connector_kind(conn).await;
     insert_connector(conn, "gmail", "EMAIL").await;
     insert_connector(conn, "x", "X").await;
     insert_connector(conn, "ads", "GOOGLE_ADS").await;
@@ -87,9 +77,8 @@ async fn valid_categories_survive_up_and_down() {
 
 #[tokio::test]
 async fn unknown_category_fails_with_its_name_and_changes_nothing() {
-    let db = TestDb::empty().await;
+    let db = TestDb::migrated_until(NAME).await;
     let conn = db.conn();
-    up_to_before_connector_kind(conn).await;
     insert_connector(conn, "gmail", "EMAIL").await;
     insert_connector(conn, "pager", "PAGER").await;
     insert_connector(conn, "fax", "fax").await;

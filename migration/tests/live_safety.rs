@@ -8,6 +8,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 use testkit::TestDb;
 
+const HNSW: &str = "m20261125_001500_hnsw_vector_indexes";
+
 #[tokio::test]
 async fn committed_sql_is_what_the_migrations_run() {
     let db = TestDb::empty().await;
@@ -130,13 +132,7 @@ async fn index_valid(db: &TestDb, name: &str) -> Option<bool> {
 
 #[tokio::test]
 async fn concurrent_index_build_never_blocks_writers() {
-    let db = TestDb::empty().await;
-    let hnsw = "m20261125_001500_hnsw_vector_indexes";
-    let before = Migrator::migrations()
-        .iter()
-        .position(|m| m.name() == hnsw)
-        .unwrap();
-    Migrator::up(db.conn(), Some(before as u32)).await.unwrap();
+    let db = TestDb::migrated_until(HNSW).await;
     db.conn()
         .execute_unprepared(
             "INSERT INTO organizations (id, slug, name) VALUES ('0190a0a0-0000-7000-8000-000000000001', 'w', 'W');
@@ -195,13 +191,7 @@ async fn concurrent_index_build_never_blocks_writers() {
 
 #[tokio::test]
 async fn an_invalid_leftover_index_is_rebuilt() {
-    let db = TestDb::empty().await;
-    let hnsw = "m20261125_001500_hnsw_vector_indexes";
-    let before = Migrator::migrations()
-        .iter()
-        .position(|m| m.name() == hnsw)
-        .unwrap();
-    Migrator::up(db.conn(), Some(before as u32)).await.unwrap();
+    let db = TestDb::migrated_until(HNSW).await;
     // What a failed CREATE INDEX CONCURRENTLY leaves behind: an index marked INVALID.
     db.conn()
         .execute_unprepared(

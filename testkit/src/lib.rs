@@ -125,6 +125,20 @@ impl TestDb {
         Self::create(false).await
     }
 
+    /// A fresh database with every migration applied that comes before `migration` (so that a
+    /// test can apply that one itself).
+    pub async fn migrated_until(migration: &str) -> Self {
+        let db = Self::empty().await;
+        let before = Migrator::migrations()
+            .iter()
+            .position(|m| m.name() == migration)
+            .unwrap_or_else(|| panic!("no migration named {migration}"));
+        Migrator::up(db.conn(), Some(before as u32))
+            .await
+            .expect("migrating up to the given migration");
+        db
+    }
+
     async fn create(migrated: bool) -> Self {
         let server = server_url();
         let admin = connect(&server, 1).await;
