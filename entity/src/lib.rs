@@ -23,12 +23,14 @@
 //! The crate depends on SeaORM (with the Postgres driver), serde and a few value types only:
 //! no CLI, no runtime choice beyond SeaORM's own, nothing that runs at import.
 //! [`secrets`] seals the secret columns and hashes API keys and tokens; [`tenant`] runs work as
-//! one organization under the database's row-level security.
+//! one organization under the database's row-level security. [`search`] finds the nearest
+//! chunks, messages or brand voices of one organization by cosine distance (exact or HNSW).
 
 pub mod entities;
 pub mod enums;
 pub mod prelude;
 pub mod registry;
+pub mod search;
 pub mod secrets;
 pub mod tenant;
 pub mod vector;

@@ -17,6 +17,8 @@
 //!   the database ends in the same state, and a run with nothing to do writes nothing.
 //! - [`seeded_tables`] lists the tables the plan fills (for `smoke --expect-seeded`).
 //! - [`fixture_embedding`] makes the deterministic, unit-length fixture embeddings.
+//! - [`synth`] generates and bulk-loads synthetic data at scale (`seeder synth`): tenants of
+//!   unequal size, clustered embeddings, binary `COPY`.
 //!
 //! No fixture holds a secret: every secret (`bytea`) column stays NULL.
 
@@ -26,6 +28,7 @@ mod error;
 pub mod fixtures;
 mod report;
 mod run;
+pub mod synth;
 mod upsert;
 
 pub use catalogue::{ConnectorSpec, ToolSpec, connector_catalogue};
@@ -36,3 +39,4 @@ pub use report::{SeedReport, TableReport};
 pub use run::{
     DEFAULT_LOCK_TIMEOUT, LOCK_NAME, SeedOptions, check_migrations, seed, seeded_tables,
 };
+pub use synth::{SynthError, SynthOptions, SynthPlan, SynthReport};

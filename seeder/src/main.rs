@@ -12,12 +12,20 @@
 //! - `--dry-run` does the work, prints what would be written and rolls back.
 //! - `--json` prints the report as one JSON object on stdout (or `{"error": ...}` on failure).
 //!
+//! `seeder synth` generates and bulk-loads synthetic data at scale instead (see
+//! `seeder::synth`): `cargo run --release -p seeder -- synth --orgs 10 --chunks 100000
+//! --messages 10000 --seed 42` (or `make synth`). Organizations of unequal size (one holds 1% of
+//! the rows), clustered 1536-d embeddings, deterministic for a seed, loaded with binary `COPY`
+//! in one transaction, with a progress bar on a terminal and log lines otherwise. `--replace`
+//! reloads a seed loaded before; `--json` prints the report as JSON.
+//!
 //! The database comes from `--database-url`, `DATABASE_URL`, or `.env`, in that order. The exit
 //! code is 0 on success and 1 on any failure; error messages never show a password.
 
 use anyhow::{Context, Result};
-use clap::Parser;
+use clap::{Parser, Subcommand, ValueEnum};
 use neonhub_db::{DatabaseUrl, redact};
+use seeder::synth::{IndexMode, LoadOptions, ProgressMode, SynthOptions, SynthPlan};
 use seeder::{SeedOptions, SeedReport};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -29,7 +37,7 @@ use std::time::Duration;
 )]
 struct Cli {
     /// Postgres URL; defaults to DATABASE_URL from the environment or .env.
-    #[arg(long)]
+    #[arg(long, global = true)]
     database_url: Option<String>,
     /// Print the report as JSON on stdout.
     #[arg(long)]
@@ -38,7 +46,7 @@ struct Cli {
     #[arg(long)]
     dry_run: bool,
     /// Seconds to wait when connecting.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, global = true, default_value_t = 10)]
     connect_timeout: u64,
     /// Seconds to wait for another seeder to finish (0 waits forever).
     #[arg(long, env = "SEED_LOCK_TIMEOUT", default_value_t = 60)]
@@ -50,12 +58,78 @@ struct Cli {
     /// `paused after TABLE` to stderr (tests killing the seeder midway).
     #[arg(long, hide = true, value_name = "TABLE")]
     pause_after: Option<String>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate and bulk-load synthetic data at scale (binary COPY, clustered embeddings).
+    Synth(SynthArgs),
+}
+
+#[derive(clap::Args)]
+struct SynthArgs {
+    /// Organizations (tenants); tenant 0 holds 1% of the rows.
+    #[arg(long, default_value_t = 10)]
+    orgs: usize,
+    /// Chunks with embeddings, in total.
+    #[arg(long, default_value_t = 100_000)]
+    chunks: usize,
+    /// Messages with embeddings, in total.
+    #[arg(long, default_value_t = 10_000)]
+    messages: usize,
+    /// Seed: the same seed gives the same rows.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Clusters of the embeddings.
+    #[arg(long, default_value_t = 256)]
+    centroids: usize,
+    /// Rows per COPY statement.
+    #[arg(long, default_value_t = 20_000)]
+    batch_rows: usize,
+    /// Delete a previous load of the same seed first.
+    #[arg(long)]
+    replace: bool,
+    /// What to do with the HNSW indexes during the load.
+    #[arg(long, value_enum, default_value_t = IndexArg::Rebuild)]
+    index: IndexArg,
+    /// Skip VACUUM (ANALYZE) after the load.
+    #[arg(long)]
+    no_vacuum: bool,
+    /// Progress display (auto: a bar on a terminal, log lines otherwise).
+    #[arg(long, value_enum, default_value_t = ProgressArg::Auto)]
+    progress: ProgressArg,
+    /// Print the report as JSON on stdout.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum IndexArg {
+    /// Drop the HNSW indexes, load, build them again (fast).
+    Rebuild,
+    /// Keep them: every row goes into the graph as it arrives (slow).
+    Keep,
+    /// Drop them and leave them dropped.
+    Drop,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ProgressArg {
+    Auto,
+    Bar,
+    Log,
+    Quiet,
 }
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let json = cli.json;
+    let json = match &cli.command {
+        Some(Command::Synth(args)) => args.json,
+        None => cli.json,
+    };
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -69,9 +143,13 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> Result<()> {
+async fn run(mut cli: Cli) -> Result<()> {
     let url = DatabaseUrl::resolve(cli.database_url.as_deref())?;
-    let db = neonhub_db::connect(&url, Duration::from_secs(cli.connect_timeout), 1).await?;
+    let timeout = Duration::from_secs(cli.connect_timeout);
+    if let Some(Command::Synth(args)) = cli.command.take() {
+        return synth(&url, timeout, args).await;
+    }
+    let db = neonhub_db::connect(&url, timeout, 1).await?;
     let options = SeedOptions {
         dry_run: cli.dry_run,
         lock_timeout: Duration::from_secs(cli.lock_timeout),
@@ -103,4 +181,63 @@ fn print_report(url: &DatabaseUrl, report: &SeedReport) {
     } else {
         println!("seeded {url}: {} in {seconds:.2}s", report.summary());
     }
+}
+
+async fn synth(url: &DatabaseUrl, timeout: Duration, args: SynthArgs) -> Result<()> {
+    let plan = SynthPlan::new(SynthOptions {
+        orgs: args.orgs,
+        chunks: args.chunks,
+        messages: args.messages,
+        seed: args.seed,
+        centroids: args.centroids,
+        ..SynthOptions::default()
+    })?;
+    let options = LoadOptions {
+        batch_rows: args.batch_rows,
+        index_mode: match args.index {
+            IndexArg::Rebuild => IndexMode::Rebuild,
+            IndexArg::Keep => IndexMode::Keep,
+            IndexArg::Drop => IndexMode::Drop,
+        },
+        replace: args.replace,
+        vacuum: !args.no_vacuum,
+        progress: match args.progress {
+            ProgressArg::Auto => ProgressMode::Auto,
+            ProgressArg::Bar => ProgressMode::Bar,
+            ProgressArg::Log => ProgressMode::Log,
+            ProgressArg::Quiet => ProgressMode::Quiet,
+        },
+    };
+    let db = neonhub_db::connect(url, timeout, 1).await?;
+    let loaded = seeder::synth::load(&db, &plan, &options).await;
+    db.close().await.ok();
+    let report = loaded.with_context(|| format!("loading synthetic data into {url}"))?;
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).context("serialising the report")?
+        );
+    } else {
+        for table in &report.tables {
+            println!(
+                "{:<18} {:>9} rows  {:>7.2} s",
+                table.table, table.rows, table.seconds
+            );
+        }
+        if let Some(small) = plan.small_tenant() {
+            println!(
+                "1% tenant: {} ({}), {} chunks; largest: {} chunks",
+                small.slug,
+                small.id,
+                small.chunks,
+                plan.largest_tenant().chunks
+            );
+        }
+        println!(
+            "synth seed {} into {url}: {}",
+            report.seed,
+            report.summary()
+        );
+    }
+    Ok(())
 }

@@ -1,0 +1,352 @@
+//! Figures 1 and 2: loading the synthetic data (our loader vs a raw `COPY` of the same rows)
+//! and building the HNSW indexes (the loader's parallel build vs Postgres' default).
+
+use crate::{BenchConfig, BenchError, Server};
+use sea_orm::sqlx::{self, AssertSqlSafe, Connection};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use seeder::synth::{
+    IndexDef, IndexMode, LoadOptions, ProgressMode, SynthPlan, SynthTable, build_index,
+    hnsw_indexes,
+};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::time::{Duration, Instant};
+
+/// Bytes per `CopyData` message of the raw baseline (libpq-like pieces).
+const RAW_PIECE: usize = 4 << 20;
+
+/// Every table of `plan` as one binary `COPY` stream (header, rows, trailer), in load order.
+pub fn encode_streams(plan: &SynthPlan) -> Vec<(SynthTable, Vec<u8>)> {
+    SynthTable::ALL
+        .iter()
+        .map(|&table| (table, plan.encode(table, 0..plan.rows(table))))
+        .collect()
+}
+
+/// One timed load.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Load {
+    /// Rows written, all tables.
+    pub rows: u64,
+    /// Seconds from the first `COPY` to the end of the last.
+    pub seconds: f64,
+}
+
+impl Load {
+    /// Rows per second.
+    pub fn rows_per_second(&self) -> f64 {
+        self.rows as f64 / self.seconds.max(1e-9)
+    }
+}
+
+/// Figure 1.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoadResult {
+    /// Our loader's rounds.
+    pub ours: Vec<Load>,
+    /// The raw baseline's rounds.
+    pub raw: Vec<Load>,
+    /// Rows per `COPY` statement of our loader.
+    pub batch_rows: usize,
+    /// Bytes of the raw streams.
+    pub bytes: u64,
+    /// Seconds `migrate up` took on the benchmark database.
+    pub migrate_seconds: f64,
+    /// The HNSW indexes the loader dropped (to build in figure 2).
+    pub dropped_indexes: Vec<IndexDef>,
+}
+
+impl LoadResult {
+    /// The best round of our loader.
+    pub fn best_ours(&self) -> Load {
+        best(&self.ours)
+    }
+
+    /// The best round of the raw baseline.
+    pub fn best_raw(&self) -> Load {
+        best(&self.raw)
+    }
+}
+
+fn best(loads: &[Load]) -> Load {
+    loads
+        .iter()
+        .copied()
+        .min_by(|a, b| a.seconds.total_cmp(&b.seconds))
+        .unwrap_or(Load {
+            rows: 0,
+            seconds: f64::NAN,
+        })
+}
+
+/// `CHECKPOINT`, so that a load does not pay for the previous one's dirty pages (ignored
+/// when not allowed).
+pub async fn checkpoint(db: &DatabaseConnection) {
+    db.execute_unprepared("CHECKPOINT").await.ok();
+}
+
+/// Load the pre-encoded `streams` with one plain `COPY ... FROM STDIN (FORMAT binary)` per
+/// table, in one transaction, the HNSW indexes dropped first (as our loader does). Timed from
+/// the first `COPY` to the end of the last.
+pub async fn raw_copy(
+    db: &DatabaseConnection,
+    streams: &[(SynthTable, Vec<u8>)],
+) -> Result<Load, BenchError> {
+    let mut conn = db.get_postgres_connection_pool().acquire().await?;
+    let mut tx = conn.begin().await?;
+    for index in hnsw_indexes(&mut tx).await? {
+        sqlx::raw_sql(AssertSqlSafe(format!(
+            "DROP INDEX {}",
+            crate::server::quote_ident(&index.name)
+        )))
+        .execute(&mut *tx)
+        .await?;
+    }
+    let started = Instant::now();
+    let mut rows = 0;
+    for (table, bytes) in streams {
+        let mut copy = tx.copy_in_raw(&table.copy_statement()).await?;
+        for piece in bytes.chunks(RAW_PIECE) {
+            copy.send(piece).await?;
+        }
+        rows += copy.finish().await?;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    tx.commit().await?;
+    Ok(Load { rows, seconds })
+}
+
+/// Load with `seeder::synth` (HNSW indexes dropped and left so, no vacuum, no progress).
+pub async fn ours_copy(
+    db: &DatabaseConnection,
+    plan: &SynthPlan,
+) -> Result<(Load, Vec<IndexDef>, usize), BenchError> {
+    let options = LoadOptions {
+        index_mode: IndexMode::Drop,
+        vacuum: false,
+        progress: ProgressMode::Quiet,
+        ..LoadOptions::default()
+    };
+    let report = seeder::synth::load(db, plan, &options).await?;
+    Ok((
+        Load {
+            rows: report.rows,
+            seconds: report.copy_seconds,
+        },
+        report.dropped_indexes,
+        options.batch_rows,
+    ))
+}
+
+/// Figure 1: `config.load_rounds` rounds of (raw baseline into a fresh migrated scratch
+/// database, our loader into a fresh migrated database). The last round of our loader goes
+/// into the benchmark database, which is returned with the data in it and the HNSW indexes
+/// dropped.
+pub async fn measure_load(
+    server: &Server,
+    config: &BenchConfig,
+    plan: &SynthPlan,
+    streams: &[(SynthTable, Vec<u8>)],
+    log: &dyn Fn(&str),
+) -> Result<(DatabaseConnection, LoadResult), BenchError> {
+    let scratch = format!("{}_scratch", config.database);
+    let rounds = config.load_rounds.max(1);
+    let mut result = LoadResult {
+        ours: Vec::new(),
+        raw: Vec::new(),
+        batch_rows: 0,
+        bytes: streams.iter().map(|(_, b)| b.len() as u64).sum(),
+        migrate_seconds: 0.0,
+        dropped_indexes: Vec::new(),
+    };
+    let mut main = None;
+    for round in 1..=rounds {
+        let (db, _) = server.migrated_database(&scratch).await?;
+        checkpoint(&db).await;
+        let raw = raw_copy(&db, streams).await?;
+        db.close().await.ok();
+        log(&format!(
+            "load round {round}/{rounds}: raw COPY {} rows in {:.2} s ({:.0} rows/s)",
+            raw.rows,
+            raw.seconds,
+            raw.rows_per_second()
+        ));
+        result.raw.push(raw);
+
+        let last = round == rounds;
+        let name = if last { &config.database } else { &scratch };
+        let (db, migrate_seconds) = server.migrated_database(name).await?;
+        checkpoint(&db).await;
+        let (ours, dropped, batch_rows) = ours_copy(&db, plan).await?;
+        log(&format!(
+            "load round {round}/{rounds}: seeder synth {} rows in {:.2} s ({:.0} rows/s)",
+            ours.rows,
+            ours.seconds,
+            ours.rows_per_second()
+        ));
+        if ours.rows != raw.rows {
+            return Err(BenchError::Check(format!(
+                "our loader wrote {} rows, the raw COPY {}",
+                ours.rows, raw.rows
+            )));
+        }
+        result.ours.push(ours);
+        result.batch_rows = batch_rows;
+        if last {
+            result.migrate_seconds = migrate_seconds;
+            result.dropped_indexes = dropped;
+            main = Some(db);
+        } else {
+            db.close().await.ok();
+        }
+    }
+    server.drop_database(&scratch).await?;
+    let db = main.expect("at least one round");
+    Ok((db, result))
+}
+
+/// One HNSW build.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Build {
+    /// Index name.
+    pub index: String,
+    /// Seconds.
+    pub seconds: f64,
+    /// Parallel workers asked for (the table's `parallel_workers` during the build).
+    pub workers_requested: u32,
+    /// Most parallel workers seen at once in `pg_stat_activity` during the build.
+    pub workers_observed: i64,
+}
+
+/// Figure 2.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndexResult {
+    /// `chunks` built as the loader does.
+    pub chunks: Build,
+    /// `chunks` built serially (`max_parallel_maintenance_workers = 0`): the baseline, if
+    /// measured.
+    pub chunks_serial: Option<Build>,
+    /// The other HNSW indexes (messages, brand voices), built as the loader does.
+    pub others: Vec<Build>,
+    /// Size of the `chunks` HNSW index, bytes.
+    pub chunks_index_bytes: i64,
+    /// `maintenance_work_mem` during the builds.
+    pub maintenance_work_mem: String,
+}
+
+/// Build one index on its own connection while another connection counts its parallel
+/// workers. With `parallel`, as the loader does ([`build_index`]); without, serially
+/// (`max_parallel_maintenance_workers = 0`). `keep` commits the index; otherwise the build is
+/// rolled back.
+async fn timed_build(
+    db: &DatabaseConnection,
+    index: &IndexDef,
+    parallel: bool,
+    keep: bool,
+) -> Result<Build, BenchError> {
+    let pool = db.get_postgres_connection_pool();
+    let mut conn = pool.acquire().await?;
+    let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
+        .fetch_one(&mut *conn)
+        .await?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let seen = Arc::new(AtomicI64::new(0));
+    let monitor = {
+        let (pool, stop, seen) = (pool.clone(), stop.clone(), seen.clone());
+        tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                if let Ok(n) = sqlx::query_scalar::<_, i64>(
+                    "SELECT count(*) FROM pg_stat_activity \
+                     WHERE leader_pid = $1 AND backend_type = 'parallel worker'",
+                )
+                .bind(pid)
+                .fetch_one(&pool)
+                .await
+                {
+                    seen.fetch_max(n, Ordering::Relaxed);
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        })
+    };
+    let mut tx = conn.begin().await?;
+    if !parallel {
+        sqlx::raw_sql("SET LOCAL max_parallel_maintenance_workers = 0")
+            .execute(&mut *tx)
+            .await?;
+    }
+    let started = Instant::now();
+    let built = build_index(&mut tx, index, parallel).await;
+    let seconds = started.elapsed().as_secs_f64();
+    stop.store(true, Ordering::Relaxed);
+    monitor.await.ok();
+    let workers_requested = built?;
+    if keep {
+        tx.commit().await?;
+    } else {
+        tx.rollback().await?;
+    }
+    Ok(Build {
+        index: index.name.clone(),
+        seconds,
+        workers_requested,
+        workers_observed: seen.load(Ordering::Relaxed),
+    })
+}
+
+/// Figure 2: build the dropped HNSW indexes; `chunks` first serially (rolled back) when
+/// `config.serial_build_baseline`, then as the loader does (kept).
+pub async fn measure_index_build(
+    db: &DatabaseConnection,
+    dropped: &[IndexDef],
+    config: &BenchConfig,
+    log: &dyn Fn(&str),
+) -> Result<IndexResult, BenchError> {
+    let chunks = dropped
+        .iter()
+        .find(|i| i.table == "chunks")
+        .ok_or_else(|| BenchError::Check("the loader dropped no HNSW index on chunks".into()))?;
+    let chunks_serial = if config.serial_build_baseline {
+        let build = timed_build(db, chunks, false, false).await?;
+        log(&format!(
+            "{} serially: {:.1} s, {} workers seen",
+            build.index, build.seconds, build.workers_observed
+        ));
+        Some(build)
+    } else {
+        None
+    };
+    let built = timed_build(db, chunks, true, true).await?;
+    log(&format!(
+        "{} as the loader builds it: {:.1} s, {} workers asked, {} seen",
+        built.index, built.seconds, built.workers_requested, built.workers_observed
+    ));
+    let mut others = Vec::new();
+    for index in dropped.iter().filter(|i| i.table != "chunks") {
+        others.push(timed_build(db, index, true, true).await?);
+    }
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT pg_relation_size('chunks_embedding_hnsw_idx') AS bytes, \
+                    current_setting('maintenance_work_mem') AS mwm",
+        ))
+        .await?
+        .ok_or_else(|| BenchError::Check("no index size".into()))?;
+    Ok(IndexResult {
+        chunks: built,
+        chunks_serial,
+        others,
+        chunks_index_bytes: row.try_get("", "bytes")?,
+        maintenance_work_mem: row.try_get("", "mwm")?,
+    })
+}
+
+/// `VACUUM (ANALYZE)` of the loaded tables: planner statistics and the visibility map.
+pub async fn vacuum_analyze(db: &DatabaseConnection) -> Result<(), BenchError> {
+    let names: Vec<&str> = SynthTable::ALL.iter().map(|t| t.name()).collect();
+    db.execute_unprepared(&format!("VACUUM (ANALYZE) {}", names.join(", ")))
+        .await?;
+    Ok(())
+}

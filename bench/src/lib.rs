@@ -1,0 +1,241 @@
+//! The NeonHub scale benchmark: every figure is measured against a baseline run in the same
+//! process on the same data, and reported as value, baseline and ratio.
+//!
+//! 1. load throughput of `seeder::synth` vs a raw binary `COPY` of the same rows, pre-encoded;
+//! 2. the HNSW build of `chunks` as the loader runs it (parallel workers) vs Postgres' default
+//!    for that table (a serial build);
+//! 3. top-k latency and recall@k over the whole table, HNSW vs exact search, plus an
+//!    `ef_search` sweep;
+//! 4. the same inside the 1% tenant through [`entity::search`] (rows returned, recall), and
+//!    for every tenant, exact vs HNSW, which is what the `Auto` strategy chooses from;
+//! 5. the entity helper vs the same SQL sent raw through sqlx;
+//! 6. `migrate up` on an empty database vs replaying its `pg_dump --schema-only` with psql;
+//! 7. `smoke::count_tables` vs one statement counting every table.
+//!
+//! [`run`] does it all on databases it creates; the binary `bench` is its CLI (`make bench`).
+//! The pieces ([`data`], [`search`], [`schema`], [`counts`]) also run on their own, which the
+//! crate's tests do on a small configuration to check correctness (never timings).
+
+pub mod counts;
+pub mod data;
+pub mod report;
+pub mod schema;
+pub mod search;
+pub mod server;
+pub mod stats;
+
+pub use report::{BenchReport, Figure, render_markdown};
+pub use server::{PgTools, Server};
+
+use entity::search::{DEFAULT_EF_SEARCH, DEFAULT_EXACT_MAX_ROWS};
+use seeder::synth::{SynthOptions, SynthPlan};
+use serde::{Deserialize, Serialize};
+use std::time::Instant;
+
+/// A benchmark run that failed.
+#[derive(Debug, thiserror::Error)]
+pub enum BenchError {
+    /// A SeaORM call failed.
+    #[error("database error: {0}")]
+    Db(#[from] sea_orm::DbErr),
+    /// A raw sqlx call failed.
+    #[error("database error: {0}")]
+    Sql(#[from] sea_orm::sqlx::Error),
+    /// Connecting or managing databases failed.
+    #[error(transparent)]
+    Connect(#[from] neonhub_db::DbError),
+    /// The synthetic load failed.
+    #[error(transparent)]
+    Synth(#[from] seeder::synth::SynthError),
+    /// A search failed.
+    #[error(transparent)]
+    Search(#[from] entity::search::SearchError),
+    /// Migrating failed.
+    #[error("migrating: {0}")]
+    Migrate(#[from] migration::runner::RunError),
+    /// An external tool (psql, pg_dump) failed.
+    #[error("{tool}: {message}")]
+    Tool {
+        /// The tool.
+        tool: String,
+        /// What went wrong (redacted).
+        message: String,
+    },
+    /// A result that must hold did not.
+    #[error("check failed: {0}")]
+    Check(String),
+}
+
+/// What to measure, and on how much data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BenchConfig {
+    /// Name of the benchmark database (scratch databases get it as a prefix).
+    pub database: String,
+    /// Keep the benchmark database after the run.
+    pub keep: bool,
+    /// Organizations.
+    pub orgs: usize,
+    /// Chunks.
+    pub chunks: usize,
+    /// Messages.
+    pub messages: usize,
+    /// Seed of the synthetic data.
+    pub seed: u64,
+    /// Queries for the whole-table and 1%-tenant figures.
+    pub queries: usize,
+    /// Queries per tenant for the per-tenant table.
+    pub tenant_queries: usize,
+    /// Neighbours per query.
+    pub k: u32,
+    /// `hnsw.ef_search` of the headline figures (the helper's default).
+    pub ef_search: u32,
+    /// `ef_search` values of the sweep.
+    pub ef_sweep: Vec<u32>,
+    /// The `Auto` threshold (rows) used by the helper.
+    pub exact_max_rows: u32,
+    /// Load rounds (raw and ours alternate; the best of each counts).
+    pub load_rounds: usize,
+    /// Build the `chunks` HNSW index serially first, as the baseline of figure 2.
+    pub serial_build_baseline: bool,
+    /// Repetitions of the migrate/replay and smoke figures (the median counts).
+    pub repeats: usize,
+}
+
+impl Default for BenchConfig {
+    fn default() -> Self {
+        Self {
+            database: "neonhub_bench".into(),
+            keep: false,
+            orgs: 10,
+            chunks: 100_000,
+            messages: 10_000,
+            seed: 42,
+            queries: 200,
+            tenant_queries: 50,
+            k: 10,
+            ef_search: DEFAULT_EF_SEARCH,
+            ef_sweep: vec![40, 64, 100, 200],
+            exact_max_rows: DEFAULT_EXACT_MAX_ROWS,
+            load_rounds: 2,
+            serial_build_baseline: true,
+            repeats: 5,
+        }
+    }
+}
+
+impl BenchConfig {
+    /// The synthetic data set of this configuration.
+    pub fn plan(&self) -> Result<SynthPlan, BenchError> {
+        Ok(SynthPlan::new(SynthOptions {
+            orgs: self.orgs,
+            chunks: self.chunks,
+            messages: self.messages,
+            seed: self.seed,
+            ..SynthOptions::default()
+        })?)
+    }
+
+    /// The helper's search options of this configuration.
+    pub fn search_options(&self) -> entity::search::SearchOptions {
+        entity::search::SearchOptions::default()
+            .k(self.k)
+            .ef_search(self.ef_search)
+            .exact_max_rows(self.exact_max_rows)
+    }
+}
+
+/// Run the whole benchmark on the server of `server` (databases named after
+/// `config.database` are dropped and created), reporting progress through `log`.
+///
+/// `tools` (psql and pg_dump) are needed for figure 6; without them it is left out.
+pub async fn run(
+    server: &Server,
+    config: &BenchConfig,
+    tools: Option<&PgTools>,
+    log: &dyn Fn(&str),
+) -> Result<BenchReport, BenchError> {
+    let result = run_all(server, config, tools, log).await;
+    if result.is_err() {
+        // Best effort: leave no scratch database behind (the main one only with --keep).
+        let base = &config.database;
+        for suffix in ["_scratch", "_migrate", "_replay"] {
+            server.drop_database(&format!("{base}{suffix}")).await.ok();
+        }
+        if !config.keep {
+            server.drop_database(base).await.ok();
+        }
+    }
+    result
+}
+
+async fn run_all(
+    server: &Server,
+    config: &BenchConfig,
+    tools: Option<&PgTools>,
+    log: &dyn Fn(&str),
+) -> Result<BenchReport, BenchError> {
+    let started = Instant::now();
+    let plan = config.plan()?;
+    let mut report = BenchReport::new(config.clone());
+    let environment = server.environment().await?;
+    report.environment = environment;
+
+    log(&format!(
+        "encoding {} rows for the raw COPY baseline",
+        plan.total_rows()
+    ));
+    let streams = data::encode_streams(&plan);
+
+    let (db, load) = data::measure_load(server, config, &plan, &streams, log).await?;
+    drop(streams);
+    report.add_load(&load);
+
+    log("building the HNSW indexes");
+    let index = data::measure_index_build(&db, &load.dropped_indexes, config, log).await?;
+    report.add_index(&index);
+    data::vacuum_analyze(&db).await?;
+
+    log("searching: whole table");
+    let queries = search::query_vectors(&plan, config.queries);
+    let global = search::measure_global(&db, &queries, config, log).await?;
+    report.add_global(&global);
+
+    log("searching: tenants");
+    let tenants = search::measure_tenants(&db, &plan, &queries, config, log).await?;
+    report.add_tenants(&tenants);
+
+    log("helper vs raw SQL");
+    let overhead = search::measure_overhead(&db, &plan, &queries, config).await?;
+    report.add_overhead(&overhead);
+
+    log("smoke vs one statement");
+    let smoke = counts::measure(&db, config.repeats).await?;
+    report.add_smoke(&smoke);
+    db.close().await.ok();
+
+    match tools {
+        Some(tools) => {
+            log("migrate up vs pg_dump replay");
+            match schema::measure(server, tools, config).await {
+                Ok(schema) => report.add_schema(&schema),
+                // A client tool that does not fit the server costs figure 6, not the run.
+                Err(BenchError::Tool { tool, message }) => {
+                    report
+                        .notes
+                        .push(format!("Figure 6 failed: {tool}: {message}"));
+                }
+                Err(err) => return Err(err),
+            }
+        }
+        None => report.notes.push(
+            "Figure 6 skipped: psql/pg_dump not found (pass --pg-bin-dir or set PG_BIN_DIR)."
+                .into(),
+        ),
+    }
+
+    if !config.keep {
+        server.drop_database(&config.database).await?;
+    }
+    report.total_seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}

@@ -1,0 +1,163 @@
+//! `bench`: the NeonHub scale benchmark. On a dedicated database (`neonhub_bench`, dropped and
+//! created anew; scratch databases `neonhub_bench_*` likewise) it loads synthetic data (default
+//! 100k chunks of 1536 dimensions), builds the HNSW indexes and measures seven figures, each
+//! against a baseline run in the same process on the same data: load vs raw `COPY`, HNSW build
+//! vs Postgres' default, HNSW vs exact search (whole table and per tenant), the entity search
+//! helper vs the same SQL raw, `migrate up` vs a `pg_dump` replay, smoke vs one statement.
+//!
+//! ```text
+//! make bench                                   # Markdown on stdout, progress on stderr
+//! cargo run --release -p bench -- --chunks 20000 --json
+//! cargo run --release -p bench -- --out docs/BENCHMARKS.md.part --keep
+//! ```
+//!
+//! It is a benchmark, not a test: it asserts nothing about timings and takes minutes at 100k
+//! chunks (the serial HNSW baseline alone takes a few; `--no-serial-baseline` skips it). The
+//! server comes from `--database-url`, `DATABASE_URL` or `.env` and must allow creating
+//! databases; psql and pg_dump come from `--pg-bin-dir`, `PG_BIN_DIR`,
+//! `scripts/local-pg.sh bin-dir` or `PATH`. Passwords are never printed.
+
+use anyhow::{Context, Result};
+use bench::{BenchConfig, PgTools, Server, render_markdown};
+use clap::Parser;
+use neonhub_db::{DatabaseUrl, redact};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(
+    version,
+    about = "NeonHub scale benchmark: bulk load, HNSW, vector search, migrations, smoke"
+)]
+struct Cli {
+    /// Postgres URL of the server (an owner); defaults to DATABASE_URL or .env.
+    #[arg(long)]
+    database_url: Option<String>,
+    /// Name of the benchmark database (dropped and created anew).
+    #[arg(long, default_value = "neonhub_bench")]
+    database: String,
+    /// Keep the benchmark database afterwards.
+    #[arg(long)]
+    keep: bool,
+    /// Chunks to generate.
+    #[arg(long, default_value_t = 100_000)]
+    chunks: usize,
+    /// Messages to generate.
+    #[arg(long, default_value_t = 10_000)]
+    messages: usize,
+    /// Organizations (tenant 0 holds 1%).
+    #[arg(long, default_value_t = 10)]
+    orgs: usize,
+    /// Seed of the synthetic data.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Queries for the whole-table and 1%-tenant figures (at least 200 for the record).
+    #[arg(long, default_value_t = 200)]
+    queries: usize,
+    /// Queries per other tenant in the per-tenant table.
+    #[arg(long, default_value_t = 50)]
+    tenant_queries: usize,
+    /// hnsw.ef_search of the headline figures and the helper.
+    #[arg(long, default_value_t = entity::search::DEFAULT_EF_SEARCH)]
+    ef_search: u32,
+    /// ef_search values of the sweep, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "40,64,100,200")]
+    ef_sweep: Vec<u32>,
+    /// Tenant size up to which the helper's Auto strategy searches exactly.
+    #[arg(long, default_value_t = entity::search::DEFAULT_EXACT_MAX_ROWS)]
+    exact_max_rows: u32,
+    /// Load rounds (raw and ours alternate; the best of each counts).
+    #[arg(long, default_value_t = 2)]
+    load_rounds: usize,
+    /// Skip the serial HNSW build (the baseline of figure 2).
+    #[arg(long)]
+    no_serial_baseline: bool,
+    /// Runs of the migrate/replay and smoke figures (median).
+    #[arg(long, default_value_t = 5)]
+    repeats: usize,
+    /// Folder of psql and pg_dump.
+    #[arg(long)]
+    pg_bin_dir: Option<PathBuf>,
+    /// Print the report as JSON instead of Markdown.
+    #[arg(long)]
+    json: bool,
+    /// Also write the Markdown report to this file.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Seconds to wait when connecting.
+    #[arg(long, default_value_t = 10)]
+    connect_timeout: u64,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            let message = redact(&format!("{err:#}"));
+            if json {
+                println!("{}", serde_json::json!({ "error": message }));
+            }
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let url = DatabaseUrl::resolve(cli.database_url.as_deref())?;
+    let config = BenchConfig {
+        database: cli.database,
+        keep: cli.keep,
+        orgs: cli.orgs,
+        chunks: cli.chunks,
+        messages: cli.messages,
+        seed: cli.seed,
+        queries: cli.queries.max(1),
+        tenant_queries: cli.tenant_queries.max(1),
+        k: 10,
+        ef_search: cli.ef_search,
+        ef_sweep: cli.ef_sweep,
+        exact_max_rows: cli.exact_max_rows,
+        load_rounds: cli.load_rounds.max(1),
+        serial_build_baseline: !cli.no_serial_baseline,
+        repeats: cli.repeats.max(1),
+    };
+    if config.database == url.database() {
+        anyhow::bail!(
+            "--database {} is the database of DATABASE_URL: the benchmark drops its database, \
+             so name another",
+            config.database
+        );
+    }
+    let server = Server::new(url.clone(), Duration::from_secs(cli.connect_timeout));
+    let tools = PgTools::find(cli.pg_bin_dir.as_deref());
+    eprintln!(
+        "bench: {} chunks, {} messages on {} (database {})",
+        config.chunks,
+        config.messages,
+        url.target(),
+        config.database
+    );
+    let log = |line: &str| eprintln!("bench: {line}");
+    let report = bench::run(&server, &config, tools.as_ref(), &log)
+        .await
+        .with_context(|| format!("benchmark on {url}"))?;
+    let markdown = render_markdown(&report);
+    if let Some(path) = &cli.out {
+        std::fs::write(path, &markdown).with_context(|| format!("writing {}", path.display()))?;
+        eprintln!("bench: wrote {}", path.display());
+    }
+    if cli.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).context("serialising the report")?
+        );
+    } else {
+        print!("{markdown}");
+    }
+    Ok(())
+}

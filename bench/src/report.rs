@@ -1,0 +1,569 @@
+//! The benchmark's report: figures (value, baseline, ratio, target), detail tables, and its
+//! Markdown rendering.
+
+use crate::BenchConfig;
+use crate::counts::SmokeResult;
+use crate::data::{IndexResult, LoadResult};
+use crate::schema::SchemaResult;
+use crate::search::{GlobalResult, OverheadRow, SweepRow, TenantRow};
+use crate::stats::fmt_ms;
+use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
+
+/// Where the benchmark ran.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Environment {
+    /// `server_version`.
+    pub server_version: String,
+    /// pgvector's version.
+    pub pgvector: String,
+    /// Cores of this machine (`available_parallelism`).
+    pub cores: usize,
+    /// Server settings that matter here.
+    pub settings: Vec<(String, String)>,
+    /// When the run started (UTC).
+    pub started_at: String,
+}
+
+/// One figure: a value measured against a baseline on the same data in the same process.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Figure {
+    /// Number in the issue's list (`1`, `3b`, ...).
+    pub id: String,
+    /// What is measured.
+    pub name: String,
+    /// The value, as shown.
+    pub value: String,
+    /// The baseline, as shown.
+    pub baseline: String,
+    /// The ratio the target speaks of.
+    pub ratio: f64,
+    /// What the ratio is (`ours / raw`, `exact / HNSW`, ...).
+    pub ratio_meaning: String,
+    /// The target, if the issue sets one.
+    pub target: Option<String>,
+    /// Whether it is met.
+    pub met: Option<bool>,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BenchReport {
+    /// Where.
+    pub environment: Environment,
+    /// With what.
+    pub config: BenchConfig,
+    /// The figures, in the issue's order.
+    pub figures: Vec<Figure>,
+    /// Figure 1 in detail.
+    pub load: Option<LoadResult>,
+    /// Figure 2 in detail.
+    pub index: Option<IndexResult>,
+    /// Figure 3 in detail (with the `ef_search` sweep).
+    pub global: Option<GlobalResult>,
+    /// Every tenant: exact vs HNSW vs Auto.
+    pub tenants: Vec<TenantRow>,
+    /// Figure 5 in detail.
+    pub overhead: Vec<OverheadRow>,
+    /// Figure 6 in detail.
+    pub schema: Option<SchemaResult>,
+    /// Figure 7 in detail.
+    pub smoke: Option<SmokeResult>,
+    /// Remarks (skipped figures, checks that failed).
+    pub notes: Vec<String>,
+    /// Wall time of the run, seconds.
+    pub total_seconds: f64,
+}
+
+fn figure(
+    id: &str,
+    name: String,
+    value: String,
+    baseline: String,
+    ratio: f64,
+    ratio_meaning: &str,
+    target: Option<(&str, bool)>,
+) -> Figure {
+    Figure {
+        id: id.into(),
+        name,
+        value,
+        baseline,
+        ratio,
+        ratio_meaning: ratio_meaning.into(),
+        target: target.map(|(t, _)| t.to_owned()),
+        met: target.map(|(_, met)| met),
+    }
+}
+
+impl BenchReport {
+    /// An empty report for `config`.
+    pub fn new(config: BenchConfig) -> Self {
+        Self {
+            environment: Environment::default(),
+            config,
+            figures: Vec::new(),
+            load: None,
+            index: None,
+            global: None,
+            tenants: Vec::new(),
+            overhead: Vec::new(),
+            schema: None,
+            smoke: None,
+            notes: Vec::new(),
+            total_seconds: 0.0,
+        }
+    }
+
+    /// Figure 1.
+    pub fn add_load(&mut self, load: &LoadResult) {
+        let (ours, raw) = (load.best_ours(), load.best_raw());
+        let ratio = ours.rows_per_second() / raw.rows_per_second();
+        self.figures.push(figure(
+            "1",
+            format!(
+                "Load throughput, {} rows of 10 tables (best of {}; HNSW indexes dropped in both)",
+                ours.rows,
+                load.ours.len()
+            ),
+            format!(
+                "{:.0} rows/s ({:.2} s), seeder synth",
+                ours.rows_per_second(),
+                ours.seconds
+            ),
+            format!(
+                "{:.0} rows/s ({:.2} s), raw binary COPY",
+                raw.rows_per_second(),
+                raw.seconds
+            ),
+            ratio,
+            "ours / raw",
+            Some(("≥ 0.7×", ratio >= 0.7)),
+        ));
+        self.load = Some(load.clone());
+    }
+
+    /// Figure 2.
+    pub fn add_index(&mut self, index: &IndexResult) {
+        let built = &index.chunks;
+        let (baseline, ratio) = match &index.chunks_serial {
+            Some(serial) => (
+                format!("{:.1} s, serial build", serial.seconds),
+                built.seconds / serial.seconds,
+            ),
+            None => ("not measured".to_owned(), f64::NAN),
+        };
+        self.figures.push(figure(
+            "2",
+            format!(
+                "HNSW build of chunks (m 16, ef_construction 64; maintenance_work_mem {}, index {} MB)",
+                index.maintenance_work_mem,
+                index.chunks_index_bytes / (1 << 20)
+            ),
+            format!(
+                "{:.1} s, {} workers asked, {} seen",
+                built.seconds, built.workers_requested, built.workers_observed
+            ),
+            baseline,
+            ratio,
+            "ours / serial (lower is faster)",
+            None,
+        ));
+        self.index = Some(index.clone());
+    }
+
+    /// Figure 3.
+    pub fn add_global(&mut self, global: &GlobalResult) {
+        let k = self.config.k;
+        let hnsw = &global.hnsw;
+        self.figures.push(figure(
+            "3a",
+            format!(
+                "Recall@{k}, whole table, HNSW ef_search {} ({} queries)",
+                hnsw.ef_search, global.queries
+            ),
+            format!("{:.3}", hnsw.recall),
+            "1.000 (exact)".into(),
+            hnsw.recall,
+            "recall",
+            Some(("≥ 0.95", hnsw.recall >= 0.95)),
+        ));
+        let speedup = global.exact.p50_ms / hnsw.latency.p50_ms;
+        self.figures.push(figure(
+            "3b",
+            format!("Top-{k} latency, whole table, HNSW vs exact (index scans off)"),
+            hnsw.latency.describe(),
+            global.exact.describe(),
+            speedup,
+            "exact p50 / HNSW p50",
+            Some(("≥ 20×", speedup >= 20.0)),
+        ));
+        if !global.plans_as_intended {
+            self.notes.push(
+                "EXPLAIN: the exact baseline used the HNSW index or the HNSW run did not.".into(),
+            );
+        }
+        self.global = Some(global.clone());
+    }
+
+    /// Figure 4 and the tenant table.
+    pub fn add_tenants(&mut self, tenants: &[TenantRow]) {
+        let k = self.config.k as usize;
+        let small = tenants.iter().find(|t| t.index == 0 && tenants.len() > 1);
+        if let Some(t) = small {
+            let strategies = describe_strategies(&t.auto.strategies);
+            let every = t.auto.min_rows == k && t.auto.max_rows == k;
+            self.figures.push(figure(
+                "4a",
+                format!(
+                    "1% tenant ({} rows, {} queries): rows returned by the helper ({strategies})",
+                    t.rows, t.queries
+                ),
+                format!("{}–{} (min–max)", t.auto.min_rows, t.auto.max_rows),
+                format!("k = {k}"),
+                t.auto.min_rows as f64 / k as f64,
+                "min rows / k",
+                Some(("k every time", every)),
+            ));
+            self.figures.push(figure(
+                "4b",
+                format!("1% tenant: recall@{k} of the helper ({strategies})"),
+                format!("{:.3}", t.auto.recall),
+                "1.000 (exact)".into(),
+                t.auto.recall,
+                "recall",
+                Some(("≥ 0.9", t.auto.recall >= 0.9)),
+            ));
+            self.figures.push(figure(
+                "4c",
+                "1% tenant: latency, helper vs exact SQL".into(),
+                t.auto.latency.describe(),
+                t.exact.describe(),
+                t.auto.latency.p50_ms / t.exact.p50_ms,
+                "helper p50 / exact p50",
+                None,
+            ));
+            self.figures.push(figure(
+                "4d",
+                "1% tenant, HNSW forced (why Auto does not): recall and rows".into(),
+                format!(
+                    "recall {:.3}, rows {}–{}, {}",
+                    t.hnsw.recall,
+                    t.hnsw.min_rows,
+                    t.hnsw.max_rows,
+                    t.hnsw.latency.describe()
+                ),
+                t.exact.describe(),
+                t.hnsw.latency.p50_ms / t.exact.p50_ms,
+                "HNSW p50 / exact p50",
+                None,
+            ));
+        }
+        if let Some(t) = tenants.iter().max_by_key(|t| t.rows) {
+            let strategies = describe_strategies(&t.auto.strategies);
+            self.figures.push(figure(
+                "4e",
+                format!(
+                    "Largest tenant ({} rows, {:.0}%): helper ({strategies}) vs exact SQL",
+                    t.rows,
+                    t.share * 100.0
+                ),
+                format!(
+                    "recall {:.3}, rows {}–{}, {}",
+                    t.auto.recall,
+                    t.auto.min_rows,
+                    t.auto.max_rows,
+                    t.auto.latency.describe()
+                ),
+                t.exact.describe(),
+                t.exact.p50_ms / t.auto.latency.p50_ms,
+                "exact p50 / helper p50",
+                None,
+            ));
+        }
+        self.tenants = tenants.to_vec();
+    }
+
+    /// Figure 5.
+    pub fn add_overhead(&mut self, rows: &[OverheadRow]) {
+        for (i, row) in rows.iter().enumerate() {
+            let ratio = row.helper.p50_ms / row.raw.p50_ms;
+            self.figures.push(figure(
+                if i == 0 { "5a" } else { "5b" },
+                format!(
+                    "Entity helper vs the same SQL raw, {} ({} rows, {})",
+                    row.slug, row.rows, row.strategy
+                ),
+                format!(
+                    "{} (strategy fixed: p50 {} ms)",
+                    row.helper.describe(),
+                    fmt_ms(row.helper_fixed.p50_ms)
+                ),
+                row.raw.describe(),
+                ratio,
+                "helper p50 / raw p50",
+                Some(("≤ 1.2×", ratio <= 1.2)),
+            ));
+            if !row.plan_as_intended {
+                self.notes.push(format!(
+                    "EXPLAIN: the helper's plan for {} does not match its strategy {}.",
+                    row.slug, row.strategy
+                ));
+            }
+        }
+        self.overhead = rows.to_vec();
+    }
+
+    /// Figure 6.
+    pub fn add_schema(&mut self, schema: &SchemaResult) {
+        let ratio = schema.migrate.p50_ms / schema.replay.p50_ms;
+        self.figures.push(figure(
+            "6",
+            format!(
+                "Empty database to full schema: migrate up vs psql replay of pg_dump --schema-only ({} kB; same schema: {})",
+                schema.dump_bytes / 1024,
+                if schema.identical_schema { "yes" } else { "NO" }
+            ),
+            format!("median {} ms", fmt_ms(schema.migrate.p50_ms)),
+            format!("median {} ms", fmt_ms(schema.replay.p50_ms)),
+            ratio,
+            "migrate / replay",
+            Some(("≤ 1.5×", ratio <= 1.5)),
+        ));
+        if let Some(diff) = &schema.first_difference {
+            self.notes.push(format!(
+                "Replayed schema differs from the migrated one: {diff}"
+            ));
+        }
+        self.schema = Some(schema.clone());
+    }
+
+    /// Figure 7.
+    pub fn add_smoke(&mut self, smoke: &SmokeResult) {
+        let ratio = smoke.smoke.p50_ms / smoke.one_statement.p50_ms;
+        self.figures.push(figure(
+            "7",
+            format!(
+                "Row counts of all {} tables ({} rows; same counts: {}): smoke vs one statement",
+                smoke.tables,
+                smoke.total_rows,
+                if smoke.equal { "yes" } else { "NO" }
+            ),
+            format!("median {} ms", fmt_ms(smoke.smoke.p50_ms)),
+            format!("median {} ms", fmt_ms(smoke.one_statement.p50_ms)),
+            ratio,
+            "smoke / one statement",
+            Some(("≤ 2×", ratio <= 2.0)),
+        ));
+        self.smoke = Some(smoke.clone());
+    }
+}
+
+fn describe_strategies(strategies: &[(entity::search::SearchStrategy, usize)]) -> String {
+    strategies
+        .iter()
+        .map(|(s, n)| format!("{s} ×{n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn ratio_text(ratio: f64) -> String {
+    if ratio.is_nan() {
+        "—".into()
+    } else if ratio >= 100.0 {
+        format!("{ratio:.0}×")
+    } else {
+        format!("{ratio:.2}×")
+    }
+}
+
+fn sweep_line(out: &mut String, row: &SweepRow, exact_p50: f64) {
+    let _ = writeln!(
+        out,
+        "| {} | {:.3} | {} | {} | {:.0}× | {} |",
+        row.ef_search,
+        row.recall,
+        fmt_ms(row.latency.p50_ms),
+        fmt_ms(row.latency.p95_ms),
+        exact_p50 / row.latency.p50_ms,
+        if row.planner_picks_index {
+            "index"
+        } else {
+            "**exact scan**"
+        }
+    );
+}
+
+/// The report as Markdown: environment, the figures table, then the details.
+pub fn render_markdown(report: &BenchReport) -> String {
+    let mut out = String::new();
+    let env = &report.environment;
+    let c = &report.config;
+    let _ = writeln!(out, "## Environment\n");
+    let _ = writeln!(
+        out,
+        "PostgreSQL {}, pgvector {}, {} cores; run started {} and took {:.0} s.\n",
+        env.server_version, env.pgvector, env.cores, env.started_at, report.total_seconds
+    );
+    let settings: Vec<String> = env
+        .settings
+        .iter()
+        .map(|(k, v)| format!("`{k}={v}`"))
+        .collect();
+    let _ = writeln!(out, "Server settings: {}.\n", settings.join(", "));
+    let _ = writeln!(
+        out,
+        "Data: {} chunks and {} messages of 1536 dimensions over {} organizations (seed {}); \
+         {} queries (per-tenant table: {} for the other tenants), k = {}, helper defaults \
+         `ef_search = {}`, `exact_max_rows = {}`.\n",
+        c.chunks,
+        c.messages,
+        c.orgs,
+        c.seed,
+        c.queries,
+        c.tenant_queries,
+        c.k,
+        c.ef_search,
+        c.exact_max_rows
+    );
+    let _ = writeln!(out, "## Figures\n");
+    let _ = writeln!(
+        out,
+        "| # | figure | value | baseline | ratio | target | met |\n|---|---|---|---|---|---|---|"
+    );
+    let mut figures: Vec<&Figure> = report.figures.iter().collect();
+    figures.sort_by(|a, b| a.id.cmp(&b.id));
+    for f in figures {
+        let met = match f.met {
+            Some(true) => "yes",
+            Some(false) => "**no**",
+            None => "—",
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} ({}) | {} | {met} |",
+            f.id,
+            f.name,
+            f.value,
+            f.baseline,
+            ratio_text(f.ratio),
+            f.ratio_meaning,
+            f.target.as_deref().unwrap_or("—")
+        );
+    }
+    if let Some(global) = &report.global {
+        let _ = writeln!(
+            out,
+            "\n## ef_search sweep, whole table ({} queries; exact: {}; the index is forced with \
+             `enable_sort = off`, as the helper does, and the last column says what the planner \
+             picks without that)\n",
+            global.queries,
+            global.exact.describe()
+        );
+        let _ = writeln!(
+            out,
+            "| ef_search | recall@{} | p50 ms | p95 ms | speed-up vs exact (p50) | planner's own choice |\n|---|---|---|---|---|---|",
+            c.k
+        );
+        for row in &global.sweep {
+            sweep_line(&mut out, row, global.exact.p50_ms);
+        }
+    }
+    if !report.tenants.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n## Per tenant: exact SQL vs the helper forced to HNSW vs the helper (Auto)\n"
+        );
+        let _ = writeln!(
+            out,
+            "| tenant | rows | share | queries | exact p50 ms | HNSW p50 ms | HNSW recall | HNSW min rows | Auto chose | Auto p50 ms | Auto recall |\n|---|---|---|---|---|---|---|---|---|---|---|"
+        );
+        for t in &report.tenants {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {:.1}% | {} | {} | {} | {:.3} | {} | {} | {} | {:.3} |",
+                t.slug,
+                t.rows,
+                t.share * 100.0,
+                t.queries,
+                fmt_ms(t.exact.p50_ms),
+                fmt_ms(t.hnsw.latency.p50_ms),
+                t.hnsw.recall,
+                t.hnsw.min_rows,
+                describe_strategies(&t.auto.strategies),
+                fmt_ms(t.auto.latency.p50_ms),
+                t.auto.recall
+            );
+        }
+    }
+    if !report.overhead.is_empty() {
+        let _ = writeln!(out, "\n## Helper vs raw SQL\n");
+        let _ = writeln!(
+            out,
+            "| tenant | strategy | helper (Auto) p50 | helper (fixed) p50 | raw p50 | Auto / raw | fixed / raw |\n|---|---|---|---|---|---|---|"
+        );
+        for o in &report.overhead {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                o.slug,
+                o.strategy,
+                fmt_ms(o.helper.p50_ms),
+                fmt_ms(o.helper_fixed.p50_ms),
+                fmt_ms(o.raw.p50_ms),
+                ratio_text(o.helper.p50_ms / o.raw.p50_ms),
+                ratio_text(o.helper_fixed.p50_ms / o.raw.p50_ms)
+            );
+        }
+    }
+    if let Some(load) = &report.load {
+        let _ = writeln!(out, "\n## Load rounds\n");
+        let _ = writeln!(
+            out,
+            "Streams: {} MB; our loader sends {}-row COPY statements; `migrate up` of the \
+             benchmark database took {:.2} s.\n",
+            load.bytes / (1 << 20),
+            load.batch_rows,
+            load.migrate_seconds
+        );
+        let _ = writeln!(
+            out,
+            "| round | raw COPY s | seeder synth s |\n|---|---|---|"
+        );
+        for (i, (raw, ours)) in load.raw.iter().zip(&load.ours).enumerate() {
+            let _ = writeln!(
+                out,
+                "| {} | {:.2} | {:.2} |",
+                i + 1,
+                raw.seconds,
+                ours.seconds
+            );
+        }
+    }
+    if let Some(index) = &report.index {
+        let _ = writeln!(out, "\n## Index builds\n");
+        let _ = writeln!(
+            out,
+            "| index | seconds | workers asked | workers seen |\n|---|---|---|---|"
+        );
+        for b in index
+            .chunks_serial
+            .iter()
+            .chain([&index.chunks])
+            .chain(&index.others)
+        {
+            let _ = writeln!(
+                out,
+                "| {} | {:.1} | {} | {} |",
+                b.index, b.seconds, b.workers_requested, b.workers_observed
+            );
+        }
+    }
+    if !report.notes.is_empty() {
+        let _ = writeln!(out, "\n## Notes\n");
+        for note in &report.notes {
+            let _ = writeln!(out, "- {note}");
+        }
+    }
+    out
+}

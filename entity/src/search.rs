@@ -1,0 +1,711 @@
+//! Vector search inside one organization: the `k` nearest chunks, messages or brand voices to a
+//! query embedding by cosine distance, each returned with its distance.
+//!
+//! ```no_run
+//! use entity::search::{SearchOptions, SearchStrategy, nearest_chunks};
+//! use sea_orm::DatabaseConnection;
+//!
+//! # async fn demo(db: &DatabaseConnection, org: uuid::Uuid, query: Vec<f32>) -> Result<(), entity::search::SearchError> {
+//! let query = entity::vector::embedding(query)?; // 1536 values, else an error before any I/O
+//! let found = nearest_chunks(db, org, None, &query, &SearchOptions::default()).await?;
+//! for hit in &found.neighbors {
+//!     println!("{:.4}  {}", hit.distance, hit.model.text);
+//! }
+//! // Which plan answered: `Exact` for a small tenant, `Hnsw` for a large one.
+//! println!("strategy {:?}", found.strategy);
+//! # Ok(()) }
+//! ```
+//!
+//! # How a search runs
+//!
+//! Each call runs in its own transaction (a savepoint when `db` is already a transaction, such
+//! as the one [`crate::tenant::with_tenant`] opens, so row-level security applies as well). The
+//! planner settings are set with `SET LOCAL` and the transaction (or savepoint) is rolled back
+//! at the end, so no setting outlives the search: the caller's later queries plan as before.
+//!
+//! The strategy comes from [`SearchStrategy`], chosen in one place ([`configure`]):
+//!
+//! - [`SearchStrategy::Exact`]: scan the organization's rows (through its B-tree index) and
+//!   sort them by distance (index scans off, so the HNSW index is not used). Recall is 1.0; the
+//!   cost grows with the tenant's size (about 2 ms for 1,000 rows of 1536 dimensions, 120 ms
+//!   for 35,000, on the reference machine).
+//! - [`SearchStrategy::Hnsw`]: walk the table's HNSW index (`vector_cosine_ops`) with
+//!   `hnsw.ef_search` set to [`SearchOptions::ef_search`] and pgvector 0.8's iterative scan
+//!   (`hnsw.iterative_scan = relaxed_order`): the walk goes on until `k` rows of the tenant
+//!   passed the filter, and the final rows are re-sorted by distance. Sorting is disabled for
+//!   the statement so that the planner takes the index even where its cost model prefers an
+//!   exact scan (it does inside every tenant, a 35% one included, and for `ef_search` 200 on
+//!   the whole table). Fast whatever the
+//!   table's size, approximate, and the sparser the tenant in the table, the lower the recall.
+//! - [`SearchStrategy::Auto`] (the default): count the tenant's rows up to
+//!   [`SearchOptions::exact_max_rows`] (a bounded index-only count) and search exactly when
+//!   there are no more, through HNSW otherwise. The count and the settings of the chosen
+//!   strategy go in one statement ([`auto_sql`]), so `Auto` costs no extra round trip.
+//!
+//! Plans are made for the actual parameters every time (`plan_cache_mode =
+//! force_custom_plan`): a generic plan cached by a prepared statement would ignore both the
+//! tenant and the settings.
+//!
+//! The SQL is public ([`search_sql`], [`settings_sql`], [`auto_sql`]) so that tools can replay
+//! exactly what the helper sends; [`explain`] shows the plan a search gets.
+
+use crate::vector::{DimensionError, check};
+use crate::{brand_voices, chunks, messages};
+use sea_orm::prelude::PgVector;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, IdenStatic,
+    Iterable, QueryResult, Statement, TransactionSession, TransactionTrait, Value,
+};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Default number of neighbours returned.
+pub const DEFAULT_K: u32 = 10;
+/// Default `hnsw.ef_search`: the size of the candidate list an HNSW walk keeps. On 100k
+/// clustered 1536-d vectors, pgvector's own default (40) gives a recall@10 of 0.90–0.94, 64
+/// gives 0.96–0.98 and 100 gives 0.99, all at about 1.2 ms (see docs/BENCHMARKS.md).
+pub const DEFAULT_EF_SEARCH: u32 = 100;
+/// Default tenant size (rows in scope) up to which [`SearchStrategy::Auto`] searches exactly:
+/// an exact search costs about 3.5 µs per row of 1536 dimensions on the reference machine
+/// (5,000 rows: about 18 ms), an HNSW search about 2 ms whatever the tenant, with a recall that
+/// falls as the tenant gets sparser in the table (see docs/BENCHMARKS.md).
+pub const DEFAULT_EXACT_MAX_ROWS: u32 = 5_000;
+/// Largest `hnsw.ef_search` pgvector accepts (and the largest `k` this module serves).
+pub const MAX_EF_SEARCH: u32 = 1_000;
+
+/// How the nearest rows are found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SearchStrategy {
+    /// Exact for tenants of at most [`SearchOptions::exact_max_rows`] rows, HNSW above.
+    #[default]
+    Auto,
+    /// Exact search: the tenant's rows sorted by distance (index scans disabled, so the HNSW
+    /// index is never used). Recall 1.0.
+    Exact,
+    /// Approximate search through the HNSW index with an iterative scan; the final rows are
+    /// re-sorted by distance.
+    Hnsw,
+}
+
+impl SearchStrategy {
+    /// Lower-case name (`auto`, `exact`, `hnsw`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Exact => "exact",
+            Self::Hnsw => "hnsw",
+        }
+    }
+}
+
+impl std::fmt::Display for SearchStrategy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Options of a search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchOptions {
+    /// How many neighbours to return (1 to [`MAX_EF_SEARCH`]).
+    pub k: u32,
+    /// `hnsw.ef_search` for [`SearchStrategy::Hnsw`] (1 to [`MAX_EF_SEARCH`]).
+    pub ef_search: u32,
+    /// Which strategy to use.
+    pub strategy: SearchStrategy,
+    /// For [`SearchStrategy::Auto`]: the largest scope (rows of the organization, narrowed to
+    /// the dataset, conversation or brand if one is given) searched exactly.
+    pub exact_max_rows: u32,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        Self {
+            k: DEFAULT_K,
+            ef_search: DEFAULT_EF_SEARCH,
+            strategy: SearchStrategy::Auto,
+            exact_max_rows: DEFAULT_EXACT_MAX_ROWS,
+        }
+    }
+}
+
+impl SearchOptions {
+    /// These options with `k` neighbours.
+    pub fn k(mut self, k: u32) -> Self {
+        self.k = k;
+        self
+    }
+
+    /// These options with another `hnsw.ef_search`.
+    pub fn ef_search(mut self, ef_search: u32) -> Self {
+        self.ef_search = ef_search;
+        self
+    }
+
+    /// These options with another strategy.
+    pub fn strategy(mut self, strategy: SearchStrategy) -> Self {
+        self.strategy = strategy;
+        self
+    }
+
+    /// These options with another threshold for [`SearchStrategy::Auto`].
+    pub fn exact_max_rows(mut self, rows: u32) -> Self {
+        self.exact_max_rows = rows;
+        self
+    }
+
+    fn validate(&self) -> Result<(), SearchError> {
+        if !(1..=MAX_EF_SEARCH).contains(&self.k) {
+            return Err(SearchError::InvalidOptions(format!(
+                "k is {}, expected 1 to {MAX_EF_SEARCH}",
+                self.k
+            )));
+        }
+        if !(1..=MAX_EF_SEARCH).contains(&self.ef_search) {
+            return Err(SearchError::InvalidOptions(format!(
+                "ef_search is {}, expected 1 to {MAX_EF_SEARCH}",
+                self.ef_search
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// What is searched: the table, and optionally a narrower scope inside the organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// `chunks` of the organization, optionally of one dataset.
+    Chunks {
+        /// Only this dataset's chunks.
+        dataset_id: Option<Uuid>,
+    },
+    /// `messages` of the organization, optionally of one conversation.
+    Messages {
+        /// Only this conversation's messages.
+        conversation_id: Option<Uuid>,
+    },
+    /// `brand_voices` of the organization's brands, optionally of one brand.
+    BrandVoices {
+        /// Only this brand's voices.
+        brand_id: Option<Uuid>,
+    },
+}
+
+impl Target {
+    /// The table searched.
+    pub fn table(&self) -> &'static str {
+        match self {
+            Self::Chunks { .. } => "chunks",
+            Self::Messages { .. } => "messages",
+            Self::BrandVoices { .. } => "brand_voices",
+        }
+    }
+
+    /// The narrowing id (dataset, conversation or brand), if any.
+    pub fn within(&self) -> Option<Uuid> {
+        match *self {
+            Self::Chunks { dataset_id } => dataset_id,
+            Self::Messages { conversation_id } => conversation_id,
+            Self::BrandVoices { brand_id } => brand_id,
+        }
+    }
+
+    /// The select list of the table's entity (enum columns cast to text, as SeaORM reads them).
+    fn columns(&self) -> String {
+        match self {
+            Self::Chunks { .. } => select_list::<chunks::Entity>(),
+            Self::Messages { .. } => select_list::<messages::Entity>(),
+            Self::BrandVoices { .. } => select_list::<brand_voices::Entity>(),
+        }
+    }
+
+    /// The `WHERE` condition selecting the scope. `$2` is the organization, `$4` the narrowing
+    /// id.
+    fn scope_condition(&self) -> String {
+        let narrow = |column: &str| {
+            if self.within().is_some() {
+                format!(" AND t.{column} = $4")
+            } else {
+                String::new()
+            }
+        };
+        match self {
+            Self::Chunks { .. } => format!("t.organization_id = $2{}", narrow("dataset_id")),
+            Self::Messages { .. } => {
+                format!("t.organization_id = $2{}", narrow("conversation_id"))
+            }
+            Self::BrandVoices { .. } => format!(
+                "t.brand_id IN (SELECT b.id FROM brands b WHERE b.organization_id = $2){}",
+                narrow("brand_id")
+            ),
+        }
+    }
+}
+
+/// One neighbour: the row and its cosine distance to the query (0 = same direction, 2 =
+/// opposite).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Neighbor<M> {
+    /// The row.
+    pub model: M,
+    /// Cosine distance to the query (`embedding <=> query`).
+    pub distance: f64,
+}
+
+/// The result of a search.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchResults<M> {
+    /// The nearest rows, nearest first (at most `k`; fewer only when the scope holds fewer
+    /// rows with an embedding).
+    pub neighbors: Vec<Neighbor<M>>,
+    /// The strategy that answered: [`SearchStrategy::Exact`] or [`SearchStrategy::Hnsw`],
+    /// never `Auto`.
+    pub strategy: SearchStrategy,
+    /// For `Auto`: the rows counted in scope, capped at `exact_max_rows + 1`.
+    pub scope_rows: Option<u64>,
+}
+
+/// The plan a search gets, from [`explain`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explained {
+    /// The strategy chosen (never `Auto`).
+    pub strategy: SearchStrategy,
+    /// For `Auto`: the rows counted in scope, capped at `exact_max_rows + 1`.
+    pub scope_rows: Option<u64>,
+    /// `EXPLAIN (COSTS OFF)` of the search statement, one plan line per line.
+    pub plan: String,
+}
+
+/// A search that could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// The query vector has the wrong number of dimensions (checked before any I/O).
+    #[error("query vector: {0}")]
+    Dimension(#[from] DimensionError),
+    /// The query vector is zero or holds NaN or infinity: it has no cosine distance.
+    #[error("query vector: {0}")]
+    InvalidQuery(String),
+    /// `k` or `ef_search` out of range.
+    #[error("search options: {0}")]
+    InvalidOptions(String),
+    /// The database failed.
+    #[error("vector search failed: {0}")]
+    Db(#[from] DbErr),
+}
+
+/// The `k` chunks of `organization_id` (of `dataset_id` only, if given) nearest to `query`.
+pub async fn nearest_chunks<C: TransactionTrait>(
+    db: &C,
+    organization_id: Uuid,
+    dataset_id: Option<Uuid>,
+    query: &PgVector,
+    options: &SearchOptions,
+) -> Result<SearchResults<chunks::Model>, SearchError> {
+    search(
+        db,
+        organization_id,
+        Target::Chunks { dataset_id },
+        query,
+        options,
+    )
+    .await
+}
+
+/// The `k` messages of `organization_id` (of `conversation_id` only, if given) nearest to
+/// `query`.
+pub async fn nearest_messages<C: TransactionTrait>(
+    db: &C,
+    organization_id: Uuid,
+    conversation_id: Option<Uuid>,
+    query: &PgVector,
+    options: &SearchOptions,
+) -> Result<SearchResults<messages::Model>, SearchError> {
+    let target = Target::Messages { conversation_id };
+    search(db, organization_id, target, query, options).await
+}
+
+/// The `k` brand voices of the brands of `organization_id` (of `brand_id` only, if given)
+/// nearest to `query`.
+pub async fn nearest_brand_voices<C: TransactionTrait>(
+    db: &C,
+    organization_id: Uuid,
+    brand_id: Option<Uuid>,
+    query: &PgVector,
+    options: &SearchOptions,
+) -> Result<SearchResults<brand_voices::Model>, SearchError> {
+    let target = Target::BrandVoices { brand_id };
+    search(db, organization_id, target, query, options).await
+}
+
+/// Search `target` and read each row as `M` (the target table's model, or any
+/// [`FromQueryResult`] of its columns) with its distance.
+pub async fn search<C, M>(
+    db: &C,
+    organization_id: Uuid,
+    target: Target,
+    query: &PgVector,
+    options: &SearchOptions,
+) -> Result<SearchResults<M>, SearchError>
+where
+    C: TransactionTrait,
+    M: FromQueryResult,
+{
+    validate_query(query)?;
+    options.validate()?;
+    let txn = db.begin().await?;
+    let outcome = async {
+        let (strategy, scope_rows) = configure(&txn, organization_id, target, options).await?;
+        let rows = txn
+            .query_all_raw(statement(
+                search_sql(target, strategy),
+                organization_id,
+                target,
+                query,
+                options,
+            ))
+            .await?;
+        let neighbors = rows
+            .iter()
+            .map(|row| {
+                Ok(Neighbor {
+                    model: M::from_query_result(row, "")?,
+                    distance: distance_of(row)?,
+                })
+            })
+            .collect::<Result<Vec<_>, DbErr>>()?;
+        Ok::<_, SearchError>(SearchResults {
+            neighbors,
+            strategy,
+            scope_rows,
+        })
+    }
+    .await;
+    // Read-only work: rolling back ends the SET LOCALs (also when `db` is a transaction, where
+    // this is a savepoint) and changes nothing else.
+    let ended = txn.rollback().await;
+    let results = outcome?;
+    ended?;
+    Ok(results)
+}
+
+/// The plan the same search would get: `EXPLAIN (COSTS OFF)` with the same settings, in a
+/// transaction rolled back afterwards. For tests and diagnosis (plan shape, not timing).
+pub async fn explain<C: TransactionTrait>(
+    db: &C,
+    organization_id: Uuid,
+    target: Target,
+    query: &PgVector,
+    options: &SearchOptions,
+) -> Result<Explained, SearchError> {
+    validate_query(query)?;
+    options.validate()?;
+    let txn = db.begin().await?;
+    let outcome = async {
+        let (strategy, scope_rows) = configure(&txn, organization_id, target, options).await?;
+        let sql = format!("EXPLAIN (COSTS OFF) {}", search_sql(target, strategy));
+        let rows = txn
+            .query_all_raw(statement(sql, organization_id, target, query, options))
+            .await?;
+        let plan = rows
+            .iter()
+            .map(|row| row.try_get_by_index::<String>(0))
+            .collect::<Result<Vec<_>, DbErr>>()?
+            .join("\n");
+        Ok::<_, SearchError>(Explained {
+            strategy,
+            scope_rows,
+            plan,
+        })
+    }
+    .await;
+    let ended = txn.rollback().await;
+    let explained = outcome?;
+    ended?;
+    Ok(explained)
+}
+
+/// Decide the strategy and apply its settings to the transaction `txn`: the one place where
+/// the strategy is chosen. `Exact` and `Hnsw` stand (their settings are [`settings_sql`]);
+/// `Auto` runs [`auto_sql`], which counts the rows in scope up to `exact_max_rows + 1` and
+/// applies the settings of `Exact` when there are at most `exact_max_rows`, of `Hnsw`
+/// otherwise ([`strategy_for`]). Returns the strategy and, for `Auto`, the count.
+pub async fn configure<C: ConnectionTrait>(
+    txn: &C,
+    organization_id: Uuid,
+    target: Target,
+    options: &SearchOptions,
+) -> Result<(SearchStrategy, Option<u64>), DbErr> {
+    match options.strategy {
+        SearchStrategy::Exact | SearchStrategy::Hnsw => {
+            txn.execute_unprepared(&settings_sql(options.strategy, options))
+                .await?;
+            Ok((options.strategy, None))
+        }
+        SearchStrategy::Auto => {
+            let mut values: Vec<Value> = vec![
+                organization_id.into(),
+                i64::from(options.exact_max_rows).saturating_add(1).into(),
+            ];
+            if let Some(within) = target.within() {
+                values.push(within.into());
+            }
+            let row = txn
+                .query_one_raw(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    auto_sql(target, options),
+                    values,
+                ))
+                .await?
+                .ok_or_else(|| DbErr::RecordNotFound("the scope count returned no row".into()))?;
+            let rows = u64::try_from(row.try_get::<i64>("", "n")?).unwrap_or(0);
+            Ok((strategy_for(rows, options), Some(rows)))
+        }
+    }
+}
+
+/// The strategy `Auto` takes for a scope of `rows` rows: `Exact` up to `exact_max_rows`,
+/// `Hnsw` above.
+pub fn strategy_for(rows: u64, options: &SearchOptions) -> SearchStrategy {
+    if rows <= u64::from(options.exact_max_rows) {
+        SearchStrategy::Exact
+    } else {
+        SearchStrategy::Hnsw
+    }
+}
+
+/// The settings of the two strategies: (name, value for `Exact`, value for `Hnsw`).
+fn settings(options: &SearchOptions) -> [(&'static str, String, String); 5] {
+    let same = |v: String| (v.clone(), v);
+    let (cache_exact, cache_hnsw) = same("force_custom_plan".into());
+    let (ef_exact, ef_hnsw) = same(options.ef_search.to_string());
+    let (iter_exact, iter_hnsw) = same("relaxed_order".into());
+    [
+        // Plan for the actual tenant and settings every time: a cached generic plan would not.
+        ("plan_cache_mode", cache_exact, cache_hnsw),
+        // Exact: no index scan, so no HNSW (bitmap scans of the tenant's B-tree still run).
+        // HNSW: index scans on, whatever the session says.
+        ("enable_indexscan", "off".into(), "on".into()),
+        // HNSW: no sort, so that the ordered index scan wins over an exact scan and sort.
+        ("enable_sort", "on".into(), "off".into()),
+        // Read by HNSW scans only: harmless for `Exact`.
+        ("hnsw.ef_search", ef_exact, ef_hnsw),
+        ("hnsw.iterative_scan", iter_exact, iter_hnsw),
+    ]
+}
+
+/// The one statement `Auto` runs: the bounded count of the rows in scope and, through
+/// `set_config(..., true)` (the function form of `SET LOCAL`), the settings of the strategy
+/// that count selects. Parameters: `$1` organization id, `$2` the cap
+/// (`exact_max_rows + 1`), `$3` the narrowing id when the target has one. Columns: `n`, then
+/// one per setting. (This statement runs before the settings it applies, so its own plan
+/// may be a cached generic one: a bounded count over the tenant's B-tree index either way.)
+pub fn auto_sql(target: Target, options: &SearchOptions) -> String {
+    // Same condition as the search, renumbered: organization $1, narrowing id $3.
+    let condition = target
+        .scope_condition()
+        .replace("$2", "$1")
+        .replace("$4", "$3");
+    let sets: Vec<String> = settings(options)
+        .iter()
+        .map(|(name, exact, hnsw)| {
+            let value = if exact == hnsw {
+                format!("'{exact}'")
+            } else {
+                format!("CASE WHEN c.n < $2 THEN '{exact}' ELSE '{hnsw}' END")
+            };
+            format!("set_config('{name}', {value}, true)")
+        })
+        .collect();
+    format!(
+        "/* neonhub:search auto {table} */ SELECT c.n, {} FROM \
+         (SELECT count(*) AS n FROM (SELECT 1 FROM {table} t WHERE {condition} LIMIT $2) s) c",
+        sets.join(", "),
+        table = target.table()
+    )
+}
+
+/// The `SET LOCAL` statements of `Exact` or `Hnsw` (for `Auto`, those of `Exact`), as one
+/// string (one round trip).
+pub fn settings_sql(strategy: SearchStrategy, options: &SearchOptions) -> String {
+    settings(options)
+        .iter()
+        .map(|(name, exact, hnsw)| {
+            let value = if strategy == SearchStrategy::Hnsw {
+                hnsw
+            } else {
+                exact
+            };
+            format!("SET LOCAL {name} = {value}")
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The search statement of `target` for `strategy` (`Exact` or `Hnsw`). Parameters: `$1` the
+/// query vector, `$2` the organization id, `$3` k, `$4` the narrowing id when the target has
+/// one. Columns: the entity's columns, then `distance`; nearest first.
+///
+/// The HNSW form takes the first `k` rows of an ordered index scan in a materialised CTE and
+/// sorts them again: with `relaxed_order`, the index may return them slightly out of order.
+pub fn search_sql(target: Target, strategy: SearchStrategy) -> String {
+    let table = target.table();
+    let columns = target.columns();
+    let condition = target.scope_condition();
+    match strategy {
+        SearchStrategy::Exact | SearchStrategy::Auto => format!(
+            "/* neonhub:search exact {table} */ SELECT {columns}, t.embedding <=> $1 AS distance \
+             FROM {table} t WHERE {condition} AND t.embedding IS NOT NULL \
+             ORDER BY t.embedding <=> $1 LIMIT $3"
+        ),
+        SearchStrategy::Hnsw => format!(
+            "/* neonhub:search hnsw {table} */ WITH nearest AS MATERIALIZED (\
+             SELECT {columns}, t.embedding <=> $1 AS distance \
+             FROM {table} t WHERE {condition} \
+             ORDER BY t.embedding <=> $1 LIMIT $3) \
+             SELECT * FROM nearest ORDER BY distance LIMIT $3"
+        ),
+    }
+}
+
+/// The parameters of [`search_sql`], in order.
+pub fn search_values(
+    organization_id: Uuid,
+    target: Target,
+    query: &PgVector,
+    options: &SearchOptions,
+) -> Vec<Value> {
+    let mut values: Vec<Value> = vec![
+        query.clone().into(),
+        organization_id.into(),
+        i64::from(options.k).into(),
+    ];
+    if let Some(within) = target.within() {
+        values.push(within.into());
+    }
+    values
+}
+
+fn statement(
+    sql: String,
+    organization_id: Uuid,
+    target: Target,
+    query: &PgVector,
+    options: &SearchOptions,
+) -> Statement {
+    Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        sql,
+        search_values(organization_id, target, query, options),
+    )
+}
+
+fn distance_of(row: &QueryResult) -> Result<f64, DbErr> {
+    row.try_get::<f64>("", "distance")
+}
+
+/// Check the query vector: the embedding dimension, finite values, not zero.
+pub fn validate_query(query: &PgVector) -> Result<(), SearchError> {
+    check(query)?;
+    let values = query.as_slice();
+    if values.iter().any(|x| !x.is_finite()) {
+        return Err(SearchError::InvalidQuery(
+            "holds NaN or infinite values".into(),
+        ));
+    }
+    if values.iter().all(|&x| x == 0.0) {
+        return Err(SearchError::InvalidQuery(
+            "is the zero vector, which has no cosine distance".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// `t."col", ...` for every column of `E`, enum columns cast to text (SeaORM reads enums as
+/// text).
+fn select_list<E: EntityTrait>() -> String {
+    E::Column::iter()
+        .map(|column| {
+            let name = column.as_str();
+            if column.enum_type_name().is_some() {
+                format!("t.\"{name}\"::text AS \"{name}\"")
+            } else {
+                format!("t.\"{name}\"")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vector::EMBEDDING_DIM;
+
+    #[test]
+    fn rejects_bad_queries_and_options() {
+        let short = PgVector::from(vec![1.0; 3]);
+        assert!(matches!(
+            validate_query(&short),
+            Err(SearchError::Dimension(DimensionError {
+                expected: EMBEDDING_DIM,
+                actual: 3
+            }))
+        ));
+        let zero = PgVector::from(vec![0.0; EMBEDDING_DIM]);
+        assert!(matches!(
+            validate_query(&zero),
+            Err(SearchError::InvalidQuery(_))
+        ));
+        let mut nan = vec![0.5; EMBEDDING_DIM];
+        nan[7] = f32::NAN;
+        assert!(validate_query(&PgVector::from(nan)).is_err());
+        assert!(validate_query(&PgVector::from(vec![0.5; EMBEDDING_DIM])).is_ok());
+        assert!(SearchOptions::default().k(0).validate().is_err());
+        assert!(SearchOptions::default().ef_search(1001).validate().is_err());
+        assert!(SearchOptions::default().validate().is_ok());
+    }
+
+    #[test]
+    fn sql_casts_enums_and_narrows_scope() {
+        let sql = search_sql(
+            Target::Messages {
+                conversation_id: Some(Uuid::nil()),
+            },
+            SearchStrategy::Exact,
+        );
+        assert!(sql.contains("t.\"role\"::text AS \"role\""), "{sql}");
+        assert!(sql.contains("t.conversation_id = $4"), "{sql}");
+        let hnsw = search_sql(Target::Chunks { dataset_id: None }, SearchStrategy::Hnsw);
+        assert!(hnsw.contains("AS MATERIALIZED"), "{hnsw}");
+        assert!(!hnsw.contains("$4"), "{hnsw}");
+        let options = SearchOptions::default().ef_search(77);
+        let target = Target::BrandVoices {
+            brand_id: Some(Uuid::nil()),
+        };
+        let auto = auto_sql(target, &options);
+        assert!(auto.contains("organization_id = $1") && auto.contains("brand_id = $3"));
+        assert!(
+            auto.contains(
+                "set_config('enable_sort', CASE WHEN c.n < $2 THEN 'on' ELSE 'off' END, true)"
+            ),
+            "{auto}"
+        );
+        assert!(
+            auto.contains("set_config('hnsw.ef_search', '77', true)"),
+            "{auto}"
+        );
+        let hnsw = settings_sql(SearchStrategy::Hnsw, &options);
+        assert!(hnsw.contains("SET LOCAL hnsw.ef_search = 77"), "{hnsw}");
+        assert!(hnsw.contains("SET LOCAL enable_sort = off"), "{hnsw}");
+        assert!(hnsw.contains("relaxed_order"), "{hnsw}");
+        let exact = settings_sql(SearchStrategy::Exact, &options);
+        assert!(
+            exact.contains("SET LOCAL enable_indexscan = off"),
+            "{exact}"
+        );
+        let defaults = SearchOptions::default();
+        assert_eq!(strategy_for(5_000, &defaults), SearchStrategy::Exact);
+        assert_eq!(strategy_for(5_001, &defaults), SearchStrategy::Hnsw);
+    }
+}
