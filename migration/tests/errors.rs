@@ -103,3 +103,30 @@ async fn wrong_password() {
         &["rejected the credentials of user 'neonhub_auth_probe'"],
     );
 }
+
+#[tokio::test]
+async fn pgvector_missing_on_the_server() {
+    // Both bundled servers ship pgvector, so the test hides it: a database whose search_path
+    // finds an empty `pg_available_extensions` before pg_catalog's (what a server without the
+    // extension's files reports).
+    let db = TestDb::empty().await;
+    db.conn()
+        .execute_unprepared(&format!(
+            "CREATE SCHEMA shadow;
+             CREATE VIEW shadow.pg_available_extensions AS
+                 SELECT * FROM pg_catalog.pg_available_extensions WHERE false;
+             ALTER DATABASE \"{}\" SET search_path = shadow, pg_catalog, public",
+            db.name()
+        ))
+        .await
+        .unwrap();
+    let out = run(&["up"], Some(db.url().as_str()));
+    assert_fails_with(
+        &out,
+        &[
+            "pgvector is not installed on this PostgreSQL server",
+            "make db-up",
+            "install pgvector",
+        ],
+    );
+}
