@@ -90,28 +90,16 @@ async fn never_migrated_database_is_refused_and_left_empty() {
 #[tokio::test]
 async fn errors_never_show_the_password() {
     let (db, _) = one_migration_behind().await;
-    let url = db.url().as_str().to_owned();
-    let password = "not-a-real-pw-7Hq";
-    // Give the URL a password when it has none (a local trust server ignores it).
-    let with_password = match url.split_once("://") {
-        Some((scheme, rest)) if !rest.split('@').next().unwrap_or("").contains(':') => {
-            format!(
-                "{scheme}://{}",
-                rest.replacen('@', &format!(":{password}@"), 1)
-            )
-        }
-        _ => url.clone(),
-    };
+    // A throwaway password made at run time (a local trust server ignores it).
+    let password = uuid::Uuid::now_v7().simple().to_string();
+    let user = db.url().user().unwrap_or("postgres").to_owned();
+    let with_password = db
+        .url()
+        .with_credentials(&user, Some(&password))
+        .as_str()
+        .to_owned();
     let out = common::run_seeder(&with_password, &[]).await;
     assert_eq!(out.status.code(), Some(1));
     let err = common::stderr(&out);
-    assert!(!err.contains(password), "{err}");
-    if let Some(real) = url
-        .split_once("://")
-        .and_then(|(_, rest)| rest.split_once('@'))
-        .and_then(|(auth, _)| auth.split_once(':'))
-        .map(|(_, pw)| pw)
-    {
-        assert!(!err.contains(real), "{err}");
-    }
+    assert!(!err.contains(&password), "{err}");
 }
