@@ -15,7 +15,7 @@ use sea_orm::{
     TransactionTrait,
 };
 use serde_json::json;
-use testkit::TestDb;
+use testkit::{AppLogin, TestDb};
 use uuid::Uuid;
 
 /// Deterministic generator (SplitMix64) for clustered unit vectors.
@@ -558,20 +558,10 @@ async fn messages_and_brand_voices_stay_in_scope() {
 async fn row_level_security_still_applies() {
     let db = TestDb::migrated().await;
     let f = fixture(db.conn()).await;
-    let role = format!("search_api_{}", &Uuid::now_v7().simple().to_string()[20..]);
-    let password = Uuid::now_v7().simple().to_string();
-    db.conn()
-        .execute_unprepared(&format!(
-            "CREATE ROLE {role} LOGIN PASSWORD '{password}'; GRANT neonhub_app TO {role}"
-        ))
-        .await
-        .unwrap();
-    let url = db.url().with_credentials(&role, Some(&password));
-    let app = testkit::neonhub_db::connect(&url, std::time::Duration::from_secs(10), 1)
-        .await
-        .unwrap();
+    let login = AppLogin::new(&db).await;
+    let app = &login.conn;
     let q = query(11);
-    let (own, foreign) = with_tenant(&app, Tenant::new(f.small), |txn| {
+    let (own, foreign) = with_tenant(app, Tenant::new(f.small), |txn| {
         let q = q.clone();
         let (small, large) = (f.small, f.large);
         Box::pin(async move {
@@ -588,11 +578,7 @@ async fn row_level_security_still_applies() {
         foreign.unwrap().neighbors.is_empty(),
         "another tenant's rows stay invisible to the application role"
     );
-    app.close().await.ok();
-    db.conn()
-        .execute_unprepared(&format!("DROP ROLE {role}"))
-        .await
-        .unwrap();
+    login.drop_role().await;
 }
 
 #[tokio::test]

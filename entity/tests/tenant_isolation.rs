@@ -11,45 +11,8 @@ use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait, Statement,
     TransactionTrait,
 };
-use testkit::TestDb;
+use testkit::{AppLogin, TestDb};
 use uuid::Uuid;
-
-/// A login role granted `neonhub_app`, dropped with the value.
-struct AppLogin {
-    admin: DatabaseConnection,
-    role: String,
-    conn: DatabaseConnection,
-}
-
-impl AppLogin {
-    async fn new(db: &TestDb) -> Self {
-        let role = format!("neonhub_api_{}", &Uuid::now_v7().simple().to_string()[20..]);
-        let password = Uuid::now_v7().simple().to_string();
-        db.conn()
-            .execute_unprepared(&format!(
-                "CREATE ROLE {role} LOGIN PASSWORD '{password}'; GRANT neonhub_app TO {role}"
-            ))
-            .await
-            .unwrap();
-        let url = db.url().with_credentials(&role, Some(&password));
-        let conn = testkit::neonhub_db::connect(&url, std::time::Duration::from_secs(10), 2)
-            .await
-            .unwrap();
-        Self {
-            admin: db.conn().clone(),
-            role,
-            conn,
-        }
-    }
-
-    async fn drop_role(self) {
-        self.conn.close().await.ok();
-        self.admin
-            .execute_unprepared(&format!("DROP ROLE {}", self.role))
-            .await
-            .ok();
-    }
-}
 
 async fn count(c: &impl ConnectionTrait, sql: &str, values: Vec<sea_orm::Value>) -> i64 {
     c.query_one_raw(Statement::from_sql_and_values(

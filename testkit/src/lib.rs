@@ -214,3 +214,44 @@ impl Drop for TestDb {
         dropper.join().ok();
     }
 }
+
+/// A login role of the test's own, granted the application role `neonhub_app` (so row-level
+/// security applies to it), with a pool connected as that role. Call [`AppLogin::drop_role`]
+/// at the end of the test (roles are cluster-wide).
+pub struct AppLogin {
+    admin: DatabaseConnection,
+    role: String,
+    /// Connections as the login role.
+    pub conn: DatabaseConnection,
+}
+
+impl AppLogin {
+    /// Create the role (random name and password) on `db`'s server and connect as it.
+    pub async fn new(db: &TestDb) -> Self {
+        let role = format!(
+            "neonhub_api_{}",
+            &uuid::Uuid::now_v7().simple().to_string()[20..]
+        );
+        let password = uuid::Uuid::now_v7().simple().to_string();
+        admin_exec(
+            db.conn(),
+            &format!("CREATE ROLE {role} LOGIN PASSWORD '{password}'; GRANT neonhub_app TO {role}"),
+        )
+        .await;
+        let conn = connect(&db.url().with_credentials(&role, Some(&password)), 2).await;
+        Self {
+            admin: db.conn().clone(),
+            role,
+            conn,
+        }
+    }
+
+    /// Close the connections and drop the role.
+    pub async fn drop_role(self) {
+        self.conn.close().await.ok();
+        self.admin
+            .execute_unprepared(&format!("DROP ROLE {}", self.role))
+            .await
+            .ok();
+    }
+}
