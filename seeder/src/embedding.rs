@@ -10,6 +10,8 @@
 //! Only integer arithmetic and IEEE-754 additions in a fixed order are involved: the vectors are
 //! identical on every platform and in every build.
 
+use crate::synth::rng::splitmix64;
+
 use entity::vector::EMBEDDING_DIM;
 
 /// 64-bit FNV-1a offset basis.
@@ -69,10 +71,10 @@ fn words_of(text: &str) -> impl Iterator<Item = String> + '_ {
 
 /// Add the pseudo-random vector seeded by `word` to `sum`.
 fn add_word_vector(sum: &mut [f32], word: &str) {
-    let mut rng = SplitMix64(fnv1a64(word.as_bytes()));
+    let mut state = fnv1a64(word.as_bytes());
     for x in sum.iter_mut() {
         // The top 24 bits give a value in [0, 1) that f32 holds exactly.
-        let unit = (rng.next() >> 40) as f32 / (1_u32 << 24) as f32;
+        let unit = (splitmix64(&mut state) >> 40) as f32 / (1_u32 << 24) as f32;
         *x += unit * 2.0 - 1.0;
     }
 }
@@ -82,19 +84,6 @@ pub(crate) fn fnv1a64(bytes: &[u8]) -> u64 {
     bytes.iter().fold(FNV64_OFFSET, |hash, &b| {
         (hash ^ u64::from(b)).wrapping_mul(FNV64_PRIME)
     })
-}
-
-/// SplitMix64: a tiny, well-mixed generator, fully determined by its seed.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ mod copy;
 mod load;
 mod plan;
 mod progress;
-mod rng;
+pub(crate) mod rng;
 
 pub use copy::{CopyEncoder, HEADER, SIGNATURE, TRAILER};
 pub use load::{
