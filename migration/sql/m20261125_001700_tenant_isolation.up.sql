@@ -8,8 +8,12 @@ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'neonhub_app') THEN
         CREATE ROLE neonhub_app NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
     END IF;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN
+    -- Another database of this cluster created the role at the same moment: reuse it.
+    NULL;
 END
 $$;
+
 CREATE FUNCTION app_current_org_id() RETURNS uuid
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $$ SELECT NULLIF(current_setting('app.current_org_id', true), '')::uuid $$;

@@ -177,14 +177,24 @@ fn policies() -> Vec<(&'static str, String)> {
     out
 }
 
-const SETUP: &str = r#"
-DO $$
+/// Create `role` unless it exists. Roles are cluster-wide: two databases of one cluster migrated
+/// at the same moment both find it missing, and the loser of the race gets `unique_violation`.
+fn ensure_role_sql(role: &str) -> String {
+    format!(
+        "DO $$
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'neonhub_app') THEN
-        CREATE ROLE neonhub_app NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN
+        CREATE ROLE {role} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
     END IF;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN
+    -- Another database of this cluster created the role at the same moment: reuse it.
+    NULL;
 END
-$$;
+$$;"
+    )
+}
+
+const SETUP: &str = r#"
 CREATE FUNCTION app_current_org_id() RETURNS uuid
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $$ SELECT NULLIF(current_setting('app.current_org_id', true), '')::uuid $$;
@@ -198,6 +208,7 @@ GRANT USAGE ON SCHEMA public TO neonhub_app;
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
+        db.execute_unprepared(&ensure_role_sql(APP_ROLE)).await?;
         db.execute_unprepared(SETUP).await?;
         db.execute_unprepared(&format!(
             "GRANT SELECT, INSERT, UPDATE, DELETE ON {} TO {APP_ROLE}",
@@ -255,5 +266,47 @@ impl MigrationTrait for Migration {
         )
         .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ensure_role_sql;
+    use neonhub_db::{DatabaseUrl, connect};
+    use sea_orm_migration::sea_orm::{ConnectionTrait, TransactionTrait};
+    use std::time::Duration;
+
+    /// Eight migrations of different databases on one cluster create the role at once: all
+    /// succeed (the race lost the first CI run of this workspace).
+    #[tokio::test]
+    async fn concurrent_role_creation_on_one_cluster_succeeds() {
+        let url = DatabaseUrl::resolve(None).expect("DATABASE_URL (run `make db-up`)");
+        let role = format!("neonhub_race_{}", std::process::id());
+        let sql = ensure_role_sql(&role);
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let (url, sql) = (url.clone(), sql.clone());
+                tokio::spawn(async move {
+                    let db = connect(&url, Duration::from_secs(30), 1).await.unwrap();
+                    let txn = db.begin().await.unwrap();
+                    let result = txn.execute_unprepared(&sql).await;
+                    // Hold the transaction open so that the others block on the same role name.
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    txn.commit().await.unwrap();
+                    result.map(|_| ())
+                })
+            })
+            .collect();
+        let mut errors = Vec::new();
+        for task in tasks {
+            if let Err(err) = task.await.unwrap() {
+                errors.push(err.to_string());
+            }
+        }
+        let db = connect(&url, Duration::from_secs(30), 1).await.unwrap();
+        db.execute_unprepared(&format!("DROP ROLE {role}"))
+            .await
+            .unwrap();
+        assert!(errors.is_empty(), "{errors:?}");
     }
 }
