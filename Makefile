@@ -9,7 +9,7 @@ ARGS ?=
 RUN = $(CARGO) run --quiet --locked -p
 
 .PHONY: help demo test lint fmt build db-up db-down db-destroy db-status psql \
-        migrate migrate-status migrate-down migrate-fresh seed smoke doctor backup restore docs migrations-sql bench synth
+        migrate migrate-status migrate-down migrate-fresh seed smoke doctor backup restore docs migrations-sql bench synth vector-maintain
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
@@ -64,6 +64,9 @@ migrations-sql: db-up ## Write the SQL every migration runs to migration/sql/ (f
 
 bench: db-up ## Scale benchmark (100k chunks), Markdown figures vs baselines; ARGS="--chunks 20000", ARGS=--json
 	PG_BIN_DIR="$$($(LOCAL_PG) bin-dir)" $(CARGO) run --quiet --locked --release -p bench -- $(ARGS)
+
+vector-maintain: ## Tenant HNSW indexes: build for large tenants, drop unneeded (CONCURRENTLY); ARGS=--dry-run
+	$(RUN) maintain --bin vector-maintain -- $(ARGS)
 
 synth: db-up ## Bulk-load synthetic data; ARGS="--chunks 100000 --seed 42 --replace"
 	$(CARGO) run --quiet --locked --release -p seeder -- synth $(ARGS)

@@ -289,6 +289,32 @@ impl Catalog {
         Ok(cat)
     }
 
+    /// Remove the indexes for which `select(table, index)` holds and return them as (table,
+    /// index, definition): for indexes that are data rather than schema (the tenant HNSW
+    /// indexes of `vector-maintain`), which a comparison with the migrated schema must skip.
+    pub fn take_indexes(
+        &mut self,
+        select: impl Fn(&str, &str) -> bool,
+    ) -> Vec<(String, String, String)> {
+        let mut taken = Vec::new();
+        for (table_name, table) in &mut self.tables {
+            let names: Vec<String> = table
+                .indexes
+                .keys()
+                .filter(|index| select(table_name, index))
+                .cloned()
+                .collect();
+            for name in names {
+                let def = table.indexes.remove(&name).unwrap_or_default();
+                table.unique_indexes.remove(&name);
+                taken.push((table_name.clone(), name, def));
+            }
+        }
+        self.index_keys
+            .retain(|(table, index, _)| !taken.iter().any(|(t, i, _)| t == table && i == index));
+        taken
+    }
+
     /// Tables whose name does not start with `seaql_` or `_` (migration bookkeeping).
     pub fn schema_tables(&self) -> impl Iterator<Item = (&String, &Table)> {
         self.tables

@@ -29,25 +29,31 @@
 //!   sort them by distance (index scans off, so the HNSW index is not used). Recall is 1.0; the
 //!   cost grows with the tenant's size (about 2 ms for 1,000 rows of 1536 dimensions, 120 ms
 //!   for 35,000, on the reference machine).
-//! - [`SearchStrategy::Hnsw`]: walk the table's HNSW index (`vector_cosine_ops`) with
-//!   `hnsw.ef_search` set to [`SearchOptions::ef_search`] and pgvector 0.8's iterative scan
-//!   (`hnsw.iterative_scan = relaxed_order`): the walk goes on until `k` rows of the tenant
-//!   passed the filter, and the final rows are re-sorted by distance. Sorting is disabled for
-//!   the statement so that the planner takes the index even where its cost model prefers an
-//!   exact scan (it does inside every tenant, a 35% one included, and for `ef_search` 200 on
-//!   the whole table). Fast whatever the
-//!   table's size, approximate, and the sparser the tenant in the table, the lower the recall.
-//! - [`SearchStrategy::Auto`] (the default): count the tenant's rows up to
+//! - [`SearchStrategy::Hnsw`]: walk an HNSW index (`vector_cosine_ops`) with `hnsw.ef_search`
+//!   set to [`SearchOptions::ef_search`] and pgvector 0.8's iterative scan
+//!   (`hnsw.iterative_scan = relaxed_order`): the walk goes on until `k` rows in scope passed
+//!   the filter, and the final rows are re-sorted by distance. The index is the tenant's own
+//!   partial index when `vector-maintain` made one ([`tenant_index`]; every row it holds is the
+//!   tenant's, so the recall is that of an unfiltered search), the table's index otherwise
+//!   (the sparser the tenant in the table, the lower the recall). Sorting is disabled for the
+//!   statement so that the planner takes an index even where its cost model prefers an exact
+//!   scan (it does inside every tenant, a 35% one included, and for `ef_search` 200 on the
+//!   whole table). [`SearchResults::hnsw_index`] says which index answered.
+//! - [`SearchStrategy::Auto`] (the default): count the rows in scope up to
 //!   [`SearchOptions::exact_max_rows`] (a bounded index-only count) and search exactly when
-//!   there are no more, through HNSW otherwise. The count and the settings of the chosen
-//!   strategy go in one statement ([`auto_sql`]), so `Auto` costs no extra round trip.
+//!   there are no more, through HNSW otherwise. The count, the tenant-index probe and the
+//!   settings of the chosen strategy go in one statement ([`configure_sql`]), so `Auto` costs
+//!   no extra round trip. A search over [`Scope::All`] (the whole table, for platform-wide
+//!   jobs run by the owner role) always walks the table's index.
 //!
 //! Plans are made for the actual parameters every time (`plan_cache_mode =
 //! force_custom_plan`): a generic plan cached by a prepared statement would ignore both the
 //! tenant and the settings.
 //!
-//! The SQL is public ([`search_sql`], [`settings_sql`], [`auto_sql`]) so that tools can replay
-//! exactly what the helper sends; [`explain`] shows the plan a search gets.
+//! The SQL is public ([`search_sql`], [`settings_sql`], [`configure_sql`]) so that tools can
+//! replay exactly what the helper sends; [`explain`] shows the plan a search gets.
+
+pub mod tenant_index;
 
 use crate::vector::{DimensionError, check};
 use crate::{brand_voices, chunks, messages};
@@ -65,11 +71,12 @@ pub const DEFAULT_K: u32 = 10;
 /// clustered 1536-d vectors, pgvector's own default (40) gives a recall@10 of 0.90–0.94, 64
 /// gives 0.96–0.98 and 100 gives 0.99, all at about 1.2 ms (see docs/BENCHMARKS.md).
 pub const DEFAULT_EF_SEARCH: u32 = 100;
-/// Default tenant size (rows in scope) up to which [`SearchStrategy::Auto`] searches exactly:
-/// an exact search costs about 3.5 µs per row of 1536 dimensions on the reference machine
-/// (5,000 rows: about 18 ms), an HNSW search about 2 ms whatever the tenant, with a recall that
-/// falls as the tenant gets sparser in the table (see docs/BENCHMARKS.md).
-pub const DEFAULT_EXACT_MAX_ROWS: u32 = 5_000;
+/// Default scope size (rows) up to which [`SearchStrategy::Auto`] searches exactly, and above
+/// which a tenant gets its own HNSW index ([`tenant_index::TenantIndexPolicy`]): an exact
+/// search costs about 2–3.5 µs per row of 1536 dimensions on the reference machine, so a
+/// scope of this size is searched in about 5–8 ms; an HNSW search takes about 2 ms whatever
+/// the tenant (see docs/VECTOR_SEARCH.md).
+pub const DEFAULT_EXACT_MAX_ROWS: u32 = 2_500;
 /// Largest `hnsw.ef_search` pgvector accepts (and the largest `k` this module serves).
 pub const MAX_EF_SEARCH: u32 = 1_000;
 
@@ -172,6 +179,34 @@ impl SearchOptions {
     }
 }
 
+/// Which rows a search considers: one organization's (what backend code always wants) or the
+/// whole table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// The rows of one organization.
+    Organization(Uuid),
+    /// Every row of the table: platform-wide jobs run by the owner role (under row-level
+    /// security, the app role still sees only its tenant's rows, through a filter on the
+    /// table's index: search as [`Scope::Organization`] there).
+    All,
+}
+
+impl From<Uuid> for Scope {
+    fn from(organization_id: Uuid) -> Self {
+        Self::Organization(organization_id)
+    }
+}
+
+impl Scope {
+    /// The organization, if the scope is one.
+    pub fn organization(self) -> Option<Uuid> {
+        match self {
+            Self::Organization(id) => Some(id),
+            Self::All => None,
+        }
+    }
+}
+
 /// What is searched: the table, and optionally a narrower scope inside the organization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Target {
@@ -220,25 +255,39 @@ impl Target {
         }
     }
 
-    /// The `WHERE` condition selecting the scope. `$2` is the organization, `$4` the narrowing
-    /// id.
-    fn scope_condition(&self) -> String {
-        let narrow = |column: &str| {
-            if self.within().is_some() {
-                format!(" AND t.{column} = $4")
-            } else {
-                String::new()
-            }
+    /// The name of the tenant index of `organization_id` on this table, if the table has
+    /// tenant indexes ([`tenant_index::tables`]).
+    pub fn tenant_index_name(&self, organization_id: Uuid) -> Option<String> {
+        tenant_index::tables()
+            .contains(&self.table())
+            .then(|| tenant_index::index_name(self.table(), organization_id))
+    }
+
+    /// The `WHERE` condition selecting the scope. `$2` is the organization (not referenced for
+    /// [`Scope::All`]), `$4` the narrowing id.
+    fn scope_condition(&self, scope: Scope) -> String {
+        let column = match self {
+            Self::Chunks { .. } => "dataset_id",
+            Self::Messages { .. } => "conversation_id",
+            Self::BrandVoices { .. } => "brand_id",
         };
-        match self {
-            Self::Chunks { .. } => format!("t.organization_id = $2{}", narrow("dataset_id")),
-            Self::Messages { .. } => {
-                format!("t.organization_id = $2{}", narrow("conversation_id"))
-            }
-            Self::BrandVoices { .. } => format!(
-                "t.brand_id IN (SELECT b.id FROM brands b WHERE b.organization_id = $2){}",
-                narrow("brand_id")
-            ),
+        let mut parts = Vec::new();
+        if scope != Scope::All {
+            parts.push(match self {
+                Self::Chunks { .. } | Self::Messages { .. } => "t.organization_id = $2".into(),
+                Self::BrandVoices { .. } => {
+                    "t.brand_id IN (SELECT b.id FROM brands b WHERE b.organization_id = $2)"
+                        .to_owned()
+                }
+            });
+        }
+        if self.within().is_some() {
+            parts.push(format!("t.{column} = $4"));
+        }
+        if parts.is_empty() {
+            "TRUE".into()
+        } else {
+            parts.join(" AND ")
         }
     }
 }
@@ -253,6 +302,29 @@ pub struct Neighbor<M> {
     pub distance: f64,
 }
 
+/// Which HNSW index a [`SearchStrategy::Hnsw`] search walks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HnswIndex {
+    /// The tenant's own partial index ([`tenant_index`]): only its rows.
+    Tenant,
+    /// The table's index (`<table>_embedding_hnsw_idx`), filtered to the scope.
+    Table,
+}
+
+/// How a search was configured: what [`configure`] decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Configured {
+    /// [`SearchStrategy::Exact`] or [`SearchStrategy::Hnsw`], never `Auto`.
+    pub strategy: SearchStrategy,
+    /// For `Hnsw`: the index the planner takes (a valid tenant index when the scope is an
+    /// organization that has one, the table's otherwise).
+    pub hnsw_index: Option<HnswIndex>,
+    /// For `Auto` inside an organization: the rows counted in scope, capped at
+    /// `exact_max_rows + 1`.
+    pub scope_rows: Option<u64>,
+}
+
 /// The result of a search.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchResults<M> {
@@ -262,7 +334,10 @@ pub struct SearchResults<M> {
     /// The strategy that answered: [`SearchStrategy::Exact`] or [`SearchStrategy::Hnsw`],
     /// never `Auto`.
     pub strategy: SearchStrategy,
-    /// For `Auto`: the rows counted in scope, capped at `exact_max_rows + 1`.
+    /// For `Hnsw`: which index answered.
+    pub hnsw_index: Option<HnswIndex>,
+    /// For `Auto` inside an organization: the rows counted in scope, capped at
+    /// `exact_max_rows + 1`.
     pub scope_rows: Option<u64>,
 }
 
@@ -271,7 +346,10 @@ pub struct SearchResults<M> {
 pub struct Explained {
     /// The strategy chosen (never `Auto`).
     pub strategy: SearchStrategy,
-    /// For `Auto`: the rows counted in scope, capped at `exact_max_rows + 1`.
+    /// For `Hnsw`: the index the planner is expected to take (the plan shows the one it took).
+    pub hnsw_index: Option<HnswIndex>,
+    /// For `Auto` inside an organization: the rows counted in scope, capped at
+    /// `exact_max_rows + 1`.
     pub scope_rows: Option<u64>,
     /// `EXPLAIN (COSTS OFF)` of the search statement, one plan line per line.
     pub plan: String,
@@ -338,11 +416,12 @@ pub async fn nearest_brand_voices<C: TransactionTrait>(
     search(db, organization_id, target, query, options).await
 }
 
-/// Search `target` and read each row as `M` (the target table's model, or any
-/// [`FromQueryResult`] of its columns) with its distance.
+/// Search `target` inside `scope` (an organization id, or [`Scope::All`]) and read each row as
+/// `M` (the target table's model, or any [`FromQueryResult`] of its columns) with its
+/// distance.
 pub async fn search<C, M>(
     db: &C,
-    organization_id: Uuid,
+    scope: impl Into<Scope>,
     target: Target,
     query: &PgVector,
     options: &SearchOptions,
@@ -351,15 +430,16 @@ where
     C: TransactionTrait,
     M: FromQueryResult,
 {
+    let scope = scope.into();
     validate_query(query)?;
     options.validate()?;
     let txn = db.begin().await?;
     let outcome = async {
-        let (strategy, scope_rows) = configure(&txn, organization_id, target, options).await?;
+        let configured = configure(&txn, scope, target, options).await?;
         let rows = txn
             .query_all_raw(statement(
-                search_sql(target, strategy),
-                organization_id,
+                search_sql(scope, target, configured.strategy),
+                scope,
                 target,
                 query,
                 options,
@@ -376,8 +456,9 @@ where
             .collect::<Result<Vec<_>, DbErr>>()?;
         Ok::<_, SearchError>(SearchResults {
             neighbors,
-            strategy,
-            scope_rows,
+            strategy: configured.strategy,
+            hnsw_index: configured.hnsw_index,
+            scope_rows: configured.scope_rows,
         })
     }
     .await;
@@ -393,19 +474,23 @@ where
 /// transaction rolled back afterwards. For tests and diagnosis (plan shape, not timing).
 pub async fn explain<C: TransactionTrait>(
     db: &C,
-    organization_id: Uuid,
+    scope: impl Into<Scope>,
     target: Target,
     query: &PgVector,
     options: &SearchOptions,
 ) -> Result<Explained, SearchError> {
+    let scope = scope.into();
     validate_query(query)?;
     options.validate()?;
     let txn = db.begin().await?;
     let outcome = async {
-        let (strategy, scope_rows) = configure(&txn, organization_id, target, options).await?;
-        let sql = format!("EXPLAIN (COSTS OFF) {}", search_sql(target, strategy));
+        let configured = configure(&txn, scope, target, options).await?;
+        let sql = format!(
+            "EXPLAIN (COSTS OFF) {}",
+            search_sql(scope, target, configured.strategy)
+        );
         let rows = txn
-            .query_all_raw(statement(sql, organization_id, target, query, options))
+            .query_all_raw(statement(sql, scope, target, query, options))
             .await?;
         let plan = rows
             .iter()
@@ -413,8 +498,9 @@ pub async fn explain<C: TransactionTrait>(
             .collect::<Result<Vec<_>, DbErr>>()?
             .join("\n");
         Ok::<_, SearchError>(Explained {
-            strategy,
-            scope_rows,
+            strategy: configured.strategy,
+            hnsw_index: configured.hnsw_index,
+            scope_rows: configured.scope_rows,
             plan,
         })
     }
@@ -426,42 +512,69 @@ pub async fn explain<C: TransactionTrait>(
 }
 
 /// Decide the strategy and apply its settings to the transaction `txn`: the one place where
-/// the strategy is chosen. `Exact` and `Hnsw` stand (their settings are [`settings_sql`]);
-/// `Auto` runs [`auto_sql`], which counts the rows in scope up to `exact_max_rows + 1` and
-/// applies the settings of `Exact` when there are at most `exact_max_rows`, of `Hnsw`
-/// otherwise ([`strategy_for`]). Returns the strategy and, for `Auto`, the count.
+/// the strategy is chosen. One statement, [`configure_sql`]: for `Auto` inside an
+/// organization it counts the rows in scope up to `exact_max_rows + 1` and applies the
+/// settings of `Exact` when there are at most `exact_max_rows`, of `Hnsw` otherwise
+/// ([`strategy_for`]); `Exact` and `Hnsw` stand, and `Auto` over [`Scope::All`] is `Hnsw`. The
+/// same statement reads whether the organization has a valid tenant index on the table.
 pub async fn configure<C: ConnectionTrait>(
     txn: &C,
-    organization_id: Uuid,
+    scope: Scope,
     target: Target,
     options: &SearchOptions,
-) -> Result<(SearchStrategy, Option<u64>), DbErr> {
-    match options.strategy {
-        SearchStrategy::Exact | SearchStrategy::Hnsw => {
-            txn.execute_unprepared(&settings_sql(options.strategy, options))
-                .await?;
-            Ok((options.strategy, None))
-        }
-        SearchStrategy::Auto => {
-            let mut values: Vec<Value> = vec![
-                organization_id.into(),
+) -> Result<Configured, DbErr> {
+    let counted = counts(scope, options);
+    let index_name: Value = scope
+        .organization()
+        .and_then(|org| target.tenant_index_name(org))
+        .into();
+    let values: Vec<Value> = match (counted, scope) {
+        (true, Scope::Organization(org)) => {
+            let mut values = vec![
+                org.into(),
                 i64::from(options.exact_max_rows).saturating_add(1).into(),
+                index_name,
             ];
             if let Some(within) = target.within() {
                 values.push(within.into());
             }
-            let row = txn
-                .query_one_raw(Statement::from_sql_and_values(
-                    DbBackend::Postgres,
-                    auto_sql(target, options),
-                    values,
-                ))
-                .await?
-                .ok_or_else(|| DbErr::RecordNotFound("the scope count returned no row".into()))?;
-            let rows = u64::try_from(row.try_get::<i64>("", "n")?).unwrap_or(0);
-            Ok((strategy_for(rows, options), Some(rows)))
+            values
         }
-    }
+        _ => vec![index_name],
+    };
+    let row = txn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            configure_sql(scope, target, options),
+            values,
+        ))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("the search configuration returned no row".into()))?;
+    let scope_rows = row
+        .try_get::<Option<i64>>("", "n")?
+        .map(|n| u64::try_from(n).unwrap_or(0));
+    let tenant_index: bool = row.try_get("", "tenant_index")?;
+    let strategy = match (options.strategy, scope_rows) {
+        (SearchStrategy::Auto, Some(rows)) => strategy_for(rows, options),
+        (SearchStrategy::Auto, None) => SearchStrategy::Hnsw,
+        (fixed, _) => fixed,
+    };
+    let hnsw_index = (strategy == SearchStrategy::Hnsw).then_some(if tenant_index {
+        HnswIndex::Tenant
+    } else {
+        HnswIndex::Table
+    });
+    Ok(Configured {
+        strategy,
+        hnsw_index,
+        scope_rows,
+    })
+}
+
+/// Whether `Auto` counts the scope: inside an organization only (the whole table is never
+/// searched exactly).
+fn counts(scope: Scope, options: &SearchOptions) -> bool {
+    options.strategy == SearchStrategy::Auto && scope != Scope::All
 }
 
 /// The strategy `Auto` takes for a scope of `rows` rows: `Exact` up to `exact_max_rows`,
@@ -481,7 +594,8 @@ fn settings(options: &SearchOptions) -> [(&'static str, String, String); 5] {
     let (ef_exact, ef_hnsw) = same(options.ef_search.to_string());
     let (iter_exact, iter_hnsw) = same("relaxed_order".into());
     [
-        // Plan for the actual tenant and settings every time: a cached generic plan would not.
+        // Plan for the actual tenant and settings every time: a cached generic plan would not
+        // (and could not prove a tenant index's predicate from a parameter).
         ("plan_cache_mode", cache_exact, cache_hnsw),
         // Exact: no index scan, so no HNSW (bitmap scans of the tenant's B-tree still run).
         // HNSW: index scans on, whatever the session says.
@@ -494,35 +608,72 @@ fn settings(options: &SearchOptions) -> [(&'static str, String, String); 5] {
     ]
 }
 
-/// The one statement `Auto` runs: the bounded count of the rows in scope and, through
-/// `set_config(..., true)` (the function form of `SET LOCAL`), the settings of the strategy
-/// that count selects. Parameters: `$1` organization id, `$2` the cap
-/// (`exact_max_rows + 1`), `$3` the narrowing id when the target has one. Columns: `n`, then
-/// one per setting. (This statement runs before the settings it applies, so its own plan
-/// may be a cached generic one: a bounded count over the tenant's B-tree index either way.)
-pub fn auto_sql(target: Target, options: &SearchOptions) -> String {
-    // Same condition as the search, renumbered: organization $1, narrowing id $3.
-    let condition = target
-        .scope_condition()
-        .replace("$2", "$1")
-        .replace("$4", "$3");
-    let sets: Vec<String> = settings(options)
-        .iter()
-        .map(|(name, exact, hnsw)| {
-            let value = if exact == hnsw {
+/// The one statement [`configure`] runs: through `set_config(..., true)` (the function form
+/// of `SET LOCAL`) it applies the settings of the strategy, and it reads whether the tenant
+/// index named by a parameter exists and is valid (column `tenant_index`; `false` for a NULL
+/// name).
+///
+/// For `Auto` inside an organization it also counts the rows in scope, bounded (column `n`),
+/// and each setting that differs between the strategies takes the value of the one the count
+/// selects. Parameters: `$1` organization id, `$2` the cap (`exact_max_rows + 1`), `$3` the
+/// tenant index name (text or NULL), `$4` the narrowing id when the target has one. Otherwise
+/// (`Exact`, `Hnsw`, or `Auto` over [`Scope::All`], which is `Hnsw`), `n` is NULL and the
+/// only parameter is `$1`, the tenant index name. (This statement runs before the settings it
+/// applies, so its own plan may be a cached generic one: a bounded count over the tenant's
+/// B-tree index either way.)
+pub fn configure_sql(scope: Scope, target: Target, options: &SearchOptions) -> String {
+    let table = target.table();
+    let probe = |param: &str| {
+        format!(
+            "coalesce((SELECT i.indisvalid FROM pg_catalog.pg_index i \
+             WHERE i.indexrelid = pg_catalog.to_regclass({param}::text)), false) AS tenant_index"
+        )
+    };
+    if counts(scope, options) {
+        // Same condition as the search, renumbered: organization $1 (narrowing id stays $4).
+        let condition = target.scope_condition(scope).replace("$2", "$1");
+        let sets = set_configs(options, |exact, hnsw| {
+            if exact == hnsw {
                 format!("'{exact}'")
             } else {
                 format!("CASE WHEN c.n < $2 THEN '{exact}' ELSE '{hnsw}' END")
-            };
-            format!("set_config('{name}', {value}, true)")
-        })
-        .collect();
-    format!(
-        "/* neonhub:search auto {table} */ SELECT c.n, {} FROM \
-         (SELECT count(*) AS n FROM (SELECT 1 FROM {table} t WHERE {condition} LIMIT $2) s) c",
-        sets.join(", "),
-        table = target.table()
-    )
+            }
+        });
+        format!(
+            "/* neonhub:search auto {table} */ SELECT c.n, {probe}, {sets} FROM \
+             (SELECT count(*) AS n FROM (SELECT 1 FROM {table} t WHERE {condition} LIMIT $2) s) c",
+            probe = probe("$3"),
+        )
+    } else {
+        let strategy = match options.strategy {
+            SearchStrategy::Exact => SearchStrategy::Exact,
+            SearchStrategy::Auto | SearchStrategy::Hnsw => SearchStrategy::Hnsw,
+        };
+        let sets = set_configs(options, |exact, hnsw| {
+            format!(
+                "'{}'",
+                if strategy == SearchStrategy::Hnsw {
+                    hnsw
+                } else {
+                    exact
+                }
+            )
+        });
+        format!(
+            "/* neonhub:search {strategy} {table} */ SELECT NULL::bigint AS n, {probe}, {sets}",
+            probe = probe("$1"),
+        )
+    }
+}
+
+/// `set_config('name', <value>, true), ...` for every setting, the value expression made by
+/// `value(exact, hnsw)`.
+fn set_configs(options: &SearchOptions, value: impl Fn(&str, &str) -> String) -> String {
+    settings(options)
+        .iter()
+        .map(|(name, exact, hnsw)| format!("set_config('{name}', {}, true)", value(exact, hnsw)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The `SET LOCAL` statements of `Exact` or `Hnsw` (for `Auto`, those of `Exact`), as one
@@ -542,16 +693,17 @@ pub fn settings_sql(strategy: SearchStrategy, options: &SearchOptions) -> String
         .join("; ")
 }
 
-/// The search statement of `target` for `strategy` (`Exact` or `Hnsw`). Parameters: `$1` the
-/// query vector, `$2` the organization id, `$3` k, `$4` the narrowing id when the target has
-/// one. Columns: the entity's columns, then `distance`; nearest first.
+/// The search statement of `target` inside `scope` for `strategy` (`Exact` or `Hnsw`).
+/// Parameters: `$1` the query vector, `$2` the organization id (NULL and unreferenced for
+/// [`Scope::All`]), `$3` k, `$4` the narrowing id when the target has one. Columns: the
+/// entity's columns, then `distance`; nearest first.
 ///
 /// The HNSW form takes the first `k` rows of an ordered index scan in a materialised CTE and
 /// sorts them again: with `relaxed_order`, the index may return them slightly out of order.
-pub fn search_sql(target: Target, strategy: SearchStrategy) -> String {
+pub fn search_sql(scope: Scope, target: Target, strategy: SearchStrategy) -> String {
     let table = target.table();
     let columns = target.columns();
-    let condition = target.scope_condition();
+    let condition = target.scope_condition(scope);
     match strategy {
         SearchStrategy::Exact | SearchStrategy::Auto => format!(
             "/* neonhub:search exact {table} */ SELECT {columns}, t.embedding <=> $1 AS distance \
@@ -570,14 +722,14 @@ pub fn search_sql(target: Target, strategy: SearchStrategy) -> String {
 
 /// The parameters of [`search_sql`], in order.
 pub fn search_values(
-    organization_id: Uuid,
+    scope: Scope,
     target: Target,
     query: &PgVector,
     options: &SearchOptions,
 ) -> Vec<Value> {
     let mut values: Vec<Value> = vec![
         query.clone().into(),
-        organization_id.into(),
+        scope.organization().into(),
         i64::from(options.k).into(),
     ];
     if let Some(within) = target.within() {
@@ -588,7 +740,7 @@ pub fn search_values(
 
 fn statement(
     sql: String,
-    organization_id: Uuid,
+    scope: Scope,
     target: Target,
     query: &PgVector,
     options: &SearchOptions,
@@ -596,7 +748,7 @@ fn statement(
     Statement::from_sql_and_values(
         DbBackend::Postgres,
         sql,
-        search_values(organization_id, target, query, options),
+        search_values(scope, target, query, options),
     )
 }
 
@@ -668,7 +820,9 @@ mod tests {
 
     #[test]
     fn sql_casts_enums_and_narrows_scope() {
+        let org = Scope::Organization(Uuid::nil());
         let sql = search_sql(
+            org,
             Target::Messages {
                 conversation_id: Some(Uuid::nil()),
             },
@@ -676,15 +830,19 @@ mod tests {
         );
         assert!(sql.contains("t.\"role\"::text AS \"role\""), "{sql}");
         assert!(sql.contains("t.conversation_id = $4"), "{sql}");
-        let hnsw = search_sql(Target::Chunks { dataset_id: None }, SearchStrategy::Hnsw);
+        let chunks = Target::Chunks { dataset_id: None };
+        let hnsw = search_sql(org, chunks, SearchStrategy::Hnsw);
         assert!(hnsw.contains("AS MATERIALIZED"), "{hnsw}");
         assert!(!hnsw.contains("$4"), "{hnsw}");
+        let all = search_sql(Scope::All, chunks, SearchStrategy::Hnsw);
+        assert!(all.contains("WHERE TRUE") && !all.contains("$2"), "{all}");
         let options = SearchOptions::default().ef_search(77);
         let target = Target::BrandVoices {
             brand_id: Some(Uuid::nil()),
         };
-        let auto = auto_sql(target, &options);
-        assert!(auto.contains("organization_id = $1") && auto.contains("brand_id = $3"));
+        let auto = configure_sql(org, target, &options);
+        assert!(auto.contains("organization_id = $1") && auto.contains("brand_id = $4"));
+        assert!(auto.contains("to_regclass($3::text)"), "{auto}");
         assert!(
             auto.contains(
                 "set_config('enable_sort', CASE WHEN c.n < $2 THEN 'on' ELSE 'off' END, true)"
@@ -694,6 +852,17 @@ mod tests {
         assert!(
             auto.contains("set_config('hnsw.ef_search', '77', true)"),
             "{auto}"
+        );
+        let fixed = configure_sql(org, chunks, &options.strategy(SearchStrategy::Hnsw));
+        assert!(fixed.contains("to_regclass($1::text)"), "{fixed}");
+        assert!(
+            fixed.contains("set_config('enable_sort', 'off', true)"),
+            "{fixed}"
+        );
+        assert_eq!(
+            configure_sql(Scope::All, chunks, &options),
+            fixed,
+            "Auto over the whole table is HNSW"
         );
         let hnsw = settings_sql(SearchStrategy::Hnsw, &options);
         assert!(hnsw.contains("SET LOCAL hnsw.ef_search = 77"), "{hnsw}");
@@ -705,7 +874,13 @@ mod tests {
             "{exact}"
         );
         let defaults = SearchOptions::default();
-        assert_eq!(strategy_for(5_000, &defaults), SearchStrategy::Exact);
-        assert_eq!(strategy_for(5_001, &defaults), SearchStrategy::Hnsw);
+        let max = u64::from(DEFAULT_EXACT_MAX_ROWS);
+        assert_eq!(strategy_for(max, &defaults), SearchStrategy::Exact);
+        assert_eq!(strategy_for(max + 1, &defaults), SearchStrategy::Hnsw);
+        assert_eq!(
+            chunks.tenant_index_name(Uuid::nil()).as_deref(),
+            Some("chunks_org_hnsw_00000000000000000000000000000000")
+        );
+        assert_eq!(target.tenant_index_name(Uuid::nil()), None);
     }
 }

@@ -1,13 +1,13 @@
 //! Vector search inside one organization (`entity::search`): exact results equal a brute
-//! force computed here, HNSW returns k rows even for a tenant of 2% of the table, `Auto` picks
+//! force computed here (also over the whole table), HNSW returns k rows even for a tenant of 2% of the table, `Auto` picks
 //! by the tenant's size, plans have the intended shape (EXPLAIN), settings never outlive a
 //! search, prepared statements are never planned generically, row-level security still
 //! applies, and bad query vectors are refused before any I/O.
 
 use entity::prelude::*;
 use entity::search::{
-    SearchError, SearchOptions, SearchStrategy, Target, explain, nearest_brand_voices,
-    nearest_chunks, nearest_messages,
+    HnswIndex, Scope, SearchError, SearchOptions, SearchStrategy, Target, explain,
+    nearest_brand_voices, nearest_chunks, nearest_messages, search,
 };
 use entity::tenant::{Tenant, with_tenant};
 use sea_orm::{
@@ -284,6 +284,62 @@ async fn exact_equals_brute_force_within_the_tenant_and_dataset() {
 }
 
 #[tokio::test]
+async fn the_whole_table_is_searched_through_its_index_or_exactly() {
+    let db = TestDb::migrated().await;
+    let f = fixture(db.conn()).await;
+    let chunks = Target::Chunks { dataset_id: None };
+    let q = query(31);
+    let expected: Vec<Uuid> = brute_force(f.chunks.iter(), q.as_slice(), 10)
+        .iter()
+        .map(|e| e.0)
+        .collect();
+    let exact = SearchOptions::default().strategy(SearchStrategy::Exact);
+    let found = search::<_, chunks::Model>(db.conn(), Scope::All, chunks, &q, &exact)
+        .await
+        .unwrap();
+    let got: Vec<Uuid> = found.neighbors.iter().map(|n| n.model.id).collect();
+    assert_eq!(got, expected);
+    // Auto never counts the whole table: HNSW through the table's index.
+    let auto = SearchOptions::default();
+    let found = search::<_, chunks::Model>(db.conn(), Scope::All, chunks, &q, &auto)
+        .await
+        .unwrap();
+    assert_eq!(
+        (found.strategy, found.hnsw_index, found.scope_rows),
+        (SearchStrategy::Hnsw, Some(HnswIndex::Table), None)
+    );
+    assert_eq!(found.neighbors.len(), 10);
+    let plan = explain(db.conn(), Scope::All, chunks, &q, &auto)
+        .await
+        .unwrap()
+        .plan;
+    assert!(
+        plan.contains("Index Scan using chunks_embedding_hnsw_idx"),
+        "{plan}"
+    );
+    // Narrowed to one dataset, across organizations.
+    let dataset = f.large_datasets[0];
+    let narrowed = Target::Chunks {
+        dataset_id: Some(dataset),
+    };
+    let found = search::<_, chunks::Model>(db.conn(), Scope::All, narrowed, &q, &exact)
+        .await
+        .unwrap();
+    let want: Vec<Uuid> = brute_force(f.chunks.iter().filter(|c| c.2 == dataset), q.as_slice(), 10)
+        .iter()
+        .map(|e| e.0)
+        .collect();
+    assert_eq!(
+        found
+            .neighbors
+            .iter()
+            .map(|n| n.model.id)
+            .collect::<Vec<_>>(),
+        want
+    );
+}
+
+#[tokio::test]
 async fn a_small_tenant_gets_k_rows_through_hnsw_and_auto_picks_by_size() {
     let db = TestDb::migrated().await;
     let f = fixture(db.conn()).await;
@@ -473,6 +529,7 @@ async fn settings_end_with_the_search_and_plans_are_never_generic() {
             "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements \
              WHERE (statement LIKE '%neonhub:search exact%' \
                  OR statement LIKE '%neonhub:search hnsw%') \
+               AND statement NOT LIKE '%set_config%' \
                AND statement NOT LIKE '%pg_prepared_statements%'",
         ))
         .await

@@ -70,9 +70,13 @@ enum Command {
 
 #[derive(clap::Args)]
 struct SynthArgs {
-    /// Organizations (tenants); tenant 0 holds 1% of the rows.
+    /// Organizations (tenants); the first ones hold the --shares, the others share the rest.
     #[arg(long, default_value_t = 10)]
     orgs: usize,
+    /// Fixed shares (0 to 1) of the rows held by tenants 0, 1, ... (comma-separated), e.g.
+    /// `0.001,0.01,0.11,0.5`; the other tenants share the rest by a Zipf law.
+    #[arg(long, value_delimiter = ',', default_value = "0.01")]
+    shares: Vec<f64>,
     /// Chunks with embeddings, in total.
     #[arg(long, default_value_t = 100_000)]
     chunks: usize,
@@ -186,6 +190,7 @@ fn print_report(url: &DatabaseUrl, report: &SeedReport) {
 async fn synth(url: &DatabaseUrl, timeout: Duration, args: SynthArgs) -> Result<()> {
     let plan = SynthPlan::new(SynthOptions {
         orgs: args.orgs,
+        shares: args.shares,
         chunks: args.chunks,
         messages: args.messages,
         seed: args.seed,
@@ -224,13 +229,10 @@ async fn synth(url: &DatabaseUrl, timeout: Duration, args: SynthArgs) -> Result<
                 table.table, table.rows, table.seconds
             );
         }
-        if let Some(small) = plan.small_tenant() {
+        for tenant in plan.tenants() {
             println!(
-                "1% tenant: {} ({}), {} chunks; largest: {} chunks",
-                small.slug,
-                small.id,
-                small.chunks,
-                plan.largest_tenant().chunks
+                "tenant {:>3}: {} ({}), {} chunks, {} messages",
+                tenant.index, tenant.slug, tenant.id, tenant.chunks, tenant.messages
             );
         }
         println!(

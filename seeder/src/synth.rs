@@ -8,13 +8,14 @@
 //! let plan = SynthPlan::new(SynthOptions { chunks: 100_000, seed: 7, ..SynthOptions::default() })?;
 //! let report = load(db, &plan, &LoadOptions::default()).await?;
 //! println!("{}", report.summary());
-//! let small = plan.small_tenant().expect("two tenants or more"); // holds 1% of the rows
+//! let small = plan.small_tenant().expect("two tenants or more"); // tenant 0: 1% of the rows
 //! # let _ = small; Ok(()) }
 //! ```
 //!
 //! - [`SynthPlan`] is the data set as a pure function of [`SynthOptions`]: the same seed gives
 //!   the same rows, ids (deterministic UUIDv8, increasing within a table) and vectors. Tenant 0
-//!   holds 1% of the chunks and messages; the others share the rest by a Zipf law.
+//!   holds 1% of the chunks and messages by default ([`SynthOptions::shares`] sets the sizes);
+//!   the others share the rest by a Zipf law.
 //! - Vectors ([`VectorSpace`]): a few hundred random unit centroids plus Gaussian noise,
 //!   normalised, each row's cluster drawn uniformly, whatever its tenant.
 //! - [`load`] writes a plan in one transaction with binary `COPY` (pgvector's binary format)

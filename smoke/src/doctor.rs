@@ -3,6 +3,7 @@
 use crate::counts::count_tables;
 use entity::enums::ConnectorKind;
 use entity::registry;
+use entity::search::tenant_index::{self, TenantIndexPolicy};
 use migration::{EXPECTED_SCHEMA, Migrator, MigratorTrait};
 use neonhub_db::{DatabaseUrl, agreement, catalog::Catalog};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Iterable, Statement};
@@ -210,7 +211,7 @@ pub async fn doctor(url: Option<&DatabaseUrl>, connect_timeout: Duration) -> Rep
         format!("PostgreSQL {version}"),
     ));
 
-    let catalog = match Catalog::read(&db).await {
+    let mut catalog = match Catalog::read(&db).await {
         Ok(c) => c,
         Err(err) => {
             checks.push(Check::new(
@@ -221,10 +222,14 @@ pub async fn doctor(url: Option<&DatabaseUrl>, connect_timeout: Duration) -> Rep
             return report(checks);
         }
     };
+    // Tenant indexes are data (made by vector-maintain), not schema: checked on their own.
+    let tenant_indexes =
+        catalog.take_indexes(|table, index| tenant_index::parse_index_name(table, index).is_some());
     checks.push(extensions(&catalog));
     checks.push(migrations(&db).await);
     checks.push(schema(&catalog));
     checks.push(indexes(&catalog));
+    checks.push(tenant_vector_indexes(&db, &tenant_indexes).await);
     checks.push(seed(&db).await);
     checks.push(connectors(&db).await);
     report(checks)
@@ -412,6 +417,46 @@ fn indexes(catalog: &Catalog) -> Check {
             format!("{} problems", problems.len()),
         )
         .with_details(problems)
+    }
+}
+
+/// The tenant HNSW indexes: how many, and whether `vector-maintain` has work to do (a
+/// warning, not a failure: searches stay correct, large tenants just lose recall or speed).
+async fn tenant_vector_indexes(
+    db: &DatabaseConnection,
+    present: &[(String, String, String)],
+) -> Check {
+    let name = "Tenant vector indexes";
+    let plan = match maintain::plan(db, &TenantIndexPolicy::default()).await {
+        Ok(plan) => plan,
+        Err(err) => return Check::new(name, Status::Warn, format!("cannot plan: {err}")),
+    };
+    let mut per_table: Vec<String> = tenant_index::tables()
+        .iter()
+        .map(|table| {
+            let n = present.iter().filter(|(t, _, _)| t == table).count();
+            format!("{table} {n}")
+        })
+        .collect();
+    per_table.sort();
+    let summary = format!(
+        "{} tenant HNSW indexes ({}); tenants above {} rows get one",
+        present.len(),
+        per_table.join(", "),
+        plan.policy.index_above
+    );
+    if plan.is_empty() {
+        Check::new(name, Status::Pass, format!("{summary}; none missing"))
+    } else {
+        Check::new(
+            name,
+            Status::Warn,
+            format!(
+                "{summary}; {} action(s) due: run `make vector-maintain`",
+                plan.actions.len()
+            ),
+        )
+        .with_details(plan.actions.iter().map(ToString::to_string).collect())
     }
 }
 

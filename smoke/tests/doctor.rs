@@ -1,5 +1,6 @@
 //! `doctor` passes every required check on a migrated and seeded database, and names the
-//! problem when a migration is pending or an HNSW index is missing.
+//! problem when a migration is pending or an HNSW index is missing; tenant HNSW indexes are
+//! not schema drift, and a due `vector-maintain` is a warning.
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::ConnectionTrait;
@@ -27,6 +28,7 @@ async fn migrated_and_seeded_database_is_ready() {
         "Migrations",
         "Schema",
         "Indexes",
+        "Tenant vector indexes",
         "Seed",
         "Connector catalogue",
     ] {
@@ -123,4 +125,55 @@ async fn dropped_hnsw_index_is_named() {
         "{details}"
     );
     assert!(details.contains("chunks_embedding_hnsw_idx"), "{details}");
+}
+
+#[tokio::test]
+async fn tenant_indexes_are_not_drift_and_a_due_maintenance_warns() {
+    let db = TestDb::migrated().await;
+    seeder::seed(db.conn(), &seeder::SeedOptions::default())
+        .await
+        .expect("seed");
+    // A tenant index for the seeded organization, which is far too small to need one.
+    let org: uuid::Uuid = db
+        .conn()
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT id FROM organizations WHERE slug = 'neonhub'",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get("", "id")
+        .unwrap();
+    let index = entity::search::tenant_index::index_name("chunks", org);
+    db.conn()
+        .execute_unprepared(&entity::search::tenant_index::create_sql("chunks", org))
+        .await
+        .unwrap();
+    let r = report(&db).await;
+    let md = r.to_markdown();
+    assert!(r.ready(), "{md}");
+    assert_eq!(
+        r.check("Schema").map(|c| c.status),
+        Some(Status::Pass),
+        "{md}"
+    );
+    assert_eq!(
+        r.check("Indexes").map(|c| c.status),
+        Some(Status::Pass),
+        "{md}"
+    );
+    let tenant = r.check("Tenant vector indexes").unwrap();
+    assert_eq!(tenant.status, Status::Warn, "{md}");
+    assert!(
+        tenant.summary.contains("run `make vector-maintain`"),
+        "{md}"
+    );
+    assert!(
+        tenant
+            .details
+            .iter()
+            .any(|d| d.starts_with(&format!("drop {index}"))),
+        "{md}"
+    );
 }

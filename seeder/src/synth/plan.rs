@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use uuid::Uuid;
 
-/// Share of the rows held by the small tenant (tenant 0), for the filtered-search case.
+/// Share of the rows held by the small tenant (tenant 0) by default, for the filtered-search
+/// case.
 pub const SMALL_TENANT_SHARE: f64 = 0.01;
 
 /// Domain of the synthetic users' e-mail addresses (a reserved, undeliverable TLD).
@@ -18,9 +19,14 @@ pub const EMAIL_DOMAIN: &str = "synthetic.neonhub.invalid";
 /// What to generate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SynthOptions {
-    /// Organizations (tenants). Tenant 0 holds [`SMALL_TENANT_SHARE`] of the chunks and
-    /// messages; the others share the rest by a Zipf law (the second tenant holds the most).
+    /// Organizations (tenants). The first tenants hold the fixed [`SynthOptions::shares`] of
+    /// the chunks and messages; the others share the rest by a Zipf law.
     pub orgs: usize,
+    /// Fixed shares (0 to 1) of the chunks and messages held by tenants 0, 1, ... in order
+    /// (default: tenant 0 holds [`SMALL_TENANT_SHARE`]). Their sum is at most 1, and exactly 1
+    /// when every tenant has a fixed share.
+    #[serde(default = "default_shares")]
+    pub shares: Vec<f64>,
     /// Chunks (with embeddings), in total.
     pub chunks: usize,
     /// Messages (with embeddings), in total.
@@ -41,10 +47,15 @@ pub struct SynthOptions {
     pub brand_voices_per_org: usize,
 }
 
+fn default_shares() -> Vec<f64> {
+    vec![SMALL_TENANT_SHARE]
+}
+
 impl Default for SynthOptions {
     fn default() -> Self {
         Self {
             orgs: 10,
+            shares: default_shares(),
             chunks: 100_000,
             messages: 10_000,
             seed: 42,
@@ -259,6 +270,25 @@ impl SynthPlan {
         if options.chunks > 100_000_000 || options.messages > 100_000_000 {
             return invalid("at most 100,000,000 chunks and messages".into());
         }
+        if options.shares.len() > options.orgs
+            || options
+                .shares
+                .iter()
+                .any(|s| !(s.is_finite() && *s > 0.0 && *s <= 1.0))
+        {
+            return invalid(format!(
+                "shares {:?}: expected at most {} values (orgs), each above 0 and at most 1",
+                options.shares, options.orgs
+            ));
+        }
+        let fixed: f64 = options.shares.iter().sum();
+        if fixed > 1.0 + 1e-9 || (options.shares.len() == options.orgs && fixed < 1.0 - 1e-9) {
+            return invalid(format!(
+                "shares {:?} add up to {fixed}: expected at most 1, and exactly 1 when every \
+                 tenant has a share",
+                options.shares
+            ));
+        }
         if options.centroids == 0 {
             return invalid("centroids must be at least 1".into());
         }
@@ -275,8 +305,8 @@ impl SynthPlan {
                     .into(),
             );
         }
-        let chunk_counts = split(options.chunks, options.orgs);
-        let message_counts = split(options.messages, options.orgs);
+        let chunk_counts = split(options.chunks, options.orgs, &options.shares);
+        let message_counts = split(options.messages, options.orgs, &options.shares);
         let mut tenants = Vec::with_capacity(options.orgs);
         let (mut chunk_start, mut message_start, mut document_start, mut conversation_start) =
             (0, 0, 0, 0);
@@ -321,7 +351,8 @@ impl SynthPlan {
         &self.tenants
     }
 
-    /// The tenant holding about 1% of the rows (tenant 0), when there are at least two.
+    /// Tenant 0, holding the first of [`SynthOptions::shares`] (1% by default), when there are
+    /// at least two tenants.
     pub fn small_tenant(&self) -> Option<&Tenant> {
         (self.tenants.len() >= 2).then(|| &self.tenants[0])
     }
@@ -434,10 +465,11 @@ impl SynthPlan {
                     let t = &self.tenants[i];
                     copy.uuid(t.id);
                     copy.text(&t.slug);
-                    let size = if self.small_tenant().is_some_and(|s| s.index == i) {
-                        " (1% tenant)"
-                    } else {
-                        ""
+                    let size = match opts.shares.get(i) {
+                        Some(share) if self.tenants.len() >= 2 => {
+                            format!(" ({}% tenant)", share * 100.0)
+                        }
+                        _ => String::new(),
                     };
                     copy.text(&format!("Synthetic {seed} tenant {i}{size}"));
                 }
@@ -583,25 +615,35 @@ pub fn synth_id(seed: u64, table: SynthTable, index: u64) -> Uuid {
     uuid::Builder::from_custom_bytes(bytes).into_uuid()
 }
 
-/// Split `total` rows over `orgs` tenants: tenant 0 gets [`SMALL_TENANT_SHARE`] (at least one
-/// row when there are rows), the others share the rest in proportion to `1 / rank` (Zipf),
-/// rounding leftovers going to tenant 1. A single tenant gets everything.
-pub fn split(total: usize, orgs: usize) -> Vec<usize> {
+/// Split `total` rows over `orgs` tenants: tenant `i` of the fixed `shares` gets
+/// `total * shares[i]` rows (rounded, at least one when there are rows), the others share the
+/// rest in proportion to `1 / rank` (Zipf); rounding leftovers go to the first Zipf tenant, or
+/// to the largest fixed one when every tenant has a share. A single tenant gets everything.
+pub fn split(total: usize, orgs: usize, shares: &[f64]) -> Vec<usize> {
     if orgs == 1 {
         return vec![total];
     }
-    let small = ((total as f64 * SMALL_TENANT_SHARE).round() as usize).clamp(total.min(1), total);
-    let rest = total - small;
-    let weights: Vec<f64> = (1..orgs).map(|rank| 1.0 / rank as f64).collect();
+    let mut counts: Vec<usize> = Vec::with_capacity(orgs);
+    for share in shares.iter().take(orgs) {
+        let left = total - counts.iter().sum::<usize>();
+        counts.push(((total as f64 * share).round() as usize).clamp(left.min(1), left));
+    }
+    let fixed = counts.len();
+    let rest = total - counts.iter().sum::<usize>();
+    let weights: Vec<f64> = (1..=orgs - fixed).map(|rank| 1.0 / rank as f64).collect();
     let sum: f64 = weights.iter().sum();
-    let mut counts = vec![small];
     counts.extend(
         weights
             .iter()
             .map(|w| (rest as f64 * w / sum).floor() as usize),
     );
-    let assigned: usize = counts.iter().sum();
-    counts[1] += total - assigned;
+    let leftover = total - counts.iter().sum::<usize>();
+    let target = if fixed < orgs {
+        fixed
+    } else {
+        (0..orgs).max_by_key(|&i| counts[i]).unwrap_or(0)
+    };
+    counts[target] += leftover;
     counts
 }
 
@@ -611,15 +653,40 @@ mod tests {
 
     #[test]
     fn split_gives_one_percent_and_zipf_rest() {
-        let counts = split(100_000, 10);
+        let counts = split(100_000, 10, &[SMALL_TENANT_SHARE]);
         assert_eq!(counts.iter().sum::<usize>(), 100_000);
         assert_eq!(counts[0], 1_000);
         assert!(counts[1] > counts[2] && counts[2] > counts[9], "{counts:?}");
         assert!((34_000..36_000).contains(&counts[1]), "{counts:?}");
-        assert_eq!(split(5, 1), vec![5]);
-        assert_eq!(split(0, 3), vec![0, 0, 0]);
-        assert_eq!(split(10, 3).iter().sum::<usize>(), 10);
-        assert_eq!(split(10, 3)[0], 1);
+        assert_eq!(split(5, 1, &[0.01]), vec![5]);
+        assert_eq!(split(0, 3, &[0.01]), vec![0, 0, 0]);
+        assert_eq!(split(10, 3, &[0.01]).iter().sum::<usize>(), 10);
+        assert_eq!(split(10, 3, &[0.01])[0], 1);
+        let sized = split(100_000, 12, &[0.001, 0.01, 0.11, 0.5]);
+        assert_eq!(&sized[..4], &[100, 1_000, 11_000, 50_000]);
+        assert_eq!(sized.iter().sum::<usize>(), 100_000);
+        assert!(sized[4] > sized[5] && sized[5] > sized[11], "{sized:?}");
+        assert_eq!(split(10, 2, &[0.5, 0.5]), vec![5, 5]);
+        assert_eq!(split(7, 3, &[]).iter().sum::<usize>(), 7);
+    }
+
+    #[test]
+    fn shares_are_validated() {
+        let with = |orgs, shares: Vec<f64>| {
+            SynthPlan::new(SynthOptions {
+                orgs,
+                shares,
+                chunks: 100,
+                messages: 10,
+                ..SynthOptions::default()
+            })
+        };
+        assert!(with(3, vec![0.6, 0.6]).is_err());
+        assert!(with(2, vec![0.2, 0.3]).is_err());
+        assert!(with(1, vec![0.2, 0.3]).is_err());
+        assert!(with(3, vec![0.0]).is_err());
+        assert!(with(5, vec![0.001, 0.01, 0.11, 0.5]).is_ok());
+        assert!(with(1, vec![]).is_ok());
     }
 
     #[test]

@@ -1,0 +1,209 @@
+//! Tenant indexes: partial HNSW indexes that hold one organization's rows of a vector table
+//! (`CREATE INDEX … USING hnsw (embedding vector_cosine_ops) … WHERE organization_id = '…'`).
+//!
+//! A search inside a large tenant walks its tenant index instead of the table's HNSW index:
+//! every row the walk meets belongs to the tenant, so the recall is that of an unfiltered
+//! search (about 0.99 at `ef_search` 100) instead of falling as the tenant gets sparser in the
+//! table. The planner picks the index by itself: its predicate is implied by the search's
+//! `organization_id = $2` once the plan is made for the actual value, which the search forces
+//! (`plan_cache_mode = force_custom_plan`).
+//!
+//! This module names the indexes and states their definition and the policy that decides which
+//! tenants get one; the `vector-maintain` tool (`make vector-maintain`) creates and drops them
+//! with `CREATE/DROP INDEX CONCURRENTLY`. They live outside the migrations on purpose: which
+//! tenants are large is data, not schema. [`crate::search`] only reads whether a valid index
+//! exists (`SearchResults::hnsw_index`).
+
+use crate::registry;
+use uuid::Uuid;
+
+/// `m` of every HNSW index of the schema (the table indexes of the migrations and the tenant
+/// indexes).
+pub const HNSW_M: u32 = 16;
+/// `ef_construction` of every HNSW index of the schema.
+pub const HNSW_EF_CONSTRUCTION: u32 = 64;
+
+/// The tables that get tenant indexes: those with an `organization_id` and an `embedding`
+/// column (`chunks`, `messages`), from the entity registry.
+pub fn tables() -> Vec<&'static str> {
+    registry::tables()
+        .iter()
+        .filter(|table| {
+            let columns = table.columns();
+            let has = |name: &str, ty: &str| {
+                columns
+                    .iter()
+                    .any(|c| c.name == name && c.pg_type.starts_with(ty))
+            };
+            has("organization_id", "uuid") && has("embedding", "vector")
+        })
+        .map(|table| table.name)
+        .collect()
+}
+
+/// The prefix of every tenant index name of `table` (`chunks_org_hnsw_`).
+pub fn name_prefix(table: &str) -> String {
+    format!("{table}_org_hnsw_")
+}
+
+/// The name of the tenant index of `organization_id` on `table`:
+/// `<table>_org_hnsw_<32 hex digits>` (at most 60 characters for the tables of the schema).
+pub fn index_name(table: &str, organization_id: Uuid) -> String {
+    format!("{}{}", name_prefix(table), organization_id.simple())
+}
+
+/// The organization a tenant index name of `table` stands for, if `name` is one.
+pub fn parse_index_name(table: &str, name: &str) -> Option<Uuid> {
+    let hex = name.strip_prefix(&name_prefix(table))?;
+    (hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| Uuid::parse_str(hex).ok())
+        .flatten()
+}
+
+/// `CREATE INDEX CONCURRENTLY IF NOT EXISTS` of the tenant index (writes go on while it
+/// builds; it must run outside a transaction). `table` must be one of [`tables`].
+pub fn create_sql(table: &str, organization_id: Uuid) -> String {
+    assert!(
+        tables().contains(&table),
+        "{table} has no tenant indexes (see tenant_index::tables)"
+    );
+    format!(
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {table} \
+         USING hnsw (embedding vector_cosine_ops) \
+         WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION}) \
+         WHERE organization_id = '{organization_id}'::uuid",
+        name = index_name(table, organization_id)
+    )
+}
+
+/// `DROP INDEX CONCURRENTLY IF EXISTS` of an index (outside a transaction).
+pub fn drop_sql(name: &str) -> String {
+    format!("DROP INDEX CONCURRENTLY IF EXISTS {name}")
+}
+
+/// Whether `indexdef` (from `pg_get_indexdef`) is the definition [`create_sql`] makes for
+/// `organization_id`: HNSW on `embedding` with cosine distance, this module's parameters, and
+/// the tenant's predicate. An index by the right name but another definition is rebuilt.
+pub fn definition_matches(indexdef: &str, organization_id: Uuid) -> bool {
+    let compact: String = indexdef.split_whitespace().collect::<Vec<_>>().join(" ");
+    compact.contains("USING hnsw (embedding vector_cosine_ops)")
+        && compact.contains(&format!("m='{HNSW_M}'"))
+        && compact.contains(&format!("ef_construction='{HNSW_EF_CONSTRUCTION}'"))
+        && compact.contains(&format!(
+            "WHERE (organization_id = '{organization_id}'::uuid)"
+        ))
+}
+
+/// Which tenants get an index. The defaults follow [`super::DEFAULT_EXACT_MAX_ROWS`]: a tenant
+/// that `Auto` no longer searches exactly gets an index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TenantIndexPolicy {
+    /// A tenant with more rows than this in a table gets an index on it.
+    pub index_above: u64,
+    /// An existing index is kept while its tenant has more rows than this (at most
+    /// `index_above`): the gap keeps a tenant near the threshold from gaining and losing its
+    /// index at every run.
+    pub keep_above: u64,
+    /// At most this many tenant indexes per table (the largest tenants win): every partial
+    /// index adds a little planning time to each query of the table.
+    pub max_per_table: usize,
+}
+
+impl Default for TenantIndexPolicy {
+    fn default() -> Self {
+        let above = u64::from(super::DEFAULT_EXACT_MAX_ROWS);
+        Self {
+            index_above: above,
+            keep_above: above / 2,
+            max_per_table: 64,
+        }
+    }
+}
+
+impl TenantIndexPolicy {
+    /// Whether a tenant of `rows` rows should have an index, given whether it has one now
+    /// (the count of indexes per table is capped separately).
+    pub fn wants(&self, rows: u64, has_index: bool) -> bool {
+        rows > self.index_above || (has_index && rows > self.keep_above)
+    }
+
+    /// Check the policy: `keep_above <= index_above`, at least one index per table.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.keep_above > self.index_above {
+            return Err(format!(
+                "keep_above ({}) must not exceed index_above ({})",
+                self.keep_above, self.index_above
+            ));
+        }
+        if self.max_per_table == 0 {
+            return Err("max_per_table must be at least 1".into());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_are_those_with_tenant_and_embedding() {
+        let mut found = tables();
+        found.sort_unstable();
+        assert_eq!(found, vec!["chunks", "messages"]);
+    }
+
+    #[test]
+    fn names_round_trip_and_fit_identifiers() {
+        let org = Uuid::parse_str("0191d7a4-1c2b-7def-8abc-0123456789ab").unwrap();
+        for table in tables() {
+            let name = index_name(table, org);
+            assert!(name.len() <= 63, "{name}");
+            assert_eq!(parse_index_name(table, &name), Some(org));
+        }
+        assert_eq!(
+            parse_index_name("chunks", "chunks_embedding_hnsw_idx"),
+            None
+        );
+        assert_eq!(parse_index_name("chunks", "chunks_org_hnsw_xyz"), None);
+        assert_eq!(
+            parse_index_name("messages", &index_name("chunks", org)),
+            None
+        );
+        let sql = create_sql("chunks", org);
+        assert!(
+            sql.starts_with("CREATE INDEX CONCURRENTLY IF NOT EXISTS chunks_org_hnsw_0191d7a4")
+        );
+        assert!(
+            sql.ends_with("WHERE organization_id = '0191d7a4-1c2b-7def-8abc-0123456789ab'::uuid")
+        );
+        let def = format!(
+            "CREATE INDEX {} ON public.chunks USING hnsw (embedding vector_cosine_ops) \
+             WITH (m='16', ef_construction='64') WHERE (organization_id = '{org}'::uuid)",
+            index_name("chunks", org)
+        );
+        assert!(definition_matches(&def, org));
+        assert!(!definition_matches(&def.replace("'16'", "'8'"), org));
+        assert!(!definition_matches(&def, Uuid::nil()));
+    }
+
+    #[test]
+    fn policy_has_hysteresis() {
+        let policy = TenantIndexPolicy {
+            index_above: 100,
+            keep_above: 50,
+            max_per_table: 4,
+        };
+        assert!(policy.validate().is_ok());
+        assert!(policy.wants(101, false));
+        assert!(!policy.wants(100, false));
+        assert!(policy.wants(60, true));
+        assert!(!policy.wants(50, true));
+        assert!(TenantIndexPolicy::default().validate().is_ok());
+        let bad = TenantIndexPolicy {
+            keep_above: 200,
+            ..policy
+        };
+        assert!(bad.validate().is_err());
+    }
+}

@@ -1,0 +1,131 @@
+//! `vector-maintain`: give every large tenant its own HNSW index, drop those no longer needed.
+//!
+//! ```text
+//! make vector-maintain                          # plan, apply, verify
+//! make vector-maintain ARGS=--dry-run           # only print what it would do
+//! make vector-maintain ARGS="--json"            # the report as JSON
+//! cargo run --release -p maintain --bin vector-maintain -- --help
+//! ```
+//!
+//! A tenant with more rows in `chunks` or `messages` than `--index-above` (default: the
+//! search's exact threshold, so that every tenant `Auto` searches through HNSW has an index)
+//! gets a partial HNSW index `<table>_org_hnsw_<org>`; an index whose tenant fell to
+//! `--keep-above` rows or fewer is dropped; INVALID leftovers of failed builds are rebuilt.
+//! Indexes are built and dropped CONCURRENTLY (writes go on), under an advisory lock (two runs
+//! never overlap). Idempotent: safe to run from cron, e.g. hourly. Exits non-zero when an
+//! action fails (run it again) and when a new plan after the run still finds work. The
+//! database comes from `--database-url`, `DATABASE_URL`, or `.env`.
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+use entity::search::tenant_index::TenantIndexPolicy;
+use maintain::{ApplyOptions, Done, RunOptions, run};
+use neonhub_db::DatabaseUrl;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(
+    version,
+    about = "Create and drop the tenant HNSW indexes (partial indexes of large tenants)"
+)]
+struct Cli {
+    /// Postgres URL; defaults to DATABASE_URL from the environment or .env.
+    #[arg(long)]
+    database_url: Option<String>,
+    /// Seconds to wait when connecting.
+    #[arg(long, default_value_t = 10)]
+    connect_timeout: u64,
+    /// Print the plan and change nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+    /// A tenant with more rows than this in a table gets an index.
+    #[arg(long, default_value_t = TenantIndexPolicy::default().index_above)]
+    index_above: u64,
+    /// An index is kept while its tenant has more rows than this.
+    #[arg(long, default_value_t = TenantIndexPolicy::default().keep_above)]
+    keep_above: u64,
+    /// At most this many tenant indexes per table (largest tenants first).
+    #[arg(long, default_value_t = TenantIndexPolicy::default().max_per_table)]
+    max_per_table: usize,
+    /// Seconds a build may wait for the transactions writing the table when it starts.
+    #[arg(long, default_value_t = 60)]
+    lock_timeout: u64,
+    /// Seconds to wait for another vector-maintain to finish.
+    #[arg(long, default_value_t = 600)]
+    lock_wait: u64,
+    /// maintenance_work_mem for the builds, e.g. 1GB (default: the server's).
+    #[arg(long)]
+    maintenance_work_mem: Option<String>,
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let url = DatabaseUrl::resolve(cli.database_url.as_deref())?;
+    let options = RunOptions {
+        policy: TenantIndexPolicy {
+            index_above: cli.index_above,
+            keep_above: cli.keep_above,
+            max_per_table: cli.max_per_table,
+        },
+        apply: ApplyOptions {
+            lock_timeout: Duration::from_secs(cli.lock_timeout),
+            maintenance_work_mem: cli.maintenance_work_mem.clone(),
+        },
+        dry_run: cli.dry_run,
+        connect_timeout: Duration::from_secs(cli.connect_timeout),
+        lock_wait: Duration::from_secs(cli.lock_wait),
+    };
+    let json = cli.json;
+    let progress = |done: &Done| {
+        if !json {
+            println!("{} in {:.1}s", done.action, done.seconds);
+        }
+    };
+    let report = run(&url, &options, progress)
+        .await
+        .with_context(|| format!("maintaining the tenant vector indexes of {url}"))?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).context("serialising the report")?
+        );
+    } else {
+        if report.dry_run {
+            for action in &report.plan.actions {
+                println!("would {action}");
+            }
+        }
+        for kept in &report.plan.kept {
+            println!(
+                "keep {} ({} rows, {:.1} MB)",
+                kept.index,
+                kept.rows,
+                kept.bytes as f64 / 1e6
+            );
+        }
+        println!(
+            "{} on {url}: {} action(s){}, {} index(es) kept, {:.1}s",
+            if report.dry_run {
+                "vector-maintain --dry-run"
+            } else {
+                "vector-maintain"
+            },
+            report.plan.actions.len(),
+            if report.dry_run { " planned" } else { " done" },
+            report.plan.kept.len(),
+            report.seconds
+        );
+    }
+    if !report.pending_after.is_empty() {
+        bail!(
+            "after the run, {} action(s) are still due (rows changed meanwhile?): run \
+             vector-maintain again",
+            report.pending_after.len()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,357 @@
+//! `vector-maintain`: large tenants get their own HNSW index, built concurrently; the run is
+//! idempotent, converges, keeps an index through a small shrink (hysteresis), drops it when
+//! the tenant is small, rebuilds INVALID and changed indexes, respects the per-table cap,
+//! and two runs at once do the work once. Searches then take the tenant's index: the plan
+//! through the entity API with bound parameters, as the owner and as the app role under RLS.
+
+use entity::search::tenant_index::{self, TenantIndexPolicy};
+use entity::search::{
+    HnswIndex, SearchOptions, SearchStrategy, Target, explain, nearest_chunks, nearest_messages,
+};
+use entity::tenant::{Tenant, with_tenant};
+use maintain::{Action, DropReason, RebuildReason, RunOptions, plan, run};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use seeder::synth::{LoadOptions, ProgressMode, SynthOptions, SynthPlan, load};
+use testkit::{AppLogin, TestDb};
+use uuid::Uuid;
+
+/// Three tenants of 100, 60 and 40 chunks (and as many messages); tenants above 50 rows get
+/// an index, kept down to 25.
+const POLICY: TenantIndexPolicy = TenantIndexPolicy {
+    index_above: 50,
+    keep_above: 25,
+    max_per_table: 8,
+};
+
+struct Fixture {
+    db: TestDb,
+    plan: SynthPlan,
+}
+
+impl Fixture {
+    async fn new() -> Self {
+        let db = TestDb::migrated().await;
+        let plan = SynthPlan::new(SynthOptions {
+            orgs: 3,
+            shares: vec![0.5, 0.3, 0.2],
+            chunks: 200,
+            messages: 200,
+            centroids: 8,
+            seed: 5,
+            ..SynthOptions::default()
+        })
+        .unwrap();
+        let quiet = LoadOptions {
+            progress: ProgressMode::Quiet,
+            ..LoadOptions::default()
+        };
+        load(db.conn(), &plan, &quiet).await.unwrap();
+        Self { db, plan }
+    }
+
+    fn org(&self, i: usize) -> Uuid {
+        self.plan.tenants()[i].id
+    }
+
+    fn options(&self) -> RunOptions {
+        RunOptions {
+            policy: POLICY,
+            ..RunOptions::default()
+        }
+    }
+
+    async fn run(&self) -> maintain::Report {
+        run(self.db.url(), &self.options(), |_| {}).await.unwrap()
+    }
+
+    /// (name, valid) of the tenant indexes, sorted.
+    async fn tenant_indexes(&self) -> Vec<(String, bool)> {
+        let rows = self
+            .db
+            .conn()
+            .query_all_raw(Statement::from_string(
+                DbBackend::Postgres,
+                "SELECT c.relname::text AS name, i.indisvalid AS valid FROM pg_index i \
+                 JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname::text LIKE '%\\_org\\_hnsw\\_%' \
+                 ORDER BY 1",
+            ))
+            .await
+            .unwrap();
+        rows.iter()
+            .map(|r| {
+                (
+                    r.try_get("", "name").unwrap(),
+                    r.try_get("", "valid").unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    async fn exec(&self, sql: &str) {
+        self.db.conn().execute_unprepared(sql).await.unwrap();
+    }
+}
+
+fn names(actions: &[Action]) -> Vec<String> {
+    actions.iter().map(|a| a.to_string()).collect()
+}
+
+#[tokio::test]
+async fn builds_what_the_policy_wants_and_a_second_run_does_nothing() {
+    let f = Fixture::new().await;
+    let first = f.run().await;
+    let created: Vec<&Action> = first
+        .done
+        .iter()
+        .map(|d| &d.action)
+        .filter(|a| matches!(a, Action::Create { .. }))
+        .collect();
+    assert_eq!(created.len(), 4, "{:?}", names(&first.plan.actions));
+    assert!(first.pending_after.is_empty());
+    let mut expected: Vec<(String, bool)> = ["chunks", "messages"]
+        .iter()
+        .flat_map(|t| [0, 1].map(|i| (tenant_index::index_name(t, f.org(i)), true)))
+        .collect();
+    expected.sort();
+    assert_eq!(f.tenant_indexes().await, expected);
+    // Largest tenant first.
+    assert!(matches!(
+        first.plan.actions[0],
+        Action::Create { rows: 100, .. }
+    ));
+
+    let second = f.run().await;
+    assert!(second.plan.is_empty(), "{:?}", names(&second.plan.actions));
+    assert!(second.done.is_empty());
+    assert_eq!(second.plan.kept.len(), 4);
+    assert_eq!(f.tenant_indexes().await, expected);
+}
+
+#[tokio::test]
+async fn shrinking_tenants_keep_their_index_until_small_then_lose_it() {
+    let f = Fixture::new().await;
+    f.run().await;
+    let org1 = f.org(1);
+    let delete = |n: usize| {
+        format!(
+            "DELETE FROM chunks WHERE id IN (SELECT id FROM chunks WHERE organization_id = \
+             '{org1}' ORDER BY id LIMIT {n})"
+        )
+    };
+    // 60 -> 40 rows: below index_above, above keep_above: kept.
+    f.exec(&delete(20)).await;
+    let kept = plan(f.db.conn(), &POLICY).await.unwrap();
+    assert!(kept.is_empty(), "{:?}", names(&kept.actions));
+    // 40 -> 20 rows: dropped.
+    f.exec(&delete(20)).await;
+    let report = f.run().await;
+    assert_eq!(
+        report.plan.actions,
+        vec![Action::Drop {
+            table: "chunks".into(),
+            organization_id: org1,
+            rows: 20,
+            index: tenant_index::index_name("chunks", org1),
+            reason: DropReason::TenantTooSmall,
+        }]
+    );
+    assert_eq!(f.tenant_indexes().await.len(), 3);
+    assert!(f.run().await.plan.is_empty());
+}
+
+#[tokio::test]
+async fn invalid_and_changed_indexes_are_rebuilt_and_the_cap_holds() {
+    let f = Fixture::new().await;
+    f.run().await;
+    let (org0, org1) = (f.org(0), f.org(1));
+    let chunks0 = tenant_index::index_name("chunks", org0);
+    let messages1 = tenant_index::index_name("messages", org1);
+    // A build that failed half-way leaves an INVALID index: simulate one.
+    f.exec(&format!(
+        "UPDATE pg_index SET indisvalid = false WHERE indexrelid = '{chunks0}'::regclass"
+    ))
+    .await;
+    // The same name with other parameters.
+    f.exec(&format!(
+        "DROP INDEX {messages1}; CREATE INDEX {messages1} ON messages USING hnsw \
+         (embedding vector_cosine_ops) WITH (m = 8) WHERE organization_id = '{org1}'::uuid"
+    ))
+    .await;
+    let report = f.run().await;
+    let mut reasons: Vec<(String, RebuildReason)> = report
+        .plan
+        .actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::Rebuild { index, reason, .. } => Some((index.clone(), *reason)),
+            _ => None,
+        })
+        .collect();
+    reasons.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        reasons,
+        vec![
+            (chunks0.clone(), RebuildReason::Invalid),
+            (messages1.clone(), RebuildReason::DefinitionChanged)
+        ]
+    );
+    assert!(f.tenant_indexes().await.iter().all(|(_, valid)| *valid));
+    assert!(report.pending_after.is_empty());
+
+    // One index per table: the smaller tenant's goes.
+    let capped = TenantIndexPolicy {
+        max_per_table: 1,
+        ..POLICY
+    };
+    let report = run(
+        f.db.url(),
+        &RunOptions {
+            policy: capped,
+            ..f.options()
+        },
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        report.plan.actions.len(),
+        2,
+        "{:?}",
+        names(&report.plan.actions)
+    );
+    assert!(report.plan.actions.iter().all(|a| matches!(
+        a,
+        Action::Drop { organization_id, reason: DropReason::OverLimit, .. } if *organization_id == org1
+    )));
+}
+
+#[tokio::test]
+async fn two_runs_at_once_do_the_work_once() {
+    let f = Fixture::new().await;
+    let options = f.options();
+    let (a, b) = tokio::join!(
+        run(f.db.url(), &options, |_| {}),
+        run(f.db.url(), &options, |_| {})
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.done.len() + b.done.len(), 4);
+    assert!(a.pending_after.is_empty() && b.pending_after.is_empty());
+    assert_eq!(f.tenant_indexes().await.len(), 4);
+}
+
+async fn assert_takes(
+    db: &DatabaseConnection,
+    org: Uuid,
+    options: &SearchOptions,
+    index: &str,
+    query: &pgvector::Vector,
+) {
+    let explained = explain(db, org, Target::Chunks { dataset_id: None }, query, options)
+        .await
+        .unwrap();
+    assert!(
+        explained
+            .plan
+            .contains(&format!("Index Scan using {index} ")),
+        "expected {index}:\n{}",
+        explained.plan
+    );
+}
+
+#[tokio::test]
+async fn searches_take_the_tenant_index_with_bound_parameters_and_under_rls() {
+    let f = Fixture::new().await;
+    let query = pgvector::Vector::from(f.plan.queries(1).remove(0));
+    let (org0, org2) = (f.org(0), f.org(2));
+    let hnsw = SearchOptions::default().strategy(SearchStrategy::Hnsw);
+    let auto = SearchOptions::default().exact_max_rows(50);
+
+    // Before maintenance: the table's index.
+    let before = nearest_chunks(f.db.conn(), org0, None, &query, &auto)
+        .await
+        .unwrap();
+    assert_eq!(before.hnsw_index, Some(HnswIndex::Table));
+    assert_takes(
+        f.db.conn(),
+        org0,
+        &hnsw,
+        "chunks_embedding_hnsw_idx",
+        &query,
+    )
+    .await;
+
+    f.run().await;
+    let chunks0 = tenant_index::index_name("chunks", org0);
+    // Forced HNSW and Auto (101 rows counted > 50) both take the tenant's index.
+    assert_takes(f.db.conn(), org0, &hnsw, &chunks0, &query).await;
+    assert_takes(f.db.conn(), org0, &auto, &chunks0, &query).await;
+    let found = nearest_chunks(f.db.conn(), org0, None, &query, &auto)
+        .await
+        .unwrap();
+    assert_eq!(found.strategy, SearchStrategy::Hnsw);
+    assert_eq!(found.hnsw_index, Some(HnswIndex::Tenant));
+    assert_eq!(found.neighbors.len(), 10);
+    assert!(
+        found
+            .neighbors
+            .iter()
+            .all(|n| n.model.organization_id == org0)
+    );
+    // Its rows are the exact answer's (100 rows: the walk sees them all).
+    let exact = nearest_chunks(
+        f.db.conn(),
+        org0,
+        None,
+        &query,
+        &auto.strategy(SearchStrategy::Exact),
+    )
+    .await
+    .unwrap();
+    let ids = |r: &entity::search::SearchResults<entity::chunks::Model>| {
+        r.neighbors.iter().map(|n| n.model.id).collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&found), ids(&exact));
+    // A tenant without an index still walks the table's.
+    assert_takes(
+        f.db.conn(),
+        org2,
+        &hnsw,
+        "chunks_embedding_hnsw_idx",
+        &query,
+    )
+    .await;
+    let messages = nearest_messages(f.db.conn(), org0, None, &query, &hnsw)
+        .await
+        .unwrap();
+    assert_eq!(messages.hnsw_index, Some(HnswIndex::Tenant));
+
+    // The application role, tenant set, row-level security in force: same index.
+    let app = AppLogin::new(&f.db).await;
+    let tenant = Tenant::new(org0);
+    let plan = with_tenant(&app.conn, tenant, |txn| {
+        let query = query.clone();
+        Box::pin(async move {
+            let explained = explain(
+                txn,
+                org0,
+                Target::Chunks { dataset_id: None },
+                &query,
+                &hnsw,
+            )
+            .await
+            .unwrap();
+            let found = nearest_chunks(txn, org0, None, &query, &hnsw)
+                .await
+                .unwrap();
+            assert_eq!(found.neighbors.len(), 10);
+            Ok::<_, sea_orm::DbErr>(explained.plan)
+        })
+    })
+    .await
+    .unwrap();
+    assert!(
+        plan.contains(&format!("Index Scan using {chunks0} ")),
+        "{plan}"
+    );
+    app.drop_role().await;
+}
