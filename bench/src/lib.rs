@@ -3,12 +3,21 @@
 //!
 //! 1. load throughput of `seeder::synth` vs a raw binary `COPY` of the same rows, pre-encoded;
 //! 2. the HNSW build of `chunks` as the loader runs it (parallel workers) vs Postgres' default
-//!    for that table (a serial build);
-//! 3. top-k latency and recall@k over the whole table, HNSW vs exact search, plus an
-//!    `ef_search` sweep;
-//! 4. the same inside the 1% tenant through [`entity::search`] (rows returned, recall), and
-//!    for every tenant, exact vs HNSW, which is what the `Auto` strategy chooses from;
-//! 5. the entity helper vs the same SQL sent raw through sqlx;
+//!    for that table (a serial build); 2b: the tenant indexes `maintain::run` builds
+//!    (`CREATE INDEX CONCURRENTLY` for every tenant above the policy's threshold), timed,
+//!    then a second run that must find nothing to do (idempotence);
+//! 3. top-k over the whole table: 3a/3b recall and latency of HNSW vs exact search (raw SQL,
+//!    with an `ef_search` sweep); 3c/3d the entity helper over [`entity::search::Scope::All`]:
+//!    its recall against the same exact ids, and its latency against the same statements sent
+//!    raw through sqlx, interleaved query by query;
+//! 4. the tenant table: for every tenant (fixed shares 0.1%, 1%, 11%, 50% of the rows by
+//!    default, the others by Zipf), exact SQL (the baseline) vs the helper forced to HNSW and
+//!    the helper's `Auto`, each before and after the tenant-index maintenance (latency, recall
+//!    against the exact ids, rows returned, which strategy and index answered); 4a, 4b, ...:
+//!    the goal for each fixed-share tenant (`Auto` after maintenance: k rows, recall@k ≥ 0.95,
+//!    p50 ≤ 10 ms);
+//! 5. the entity helper vs the same SQL sent raw through sqlx inside the 1% tenant (exact) and
+//!    the largest (its tenant index), after maintenance;
 //! 6. `migrate up` on an empty database vs replaying its `pg_dump --schema-only` with psql;
 //! 7. `smoke::count_tables` vs one statement counting every table.
 //!
@@ -27,6 +36,7 @@ pub mod stats;
 pub use report::{BenchReport, Figure, render_markdown};
 pub use server::{PgTools, Server};
 
+use entity::search::tenant_index::TenantIndexPolicy;
 use entity::search::{DEFAULT_EF_SEARCH, DEFAULT_EXACT_MAX_ROWS};
 use seeder::synth::{SynthOptions, SynthPlan};
 use serde::{Deserialize, Serialize};
@@ -50,6 +60,9 @@ pub enum BenchError {
     /// A search failed.
     #[error(transparent)]
     Search(#[from] entity::search::SearchError),
+    /// The tenant-index maintenance failed.
+    #[error(transparent)]
+    Maintain(#[from] maintain::MaintainError),
     /// Migrating failed.
     #[error("migrating: {0}")]
     Migrate(#[from] migration::runner::RunError),
@@ -75,15 +88,18 @@ pub struct BenchConfig {
     pub keep: bool,
     /// Organizations.
     pub orgs: usize,
+    /// Fixed shares (0 to 1) of the chunks and messages held by tenants 0, 1, ... (the others
+    /// share the rest by a Zipf law); these tenants get a goal figure each.
+    pub shares: Vec<f64>,
     /// Chunks.
     pub chunks: usize,
     /// Messages.
     pub messages: usize,
     /// Seed of the synthetic data.
     pub seed: u64,
-    /// Queries for the whole-table and 1%-tenant figures.
+    /// Queries for the whole-table figures, the fixed-share tenants and figure 5.
     pub queries: usize,
-    /// Queries per tenant for the per-tenant table.
+    /// Queries for each of the other tenants in the tenant table.
     pub tenant_queries: usize,
     /// Neighbours per query.
     pub k: u32,
@@ -93,6 +109,10 @@ pub struct BenchConfig {
     pub ef_sweep: Vec<u32>,
     /// The `Auto` threshold (rows) used by the helper.
     pub exact_max_rows: u32,
+    /// Rows above which the maintenance gives a tenant its own HNSW index
+    /// ([`TenantIndexPolicy::index_above`]); `None`: `exact_max_rows`, as the policy's default
+    /// follows the helper's (every tenant `Auto` searches through HNSW gets an index).
+    pub tenant_index_above: Option<u64>,
     /// Load rounds (raw and ours alternate; the best of each counts).
     pub load_rounds: usize,
     /// Build the `chunks` HNSW index serially first, as the baseline of figure 2.
@@ -106,7 +126,8 @@ impl Default for BenchConfig {
         Self {
             database: "neonhub_bench".into(),
             keep: false,
-            orgs: 10,
+            orgs: 12,
+            shares: vec![0.001, 0.01, 0.11, 0.5],
             chunks: 100_000,
             messages: 10_000,
             seed: 42,
@@ -116,6 +137,7 @@ impl Default for BenchConfig {
             ef_search: DEFAULT_EF_SEARCH,
             ef_sweep: vec![40, 64, 100, 200],
             exact_max_rows: DEFAULT_EXACT_MAX_ROWS,
+            tenant_index_above: None,
             load_rounds: 2,
             serial_build_baseline: true,
             repeats: 5,
@@ -128,6 +150,7 @@ impl BenchConfig {
     pub fn plan(&self) -> Result<SynthPlan, BenchError> {
         Ok(SynthPlan::new(SynthOptions {
             orgs: self.orgs,
+            shares: self.shares.clone(),
             chunks: self.chunks,
             messages: self.messages,
             seed: self.seed,
@@ -141,6 +164,29 @@ impl BenchConfig {
             .k(self.k)
             .ef_search(self.ef_search)
             .exact_max_rows(self.exact_max_rows)
+    }
+
+    /// The tenant-index policy of the maintenance: the default policy with `index_above` set
+    /// to [`BenchConfig::tenant_index_above`] (else `exact_max_rows`) and `keep_above` to half
+    /// of it, as the default does.
+    pub fn tenant_index_policy(&self) -> TenantIndexPolicy {
+        let index_above = self
+            .tenant_index_above
+            .unwrap_or(u64::from(self.exact_max_rows));
+        TenantIndexPolicy {
+            index_above,
+            keep_above: index_above / 2,
+            ..TenantIndexPolicy::default()
+        }
+    }
+
+    /// The options of `maintain::run` in the benchmark: [`BenchConfig::tenant_index_policy`],
+    /// otherwise the defaults (the server's `maintenance_work_mem`).
+    pub fn maintain_options(&self) -> maintain::RunOptions {
+        maintain::RunOptions {
+            policy: self.tenant_index_policy(),
+            ..maintain::RunOptions::default()
+        }
     }
 }
 
@@ -200,11 +246,21 @@ async fn run_all(
     let global = search::measure_global(&db, &queries, config, log).await?;
     report.add_global(&global);
 
-    log("searching: tenants");
-    let tenants = search::measure_tenants(&db, &plan, &queries, config, log).await?;
+    log("searching: tenants, before and after the tenant-index maintenance");
+    let url = server.url_of(&config.database);
+    let tenants = search::measure_tenants(&db, &url, &plan, &queries, config, log).await?;
     report.add_tenants(&tenants);
 
-    log("helper vs raw SQL");
+    log("searching: whole table through the helper vs raw SQL");
+    let unfiltered = search::measure_unfiltered(&db, &queries, &global.exact_ids, config).await?;
+    log(&format!(
+        "whole table, helper: {}; raw: {}",
+        unfiltered.helper.describe(),
+        unfiltered.raw.describe()
+    ));
+    report.add_unfiltered(&unfiltered);
+
+    log("helper vs raw SQL inside tenants");
     let overhead = search::measure_overhead(&db, &plan, &queries, config).await?;
     report.add_overhead(&overhead);
 

@@ -5,7 +5,10 @@ use crate::BenchConfig;
 use crate::counts::SmokeResult;
 use crate::data::{IndexResult, LoadResult};
 use crate::schema::SchemaResult;
-use crate::search::{GlobalResult, OverheadRow, SweepRow, TenantRow};
+use crate::search::{
+    GOAL_P50_MS, GOAL_RECALL, GlobalResult, MaintenanceResult, OverheadRow, SearchSeries, SweepRow,
+    TenantRow, TenantsResult, UNFILTERED_MAX_RATIO, UNFILTERED_RECALL, UnfilteredResult,
+};
 use crate::stats::fmt_ms;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
@@ -61,8 +64,13 @@ pub struct BenchReport {
     pub index: Option<IndexResult>,
     /// Figure 3 in detail (with the `ef_search` sweep).
     pub global: Option<GlobalResult>,
-    /// Every tenant: exact vs HNSW vs Auto.
+    /// Figures 3c and 3d in detail: the helper over the whole table vs raw.
+    pub unfiltered: Option<UnfilteredResult>,
+    /// Every tenant: exact SQL vs the helper forced to HNSW vs `Auto`, before and after the
+    /// maintenance.
     pub tenants: Vec<TenantRow>,
+    /// Figure 2b in detail: the tenant-index maintenance.
+    pub maintenance: Option<MaintenanceResult>,
     /// Figure 5 in detail.
     pub overhead: Vec<OverheadRow>,
     /// Figure 6 in detail.
@@ -106,7 +114,9 @@ impl BenchReport {
             load: None,
             index: None,
             global: None,
+            unfiltered: None,
             tenants: Vec::new(),
+            maintenance: None,
             overhead: Vec::new(),
             schema: None,
             smoke: None,
@@ -206,82 +216,132 @@ impl BenchReport {
         self.global = Some(global.clone());
     }
 
-    /// Figure 4 and the tenant table.
-    pub fn add_tenants(&mut self, tenants: &[TenantRow]) {
+    /// Figures 3c and 3d: the helper over the whole table vs the same SQL raw.
+    pub fn add_unfiltered(&mut self, unfiltered: &UnfilteredResult) {
+        let k = self.config.k;
+        let helper = &unfiltered.helper;
+        self.figures.push(figure(
+            "3c",
+            format!(
+                "Recall@{k}, whole table, the helper (Scope::All, {}, ef_search {}; {} queries)",
+                helper.describe_answered(),
+                unfiltered.ef_search,
+                unfiltered.queries
+            ),
+            format!(
+                "{:.3} (rows {}–{}; raw: {:.3})",
+                helper.recall, helper.min_rows, helper.max_rows, unfiltered.raw.recall
+            ),
+            "1.000 (exact)".into(),
+            helper.recall,
+            "recall",
+            Some((
+                "≥ 0.98",
+                helper.recall >= UNFILTERED_RECALL && helper.every_k(k as usize),
+            )),
+        ));
+        let ratio = unfiltered.ratio();
+        self.figures.push(figure(
+            "3d",
+            "Whole table: the helper (Scope::All) vs the same statements raw through sqlx \
+             (BEGIN, settings, search, ROLLBACK; interleaved)"
+                .into(),
+            helper.latency.describe(),
+            unfiltered.raw.latency.describe(),
+            ratio,
+            "helper p50 / raw p50",
+            Some(("≤ 1.25×", ratio <= UNFILTERED_MAX_RATIO)),
+        ));
+        if !unfiltered.plan_as_intended {
+            self.notes.push(
+                "EXPLAIN: the helper's whole-table search does not walk chunks_embedding_hnsw_idx."
+                    .into(),
+            );
+        }
+        self.unfiltered = Some(unfiltered.clone());
+    }
+
+    /// Figure 2b (the tenant-index maintenance), the goal figures 4a, 4b, ... (one per
+    /// fixed-share tenant: `Auto` after the maintenance) and the tenant table.
+    pub fn add_tenants(&mut self, result: &TenantsResult) {
         let k = self.config.k as usize;
-        let small = tenants.iter().find(|t| t.index == 0 && tenants.len() > 1);
-        if let Some(t) = small {
-            let strategies = describe_strategies(&t.auto.strategies);
-            let every = t.auto.min_rows == k && t.auto.max_rows == k;
-            self.figures.push(figure(
-                "4a",
+        let m = &result.maintenance;
+        let count = |table: &str| m.indexes.iter().filter(|i| i.table == table).count();
+        let chunks_seconds = m.build_seconds("chunks");
+        let (baseline, ratio) = match &self.index {
+            Some(index) => (
                 format!(
-                    "1% tenant ({} rows, {} queries): rows returned by the helper ({strategies})",
-                    t.rows, t.queries
+                    "{:.1} s, the table's index of chunks (figure 2)",
+                    index.chunks.seconds
                 ),
-                format!("{}–{} (min–max)", t.auto.min_rows, t.auto.max_rows),
-                format!("k = {k}"),
-                t.auto.min_rows as f64 / k as f64,
-                "min rows / k",
-                Some(("k every time", every)),
-            ));
+                chunks_seconds / index.chunks.seconds,
+            ),
+            None => ("not measured".to_owned(), f64::NAN),
+        };
+        self.figures.push(figure(
+            "2b",
+            format!(
+                "Tenant HNSW indexes by maintain::run (tenants above {} rows; CREATE INDEX \
+                 CONCURRENTLY), then a second run",
+                m.policy.index_above
+            ),
+            format!(
+                "{} built in {:.1} s (chunks {}, {:.1} s; messages {}), {} MB; second run: {} \
+                 actions in {:.2} s",
+                m.first.created + m.first.rebuilt,
+                m.first.seconds,
+                count("chunks"),
+                chunks_seconds,
+                count("messages"),
+                m.index_bytes / (1 << 20),
+                m.second.planned,
+                m.second.seconds
+            ),
+            baseline,
+            ratio,
+            "chunks tenant builds / table build",
+            Some(("second run: 0 actions", m.idempotent())),
+        ));
+
+        let mut fixed: Vec<&TenantRow> = result
+            .tenants
+            .iter()
+            .filter(|t| t.fixed_share.is_some())
+            .collect();
+        fixed.sort_by_key(|t| t.index);
+        let target = format!("{k} rows, recall ≥ {GOAL_RECALL:.2}, p50 ≤ {GOAL_P50_MS} ms");
+        for (i, t) in fixed.iter().enumerate() {
+            let id = match u8::try_from(i).ok().filter(|i| *i < 26) {
+                Some(i) => format!("4{}", char::from(b'a' + i)),
+                None => format!("4.{}", i + 1),
+            };
+            let auto = &t.auto_after;
             self.figures.push(figure(
-                "4b",
-                format!("1% tenant: recall@{k} of the helper ({strategies})"),
-                format!("{:.3}", t.auto.recall),
-                "1.000 (exact)".into(),
-                t.auto.recall,
-                "recall",
-                Some(("≥ 0.9", t.auto.recall >= 0.9)),
-            ));
-            self.figures.push(figure(
-                "4c",
-                "1% tenant: latency, helper vs exact SQL".into(),
-                t.auto.latency.describe(),
-                t.exact.describe(),
-                t.auto.latency.p50_ms / t.exact.p50_ms,
-                "helper p50 / exact p50",
-                None,
-            ));
-            self.figures.push(figure(
-                "4d",
-                "1% tenant, HNSW forced (why Auto does not): recall and rows".into(),
+                &id,
                 format!(
-                    "recall {:.3}, rows {}–{}, {}",
-                    t.hnsw.recall,
-                    t.hnsw.min_rows,
-                    t.hnsw.max_rows,
-                    t.hnsw.latency.describe()
-                ),
-                t.exact.describe(),
-                t.hnsw.latency.p50_ms / t.exact.p50_ms,
-                "HNSW p50 / exact p50",
-                None,
-            ));
-        }
-        if let Some(t) = tenants.iter().max_by_key(|t| t.rows) {
-            let strategies = describe_strategies(&t.auto.strategies);
-            self.figures.push(figure(
-                "4e",
-                format!(
-                    "Largest tenant ({} rows, {:.0}%): helper ({strategies}) vs exact SQL",
+                    "Tenant {} ({} of the rows, {} rows; {} queries): the helper (Auto) after \
+                     maintenance",
+                    t.slug,
+                    fmt_share(t.share),
                     t.rows,
-                    t.share * 100.0
+                    t.queries
                 ),
-                format!(
-                    "recall {:.3}, rows {}–{}, {}",
-                    t.auto.recall,
-                    t.auto.min_rows,
-                    t.auto.max_rows,
-                    t.auto.latency.describe()
-                ),
-                t.exact.describe(),
-                t.exact.p50_ms / t.auto.latency.p50_ms,
-                "exact p50 / helper p50",
-                None,
+                auto.describe(),
+                format!("exact SQL p50 {} ms", fmt_ms(t.exact.latency.p50_ms)),
+                auto.latency.p50_ms / t.exact.latency.p50_ms,
+                "helper p50 / exact SQL p50",
+                Some((&target, t.goal_met(k))),
             ));
         }
-        self.tenants = tenants.to_vec();
+        for t in result.tenants.iter().filter(|t| !t.plans_as_intended) {
+            self.notes.push(format!(
+                "EXPLAIN: a helper plan for {} does not use the index (or exact scan) the helper \
+                 reports.",
+                t.slug
+            ));
+        }
+        self.tenants = result.tenants.clone();
+        self.maintenance = Some(result.maintenance.clone());
     }
 
     /// Figure 5.
@@ -291,8 +351,11 @@ impl BenchReport {
             self.figures.push(figure(
                 if i == 0 { "5a" } else { "5b" },
                 format!(
-                    "Entity helper vs the same SQL raw, {} ({} rows, {})",
-                    row.slug, row.rows, row.strategy
+                    "Entity helper vs the same SQL raw, {} ({} rows, {}; {}, after maintenance)",
+                    row.slug,
+                    row.rows,
+                    fmt_share(row.share),
+                    row.answered().label()
                 ),
                 format!(
                     "{} (strategy fixed: p50 {} ms)",
@@ -306,8 +369,9 @@ impl BenchReport {
             ));
             if !row.plan_as_intended {
                 self.notes.push(format!(
-                    "EXPLAIN: the helper's plan for {} does not match its strategy {}.",
-                    row.slug, row.strategy
+                    "EXPLAIN: the helper's plan for {} does not match what it reports ({}).",
+                    row.slug,
+                    row.answered().label()
                 ));
             }
         }
@@ -359,12 +423,23 @@ impl BenchReport {
     }
 }
 
-fn describe_strategies(strategies: &[(entity::search::SearchStrategy, usize)]) -> String {
-    strategies
-        .iter()
-        .map(|(s, n)| format!("{s} ×{n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// A share as a percentage: `0.1%`, `1%`, `13.9%`.
+fn fmt_share(share: f64) -> String {
+    let text = format!("{:.1}", share * 100.0);
+    format!("{}%", text.strip_suffix(".0").unwrap_or(&text))
+}
+
+/// A tenant-table cell of a helper series: `p50/p95 ms · recall · rows min–max · answered`.
+fn series_cell(series: &SearchSeries) -> String {
+    format!(
+        "{}/{} ms · {:.3} · {}–{} · {}",
+        fmt_ms(series.latency.p50_ms),
+        fmt_ms(series.latency.p95_ms),
+        series.recall,
+        series.min_rows,
+        series.max_rows,
+        series.describe_answered()
+    )
 }
 
 fn ratio_text(ratio: f64) -> String {
@@ -411,20 +486,28 @@ pub fn render_markdown(report: &BenchReport) -> String {
         .map(|(k, v)| format!("`{k}={v}`"))
         .collect();
     let _ = writeln!(out, "Server settings: {}.\n", settings.join(", "));
+    let shares: Vec<String> = c.shares.iter().map(|s| fmt_share(*s)).collect();
     let _ = writeln!(
         out,
-        "Data: {} chunks and {} messages of 1536 dimensions over {} organizations (seed {}); \
-         {} queries (per-tenant table: {} for the other tenants), k = {}, helper defaults \
-         `ef_search = {}`, `exact_max_rows = {}`.\n",
+        "Data: {} chunks and {} messages of 1536 dimensions over {} organizations (seed {}; \
+         fixed shares {} for tenants 0, 1, ..., the others by Zipf); {} queries (tenant \
+         table: {} for the tenants without a fixed share), k = {}, helper defaults \
+         `ef_search = {}`, `exact_max_rows = {}`; tenant indexes above {} rows.\n",
         c.chunks,
         c.messages,
         c.orgs,
         c.seed,
+        if shares.is_empty() {
+            "none".to_owned()
+        } else {
+            shares.join(", ")
+        },
         c.queries,
         c.tenant_queries,
         c.k,
         c.ef_search,
-        c.exact_max_rows
+        c.exact_max_rows,
+        c.tenant_index_policy().index_above
     );
     let _ = writeln!(out, "## Figures\n");
     let _ = writeln!(
@@ -472,27 +555,77 @@ pub fn render_markdown(report: &BenchReport) -> String {
     if !report.tenants.is_empty() {
         let _ = writeln!(
             out,
-            "\n## Per tenant: exact SQL vs the helper forced to HNSW vs the helper (Auto)\n"
+            "\n## Per tenant: exact SQL vs the helper forced to HNSW vs the helper (Auto), \
+             before and after the tenant-index maintenance\n"
         );
         let _ = writeln!(
             out,
-            "| tenant | rows | share | queries | exact p50 ms | HNSW p50 ms | HNSW recall | HNSW min rows | Auto chose | Auto p50 ms | Auto recall |\n|---|---|---|---|---|---|---|---|---|---|---|"
+            "Exact SQL: p50/p95 ms of the statement · rows min–max. Helper cells: p50/p95 ms of \
+             the call · recall@{} against exact SQL · rows min–max · what answered. * fixed \
+             share (goal figures 4a, ...).\n",
+            c.k
+        );
+        let _ = writeln!(
+            out,
+            "| tenant | rows | share | queries | exact SQL | HNSW before | Auto before | HNSW after | Auto after |\n|---|---|---|---|---|---|---|---|---|"
         );
         for t in &report.tenants {
             let _ = writeln!(
                 out,
-                "| {} | {} | {:.1}% | {} | {} | {} | {:.3} | {} | {} | {} | {:.3} |",
+                "| {} | {} | {}{} | {} | {}/{} ms · {}–{} | {} | {} | {} | {} |",
                 t.slug,
                 t.rows,
-                t.share * 100.0,
+                fmt_share(t.share),
+                if t.fixed_share.is_some() { " *" } else { "" },
                 t.queries,
-                fmt_ms(t.exact.p50_ms),
-                fmt_ms(t.hnsw.latency.p50_ms),
-                t.hnsw.recall,
-                t.hnsw.min_rows,
-                describe_strategies(&t.auto.strategies),
-                fmt_ms(t.auto.latency.p50_ms),
-                t.auto.recall
+                fmt_ms(t.exact.latency.p50_ms),
+                fmt_ms(t.exact.latency.p95_ms),
+                t.exact.min_rows,
+                t.exact.max_rows,
+                series_cell(&t.hnsw_before),
+                series_cell(&t.auto_before),
+                series_cell(&t.hnsw_after),
+                series_cell(&t.auto_after)
+            );
+        }
+    }
+    if let Some(m) = &report.maintenance {
+        let _ = writeln!(
+            out,
+            "\n## Tenant indexes (maintain::run: above {} rows, kept above {}, at most {} per \
+             table)\n",
+            m.policy.index_above, m.policy.keep_above, m.policy.max_per_table
+        );
+        let _ = writeln!(
+            out,
+            "First run: {} actions planned, {} created, {} rebuilt, {} dropped in {:.1} s \
+             ({:.1} s building); {} pending after. Second run: {} actions planned in {:.2} s; {} \
+             pending after.\n",
+            m.first.planned,
+            m.first.created,
+            m.first.rebuilt,
+            m.first.dropped,
+            m.first.seconds,
+            m.first.action_seconds,
+            m.first.pending_after,
+            m.second.planned,
+            m.second.seconds,
+            m.second.pending_after
+        );
+        let _ = writeln!(
+            out,
+            "| index | tenant | rows | MB | build s |\n|---|---|---|---|---|"
+        );
+        for i in &m.indexes {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {:.1} | {} |",
+                i.index,
+                i.slug,
+                i.rows,
+                i.bytes as f64 / f64::from(1 << 20),
+                i.build_seconds
+                    .map_or_else(|| "—".to_owned(), |s| format!("{s:.1}"))
             );
         }
     }
@@ -500,14 +633,14 @@ pub fn render_markdown(report: &BenchReport) -> String {
         let _ = writeln!(out, "\n## Helper vs raw SQL\n");
         let _ = writeln!(
             out,
-            "| tenant | strategy | helper (Auto) p50 | helper (fixed) p50 | raw p50 | Auto / raw | fixed / raw |\n|---|---|---|---|---|---|---|"
+            "| tenant | answered by | helper (Auto) p50 | helper (fixed) p50 | raw p50 | Auto / raw | fixed / raw |\n|---|---|---|---|---|---|---|"
         );
         for o in &report.overhead {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} | {} | {} |",
                 o.slug,
-                o.strategy,
+                o.answered().label(),
                 fmt_ms(o.helper.p50_ms),
                 fmt_ms(o.helper_fixed.p50_ms),
                 fmt_ms(o.raw.p50_ms),

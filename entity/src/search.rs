@@ -438,7 +438,7 @@ where
         let configured = configure(&txn, scope, target, options).await?;
         let rows = txn
             .query_all_raw(statement(
-                search_sql(scope, target, configured.strategy),
+                search_sql(scope, target, &configured),
                 scope,
                 target,
                 query,
@@ -487,7 +487,7 @@ pub async fn explain<C: TransactionTrait>(
         let configured = configure(&txn, scope, target, options).await?;
         let sql = format!(
             "EXPLAIN (COSTS OFF) {}",
-            search_sql(scope, target, configured.strategy)
+            search_sql(scope, target, &configured)
         );
         let rows = txn
             .query_all_raw(statement(sql, scope, target, query, options))
@@ -693,29 +693,40 @@ pub fn settings_sql(strategy: SearchStrategy, options: &SearchOptions) -> String
         .join("; ")
 }
 
-/// The search statement of `target` inside `scope` for `strategy` (`Exact` or `Hnsw`).
-/// Parameters: `$1` the query vector, `$2` the organization id (NULL and unreferenced for
-/// [`Scope::All`]), `$3` k, `$4` the narrowing id when the target has one. Columns: the
-/// entity's columns, then `distance`; nearest first.
+/// The search statement of `target` inside `scope` as `configured` (`Exact`, or `Hnsw`
+/// through the table's or the tenant's index). Parameters: `$1` the query vector, `$2` the
+/// organization id (NULL and unreferenced for [`Scope::All`]), `$3` k, `$4` the narrowing id
+/// when the target has one. Columns: the entity's columns, then `distance`; nearest first.
 ///
-/// The HNSW form takes the first `k` rows of an ordered index scan in a materialised CTE and
-/// sorts them again: with `relaxed_order`, the index may return them slightly out of order.
-pub fn search_sql(scope: Scope, target: Target, strategy: SearchStrategy) -> String {
+/// The HNSW forms take the first `k` rows of an ordered index scan in a materialised CTE and
+/// sort them again: with `relaxed_order`, the index may return them slightly out of order.
+/// The tenant form orders by [`tenant_index::ORDER_EXPRESSION`], the expression of the tenant
+/// indexes, which the table's index cannot serve: the planner walks the tenant's index (or,
+/// should it have been dropped since [`configure`] saw it, scans exactly), whatever its cost
+/// model would prefer. `distance` is always `embedding <=> $1`.
+pub fn search_sql(scope: Scope, target: Target, configured: &Configured) -> String {
     let table = target.table();
     let columns = target.columns();
     let condition = target.scope_condition(scope);
-    match strategy {
-        SearchStrategy::Exact | SearchStrategy::Auto => format!(
+    let hnsw = |name: &str, order: &str| {
+        format!(
+            "/* neonhub:search {name} {table} */ WITH nearest AS MATERIALIZED (\
+             SELECT {columns}, t.embedding <=> $1 AS distance \
+             FROM {table} t WHERE {condition} \
+             ORDER BY {order} <=> $1 LIMIT $3) \
+             SELECT * FROM nearest ORDER BY distance LIMIT $3"
+        )
+    };
+    match (configured.strategy, configured.hnsw_index) {
+        (SearchStrategy::Hnsw, Some(HnswIndex::Tenant)) => hnsw(
+            "hnsw-tenant",
+            &tenant_index::ORDER_EXPRESSION.replace("embedding", "t.embedding"),
+        ),
+        (SearchStrategy::Hnsw, _) => hnsw("hnsw", "t.embedding"),
+        (SearchStrategy::Exact | SearchStrategy::Auto, _) => format!(
             "/* neonhub:search exact {table} */ SELECT {columns}, t.embedding <=> $1 AS distance \
              FROM {table} t WHERE {condition} AND t.embedding IS NOT NULL \
              ORDER BY t.embedding <=> $1 LIMIT $3"
-        ),
-        SearchStrategy::Hnsw => format!(
-            "/* neonhub:search hnsw {table} */ WITH nearest AS MATERIALIZED (\
-             SELECT {columns}, t.embedding <=> $1 AS distance \
-             FROM {table} t WHERE {condition} \
-             ORDER BY t.embedding <=> $1 LIMIT $3) \
-             SELECT * FROM nearest ORDER BY distance LIMIT $3"
         ),
     }
 }
@@ -821,20 +832,44 @@ mod tests {
     #[test]
     fn sql_casts_enums_and_narrows_scope() {
         let org = Scope::Organization(Uuid::nil());
+        let exact = Configured {
+            strategy: SearchStrategy::Exact,
+            hnsw_index: None,
+            scope_rows: None,
+        };
+        let table = Configured {
+            strategy: SearchStrategy::Hnsw,
+            hnsw_index: Some(HnswIndex::Table),
+            ..exact
+        };
+        let tenant = Configured {
+            hnsw_index: Some(HnswIndex::Tenant),
+            ..table
+        };
         let sql = search_sql(
             org,
             Target::Messages {
                 conversation_id: Some(Uuid::nil()),
             },
-            SearchStrategy::Exact,
+            &exact,
         );
         assert!(sql.contains("t.\"role\"::text AS \"role\""), "{sql}");
         assert!(sql.contains("t.conversation_id = $4"), "{sql}");
         let chunks = Target::Chunks { dataset_id: None };
-        let hnsw = search_sql(org, chunks, SearchStrategy::Hnsw);
+        let hnsw = search_sql(org, chunks, &table);
         assert!(hnsw.contains("AS MATERIALIZED"), "{hnsw}");
+        assert!(
+            hnsw.contains("ORDER BY t.embedding <=> $1 LIMIT $3"),
+            "{hnsw}"
+        );
         assert!(!hnsw.contains("$4"), "{hnsw}");
-        let all = search_sql(Scope::All, chunks, SearchStrategy::Hnsw);
+        let own = search_sql(org, chunks, &tenant);
+        assert!(
+            own.contains("ORDER BY (l2_normalize(t.embedding)::vector(1536)) <=> $1 LIMIT $3"),
+            "{own}"
+        );
+        assert!(own.contains("t.embedding <=> $1 AS distance"), "{own}");
+        let all = search_sql(Scope::All, chunks, &table);
         assert!(all.contains("WHERE TRUE") && !all.contains("$2"), "{all}");
         let options = SearchOptions::default().ef_search(77);
         let target = Target::BrandVoices {
