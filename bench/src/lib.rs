@@ -135,7 +135,7 @@ impl Default for BenchConfig {
             tenant_queries: 50,
             k: 10,
             ef_search: DEFAULT_EF_SEARCH,
-            ef_sweep: vec![40, 64, 100, 200],
+            ef_sweep: vec![40, 64, 100, 128, 160, 200],
             exact_max_rows: DEFAULT_EXACT_MAX_ROWS,
             tenant_index_above: None,
             load_rounds: 2,

@@ -78,7 +78,7 @@ struct Cli {
     #[arg(long, default_value_t = entity::search::DEFAULT_EF_SEARCH)]
     ef_search: u32,
     /// ef_search values of the sweep, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "40,64,100,200")]
+    #[arg(long, value_delimiter = ',', default_value = "40,64,100,128,160,200")]
     ef_sweep: Vec<u32>,
     /// Tenant size up to which the helper's Auto strategy searches exactly.
     #[arg(long, default_value_t = entity::search::DEFAULT_EXACT_MAX_ROWS)]

@@ -76,7 +76,7 @@ pub const DEFAULT_EF_SEARCH: u32 = 100;
 /// search costs about 2–3.5 µs per row of 1536 dimensions on the reference machine, so a
 /// scope of this size is searched in about 5–8 ms; an HNSW search takes about 2 ms whatever
 /// the tenant (see docs/VECTOR_SEARCH.md).
-pub const DEFAULT_EXACT_MAX_ROWS: u32 = 2_500;
+pub const DEFAULT_EXACT_MAX_ROWS: u32 = 1_500;
 /// Largest `hnsw.ef_search` pgvector accepts (and the largest `k` this module serves).
 pub const MAX_EF_SEARCH: u32 = 1_000;
 
@@ -321,7 +321,8 @@ pub struct Configured {
     /// organization that has one, the table's otherwise).
     pub hnsw_index: Option<HnswIndex>,
     /// For `Auto` inside an organization: the rows counted in scope, capped at
-    /// `exact_max_rows + 1`.
+    /// `exact_max_rows + 1` (not counted when the organization has a tenant index and the
+    /// search is not narrowed to a dataset, conversation or brand).
     pub scope_rows: Option<u64>,
 }
 
@@ -512,11 +513,12 @@ pub async fn explain<C: TransactionTrait>(
 }
 
 /// Decide the strategy and apply its settings to the transaction `txn`: the one place where
-/// the strategy is chosen. One statement, [`configure_sql`]: for `Auto` inside an
-/// organization it counts the rows in scope up to `exact_max_rows + 1` and applies the
-/// settings of `Exact` when there are at most `exact_max_rows`, of `Hnsw` otherwise
-/// ([`strategy_for`]); `Exact` and `Hnsw` stand, and `Auto` over [`Scope::All`] is `Hnsw`. The
-/// same statement reads whether the organization has a valid tenant index on the table.
+/// the strategy is chosen. One statement, [`configure_sql`], reads whether the organization
+/// has a valid tenant index on the table. For `Auto` inside an organization: with a tenant
+/// index (and no narrowing) it is `Hnsw` through it; otherwise the statement counts the rows in
+/// scope up to `exact_max_rows + 1` and applies the settings of `Exact` when there are at most
+/// `exact_max_rows`, of `Hnsw` otherwise ([`strategy_for`]). `Exact` and `Hnsw` stand, and
+/// `Auto` over [`Scope::All`] is `Hnsw`.
 pub async fn configure<C: ConnectionTrait>(
     txn: &C,
     scope: Scope,
@@ -615,7 +617,8 @@ fn settings(options: &SearchOptions) -> [(&'static str, String, String); 5] {
 ///
 /// For `Auto` inside an organization it also counts the rows in scope, bounded (column `n`),
 /// and each setting that differs between the strategies takes the value of the one the count
-/// selects. Parameters: `$1` organization id, `$2` the cap (`exact_max_rows + 1`), `$3` the
+/// selects; when the tenant index is valid and the search is not narrowed, the count is
+/// skipped (`n` NULL) and the strategy is `Hnsw` through the tenant index. Parameters: `$1` organization id, `$2` the cap (`exact_max_rows + 1`), `$3` the
 /// tenant index name (text or NULL), `$4` the narrowing id when the target has one. Otherwise
 /// (`Exact`, `Hnsw`, or `Auto` over [`Scope::All`], which is `Hnsw`), `n` is NULL and the
 /// only parameter is `$1`, the tenant index name. (This statement runs before the settings it
@@ -639,9 +642,19 @@ pub fn configure_sql(scope: Scope, target: Target, options: &SearchOptions) -> S
                 format!("CASE WHEN c.n < $2 THEN '{exact}' ELSE '{hnsw}' END")
             }
         });
+        // With a valid tenant index and no narrowing, HNSW through it is right whatever the
+        // tenant's size (as good as exact, and as fast): the count is skipped (CASE evaluates
+        // the subquery only when needed).
+        let skip_count = if target.within().is_none() {
+            "p.tenant_index"
+        } else {
+            "false"
+        };
         format!(
-            "/* neonhub:search auto {table} */ SELECT c.n, {probe}, {sets} FROM \
-             (SELECT count(*) AS n FROM (SELECT 1 FROM {table} t WHERE {condition} LIMIT $2) s) c",
+            "/* neonhub:search auto {table} */ SELECT c.n, c.tenant_index, {sets} FROM \
+             (SELECT p.tenant_index, CASE WHEN {skip_count} THEN NULL ELSE \
+             (SELECT count(*) FROM (SELECT 1 FROM {table} t WHERE {condition} LIMIT $2) s) \
+             END AS n FROM (SELECT {probe}) p) c",
             probe = probe("$3"),
         )
     } else {

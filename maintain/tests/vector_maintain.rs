@@ -290,6 +290,29 @@ async fn searches_take_the_tenant_index_with_bound_parameters_and_under_rls() {
         .unwrap();
     assert_eq!(found.strategy, SearchStrategy::Hnsw);
     assert_eq!(found.hnsw_index, Some(HnswIndex::Tenant));
+    // With its own index, Auto does not count the tenant's rows; narrowed to a dataset, it does.
+    assert_eq!(found.scope_rows, None);
+    let dataset: Uuid =
+        f.db.conn()
+            .query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                format!("SELECT dataset_id FROM chunks WHERE organization_id = '{org0}' LIMIT 1"),
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get("", "dataset_id")
+            .unwrap();
+    let narrowed = nearest_chunks(f.db.conn(), org0, Some(dataset), &query, &auto)
+        .await
+        .unwrap();
+    assert!(narrowed.scope_rows.is_some());
+    assert!(
+        narrowed
+            .neighbors
+            .iter()
+            .all(|n| n.model.dataset_id == dataset)
+    );
     assert_eq!(found.neighbors.len(), 10);
     assert!(
         found
