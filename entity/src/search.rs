@@ -68,14 +68,17 @@ use uuid::Uuid;
 /// Default number of neighbours returned.
 pub const DEFAULT_K: u32 = 10;
 /// Default `hnsw.ef_search`: the size of the candidate list an HNSW walk keeps. On 100k
-/// clustered 1536-d vectors, pgvector's own default (40) gives a recall@10 of 0.90–0.94, 64
-/// gives 0.96–0.98 and 100 gives 0.99, all at about 1.2 ms (see docs/BENCHMARKS.md).
-pub const DEFAULT_EF_SEARCH: u32 = 100;
+/// clustered 1536-d vectors (whole table), pgvector's own default (40) gives a recall@10 of
+/// 0.91–0.94, 64 gives 0.95–0.98, 100 gives 0.97–0.99 (it varies between builds of the same
+/// data), 128–160 give 0.993 and 200 gives 0.997–0.998, at 1.2–1.6 ms p50: 160 keeps the
+/// recall at 0.98 or more whatever the build, for about 0.2 ms (see docs/VECTOR_SEARCH.md).
+pub const DEFAULT_EF_SEARCH: u32 = 160;
 /// Default scope size (rows) up to which [`SearchStrategy::Auto`] searches exactly, and above
 /// which a tenant gets its own HNSW index ([`tenant_index::TenantIndexPolicy`]): an exact
-/// search costs about 2–3.5 µs per row of 1536 dimensions on the reference machine, so a
-/// scope of this size is searched in about 5–8 ms; an HNSW search takes about 2 ms whatever
-/// the tenant (see docs/VECTOR_SEARCH.md).
+/// search costs about 3.5 µs per row of 1536 dimensions on the reference machine (1,743 rows:
+/// 5.2 ms for the statement, 8.5 ms for the helper's whole call, which also reads the rows
+/// into models; 2,324 rows: 12 ms), while a search through a tenant index takes 2–5 ms with a
+/// recall of 0.996–1.0 whatever the tenant (see docs/VECTOR_SEARCH.md).
 pub const DEFAULT_EXACT_MAX_ROWS: u32 = 1_500;
 /// Largest `hnsw.ef_search` pgvector accepts (and the largest `k` this module serves).
 pub const MAX_EF_SEARCH: u32 = 1_000;
