@@ -44,9 +44,10 @@ struct Cli {
     /// A tenant with more rows than this in a table gets an index.
     #[arg(long, default_value_t = TenantIndexPolicy::default().index_above)]
     index_above: u64,
-    /// An index is kept while its tenant has more rows than this.
-    #[arg(long, default_value_t = TenantIndexPolicy::default().keep_above)]
-    keep_above: u64,
+    /// An index is kept while its tenant has more rows than this (default: half of
+    /// --index-above).
+    #[arg(long)]
+    keep_above: Option<u64>,
     /// At most this many tenant indexes per table (largest tenants first).
     #[arg(long, default_value_t = TenantIndexPolicy::default().max_per_table)]
     max_per_table: usize,
@@ -68,7 +69,7 @@ async fn main() -> Result<()> {
     let options = RunOptions {
         policy: TenantIndexPolicy {
             index_above: cli.index_above,
-            keep_above: cli.keep_above,
+            keep_above: cli.keep_above.unwrap_or(cli.index_above / 2),
             max_per_table: cli.max_per_table,
         },
         apply: ApplyOptions {
