@@ -439,44 +439,22 @@ where
     C: TransactionTrait,
     M: FromQueryResult,
 {
-    let scope = scope.into();
-    validate_query(query)?;
-    options.validate()?;
-    let txn = db.begin().await?;
-    let outcome = async {
-        let configured = configure(&txn, scope, target, options).await?;
-        let rows = txn
-            .query_all_raw(statement(
-                search_sql(scope, target, &configured),
-                scope,
-                target,
-                query,
-                options,
-            ))
-            .await?;
-        let neighbors = rows
-            .iter()
-            .map(|row| {
-                Ok(Neighbor {
-                    model: M::from_query_result(row, "")?,
-                    distance: distance_of(row)?,
-                })
+    let (configured, rows) = run(db, scope.into(), target, query, options, "").await?;
+    let neighbors = rows
+        .iter()
+        .map(|row| {
+            Ok(Neighbor {
+                model: M::from_query_result(row, "")?,
+                distance: distance_of(row)?,
             })
-            .collect::<Result<Vec<_>, DbErr>>()?;
-        Ok::<_, SearchError>(SearchResults {
-            neighbors,
-            strategy: configured.strategy,
-            hnsw_index: configured.hnsw_index,
-            scope_rows: configured.scope_rows,
         })
-    }
-    .await;
-    // Read-only work: rolling back ends the SET LOCALs (also when `db` is a transaction, where
-    // this is a savepoint) and changes nothing else.
-    let ended = txn.rollback().await;
-    let results = outcome?;
-    ended?;
-    Ok(results)
+        .collect::<Result<Vec<_>, DbErr>>()?;
+    Ok(SearchResults {
+        neighbors,
+        strategy: configured.strategy,
+        hnsw_index: configured.hnsw_index,
+        scope_rows: configured.scope_rows,
+    })
 }
 
 /// The plan the same search would get: `EXPLAIN (COSTS OFF)` with the same settings, in a
@@ -488,36 +466,49 @@ pub async fn explain<C: TransactionTrait>(
     query: &PgVector,
     options: &SearchOptions,
 ) -> Result<Explained, SearchError> {
-    let scope = scope.into();
+    let prefix = "EXPLAIN (COSTS OFF) ";
+    let (configured, rows) = run(db, scope.into(), target, query, options, prefix).await?;
+    let plan = rows
+        .iter()
+        .map(|row| row.try_get_by_index::<String>(0))
+        .collect::<Result<Vec<_>, DbErr>>()?
+        .join("\n");
+    Ok(Explained {
+        strategy: configured.strategy,
+        hnsw_index: configured.hnsw_index,
+        scope_rows: configured.scope_rows,
+        plan,
+    })
+}
+
+/// Check the query and options, then in a transaction: [`configure`], run the search
+/// statement (after `prefix`, e.g. `EXPLAIN`), roll back. Read-only work: rolling back ends
+/// the `SET LOCAL`s (also when `db` is a transaction, where this is a savepoint) and changes
+/// nothing else.
+async fn run<C: TransactionTrait>(
+    db: &C,
+    scope: Scope,
+    target: Target,
+    query: &PgVector,
+    options: &SearchOptions,
+    prefix: &str,
+) -> Result<(Configured, Vec<QueryResult>), SearchError> {
     validate_query(query)?;
     options.validate()?;
     let txn = db.begin().await?;
     let outcome = async {
         let configured = configure(&txn, scope, target, options).await?;
-        let sql = format!(
-            "EXPLAIN (COSTS OFF) {}",
-            search_sql(scope, target, &configured)
-        );
+        let sql = format!("{prefix}{}", search_sql(scope, target, &configured));
         let rows = txn
             .query_all_raw(statement(sql, scope, target, query, options))
             .await?;
-        let plan = rows
-            .iter()
-            .map(|row| row.try_get_by_index::<String>(0))
-            .collect::<Result<Vec<_>, DbErr>>()?
-            .join("\n");
-        Ok::<_, SearchError>(Explained {
-            strategy: configured.strategy,
-            hnsw_index: configured.hnsw_index,
-            scope_rows: configured.scope_rows,
-            plan,
-        })
+        Ok::<_, DbErr>((configured, rows))
     }
     .await;
     let ended = txn.rollback().await;
-    let explained = outcome?;
+    let result = outcome?;
     ended?;
-    Ok(explained)
+    Ok(result)
 }
 
 /// Decide the strategy and apply its settings to the transaction `txn`: the one place where
