@@ -1,8 +1,9 @@
 //! `vector-maintain`: large tenants get their own HNSW index, built concurrently; the run is
 //! idempotent, converges, keeps an index through a small shrink (hysteresis), drops it when
 //! the tenant is small, rebuilds INVALID and changed indexes, respects the per-table cap,
-//! and two runs at once do the work once. Searches then take the tenant's index: the plan
-//! through the entity API with bound parameters, as the owner and as the app role under RLS.
+//! two runs at once do the work once, and builds wait for open writers without blocking new
+//! writes. Searches then take the tenant's index: the plan through the entity API with bound
+//! parameters, as the owner and as the app role under RLS.
 
 use entity::search::tenant_index::{self, TenantIndexPolicy};
 use entity::search::{
@@ -377,4 +378,68 @@ async fn searches_take_the_tenant_index_with_bound_parameters_and_under_rls() {
         "{plan}"
     );
     app.drop_role().await;
+}
+
+/// A copy of one of `org`'s chunks under a new id and position.
+fn insert_chunk(org: Uuid, idx: i32) -> String {
+    format!(
+        "INSERT INTO chunks (id, dataset_id, document_id, organization_id, embedding_space_id, \
+         idx, text, embedding) SELECT gen_random_uuid(), dataset_id, document_id, \
+         organization_id, embedding_space_id, {idx}, text, embedding FROM chunks \
+         WHERE organization_id = '{org}' ORDER BY id LIMIT 1"
+    )
+}
+
+#[tokio::test]
+async fn builds_wait_for_open_writers_and_never_block_new_writes() {
+    let f = Fixture::new().await;
+    let org0 = f.org(0);
+    // A writer's transaction is open on chunks: CREATE INDEX CONCURRENTLY waits for it.
+    let writer = testkit::neonhub_db::connect(f.db.url(), std::time::Duration::from_secs(10), 1)
+        .await
+        .unwrap();
+    let open = sea_orm::TransactionTrait::begin(&writer).await.unwrap();
+    open.execute_unprepared(&insert_chunk(org0, 100_000))
+        .await
+        .unwrap();
+    let url = f.db.url().clone();
+    let options = f.options();
+    let maintainer = tokio::spawn(async move { run(&url, &options, |_| {}).await });
+    // Wait until the build is waiting on the open writer.
+    let waiting = "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' \
+                   AND query LIKE 'CREATE INDEX CONCURRENTLY%' AND datname = current_database()";
+    let mut seen = false;
+    for _ in 0..100 {
+        let n: i64 =
+            f.db.conn()
+                .query_one_raw(Statement::from_string(DbBackend::Postgres, waiting))
+                .await
+                .unwrap()
+                .unwrap()
+                .try_get("", "n")
+                .unwrap();
+        if n > 0 {
+            seen = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(seen, "the build never waited for the open writer");
+    // Meanwhile new writes go through at once.
+    let started = std::time::Instant::now();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        f.db.conn().execute_unprepared(&insert_chunk(org0, 100_001)),
+    )
+    .await
+    .expect("an insert was blocked by the build")
+    .unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    assert!(!maintainer.is_finished());
+    // The writer commits; the run completes and converges.
+    open.commit().await.unwrap();
+    let report = maintainer.await.unwrap().unwrap();
+    assert!(report.pending_after.is_empty());
+    assert_eq!(f.tenant_indexes().await.len(), 4);
+    writer.close().await.unwrap();
 }
