@@ -409,7 +409,7 @@ async fn builds_wait_for_open_writers_and_never_block_new_writes() {
     let waiting = "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' \
                    AND query LIKE 'CREATE INDEX CONCURRENTLY%' AND datname = current_database()";
     let mut seen = false;
-    for _ in 0..100 {
+    for _ in 0..600 {
         let n: i64 =
             f.db.conn()
                 .query_one_raw(Statement::from_string(DbBackend::Postgres, waiting))
@@ -425,16 +425,15 @@ async fn builds_wait_for_open_writers_and_never_block_new_writes() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert!(seen, "the build never waited for the open writer");
-    // Meanwhile new writes go through at once.
-    let started = std::time::Instant::now();
+    // Meanwhile a new write goes through while the build is still waiting (it cannot finish
+    // before the open writer commits), so the build does not block it.
     tokio::time::timeout(
-        std::time::Duration::from_secs(5),
+        std::time::Duration::from_secs(20),
         f.db.conn().execute_unprepared(&insert_chunk(org0, 100_001)),
     )
     .await
     .expect("an insert was blocked by the build")
     .unwrap();
-    assert!(started.elapsed() < std::time::Duration::from_secs(2));
     assert!(!maintainer.is_finished());
     // The writer commits; the run completes and converges.
     open.commit().await.unwrap();
