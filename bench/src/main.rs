@@ -31,7 +31,7 @@
 use anyhow::{Context, Result};
 use bench::{BenchConfig, PgTools, Server, render_markdown};
 use clap::Parser;
-use neonhub_db::{DatabaseUrl, redact};
+use neonhub_db::DatabaseUrl;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -114,17 +114,7 @@ struct Cli {
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     let json = cli.json;
-    match run(cli).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            let message = redact(&format!("{err:#}"));
-            if json {
-                println!("{}", serde_json::json!({ "error": message }));
-            }
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    neonhub_db::exit_code(run(cli).await, json)
 }
 
 async fn run(cli: Cli) -> Result<()> {

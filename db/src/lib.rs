@@ -72,6 +72,26 @@ pub async fn connect(
     }
 }
 
+/// End a binary's `main`: on error, print it with its causes (`{:#}`) and every password
+/// redacted to stderr, and also as `{"error": "…"}` on stdout when `json` is set (so a caller
+/// parsing the output sees the failure); the exit code is non-zero on error.
+pub fn exit_code<E: std::fmt::Display>(
+    result: Result<(), E>,
+    json: bool,
+) -> std::process::ExitCode {
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            let message = redact(&format!("{err:#}"));
+            if json {
+                println!("{}", serde_json::json!({ "error": message }));
+            }
+            eprintln!("error: {message}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 /// Whether the server offers the `vector` extension (pgvector), installed or not.
 pub async fn pgvector_available(db: &DatabaseConnection) -> Result<bool, DbError> {
     let row = db

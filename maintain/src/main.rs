@@ -19,7 +19,7 @@
 use anyhow::{Context, Result, bail};
 use clap::Parser;
 use entity::search::tenant_index::TenantIndexPolicy;
-use maintain::{ApplyOptions, Done, RunOptions, run};
+use maintain::{ApplyOptions, Done, RunOptions};
 use neonhub_db::DatabaseUrl;
 use std::time::Duration;
 
@@ -63,8 +63,13 @@ struct Cli {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<()> {
+async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    let json = cli.json;
+    neonhub_db::exit_code(maintain_indexes(cli).await, json)
+}
+
+async fn maintain_indexes(cli: Cli) -> Result<()> {
     let url = DatabaseUrl::resolve(cli.database_url.as_deref())?;
     let options = RunOptions {
         policy: TenantIndexPolicy {
@@ -86,7 +91,7 @@ async fn main() -> Result<()> {
             println!("{} in {:.1}s", done.action, done.seconds);
         }
     };
-    let report = run(&url, &options, progress)
+    let report = maintain::run(&url, &options, progress)
         .await
         .with_context(|| format!("maintaining the tenant vector indexes of {url}"))?;
     if json {

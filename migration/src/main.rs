@@ -93,7 +93,7 @@ enum Command {
 }
 
 #[tokio::main]
-async fn main() {
+async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -102,10 +102,7 @@ async fn main() {
         .with_writer(std::io::stderr)
         .with_target(false)
         .init();
-    if let Err(err) = run(Cli::parse()).await {
-        eprintln!("error: {}", neonhub_db::redact(&format!("{err:#}")));
-        std::process::exit(1);
-    }
+    neonhub_db::exit_code(run(Cli::parse()).await, false)
 }
 
 async fn run(cli: Cli) -> Result<()> {

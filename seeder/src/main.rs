@@ -24,7 +24,7 @@
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
-use neonhub_db::{DatabaseUrl, redact};
+use neonhub_db::DatabaseUrl;
 use seeder::synth::{IndexMode, LoadOptions, ProgressMode, SynthOptions, SynthPlan};
 use seeder::{SeedOptions, SeedReport};
 use std::process::ExitCode;
@@ -134,17 +134,7 @@ async fn main() -> ExitCode {
         Some(Command::Synth(args)) => args.json,
         None => cli.json,
     };
-    match run(cli).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            let message = redact(&format!("{err:#}"));
-            if json {
-                println!("{}", serde_json::json!({ "error": message }));
-            }
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    neonhub_db::exit_code(run(cli).await, json)
 }
 
 async fn run(mut cli: Cli) -> Result<()> {

@@ -62,14 +62,11 @@ enum Command {
 }
 
 #[tokio::main]
-async fn main() {
+async fn main() -> std::process::ExitCode {
     match run(Cli::parse()).await {
-        Ok(true) => {}
-        Ok(false) => std::process::exit(1),
-        Err(err) => {
-            eprintln!("error: {}", neonhub_db::redact(&format!("{err:#}")));
-            std::process::exit(1);
-        }
+        // A failed count or check, already reported.
+        Ok(false) => std::process::ExitCode::FAILURE,
+        result => neonhub_db::exit_code(result.map(drop), false),
     }
 }
 
