@@ -14,7 +14,9 @@ cd "$ROOT"
 # Files of migrations that run outside a transaction say so in their header.
 outside=$(grep -l '^-- Runs outside a transaction' migration/sql/*.sql || true)
 inside=$(grep -L '^-- Runs outside a transaction' migration/sql/*.sql || true)
-DOWN_EXCLUDES=ban-drop-table,ban-drop-type,ban-drop-function,ban-drop-extension
+# A down drops what its up added: tables, types, functions, extensions, columns, constraints,
+# and the NOT NULL its up set.
+DOWN_EXCLUDES=ban-drop-table,ban-drop-type,ban-drop-function,ban-drop-extension,ban-drop-column,ban-drop-constraint,ban-drop-not-null
 lint() { # lint FILES... with the flags in $flags, up and down files apart
   local ups downs
   ups=$(printf '%s\n' "$@" | grep '\.up\.sql$' || true)

@@ -72,7 +72,7 @@ fn foreign_key_mismatches(catalog: &Catalog, table: &registry::TableInfo, out: &
         .collect();
     for fk in &entity_fks {
         let found = live_fks.iter().any(|l| {
-            l.columns == [fk.column.clone()]
+            keys_column(l, &fk.column)
                 && l.references == fk.references
                 && fk
                     .on_delete
@@ -92,7 +92,7 @@ fn foreign_key_mismatches(catalog: &Catalog, table: &registry::TableInfo, out: &
     for l in &live_fks {
         let declared = entity_fks
             .iter()
-            .any(|fk| l.columns == [fk.column.clone()] && l.references == fk.references);
+            .any(|fk| keys_column(l, &fk.column) && l.references == fk.references);
         if !declared {
             out.push(format!(
                 "{}: foreign key {} ({}) has no belongs_to relation in the entity",
@@ -101,5 +101,18 @@ fn foreign_key_mismatches(catalog: &Catalog, table: &registry::TableInfo, out: &
                 l.columns.join(", ")
             ));
         }
+    }
+}
+
+/// Whether the live foreign key `l` is the relation on `column`: `(column)`, or tenant-scoped
+/// `(column, organization_id)` / `(column, user_id)`, which joins the same rows (the parent's
+/// `id` is unique) and also proves that both rows belong to one tenant.
+fn keys_column(l: &crate::catalog::ForeignKey, column: &str) -> bool {
+    match l.columns.as_slice() {
+        [only] => only == column,
+        [first, tenant] => {
+            first == column && crate::catalog::TENANT_COLUMNS.contains(&tenant.as_str())
+        }
+        _ => false,
     }
 }

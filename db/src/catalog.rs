@@ -58,6 +58,9 @@ pub struct ForeignKey {
     pub on_delete: String,
 }
 
+/// The columns that make a foreign key tenant-scoped when they follow its key column.
+pub const TENANT_COLUMNS: [&str; 2] = ["organization_id", "user_id"];
+
 /// The `public` schema of one database.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Catalog {
@@ -322,16 +325,23 @@ impl Catalog {
             .filter(|(name, _)| !name.starts_with("seaql_") && !name.starts_with('_'))
     }
 
-    /// Foreign keys (outside bookkeeping tables) that are not the leading columns of any index.
+    /// Foreign keys (outside bookkeeping tables) whose referencing rows no index finds: an
+    /// index must lead with the key's columns. A tenant-scoped key `(parent_id,
+    /// organization_id)` (or `user_id`) counts as indexed by an index leading with
+    /// `parent_id`: the parent's id alone selects the rows a cascade or check looks up.
     pub fn unindexed_foreign_keys(&self) -> Vec<&ForeignKey> {
         self.foreign_keys
             .iter()
             .filter(|fk| !fk.table.starts_with("seaql_") && !fk.table.starts_with('_'))
             .filter(|fk| {
+                let lead = match fk.columns.as_slice() {
+                    [first, tenant] if TENANT_COLUMNS.contains(&tenant.as_str()) => {
+                        std::slice::from_ref(first)
+                    }
+                    columns => columns,
+                };
                 !self.index_keys.iter().any(|(table, _, keys)| {
-                    table == &fk.table
-                        && keys.len() >= fk.columns.len()
-                        && keys[..fk.columns.len()] == fk.columns[..]
+                    table == &fk.table && keys.len() >= lead.len() && keys[..lead.len()] == *lead
                 })
             })
             .collect()

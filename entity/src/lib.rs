@@ -23,9 +23,11 @@
 //! The crate depends on SeaORM (with the Postgres driver), serde and a few value types only:
 //! no CLI, no runtime choice beyond SeaORM's own, nothing that runs at import.
 //! [`secrets`] seals the secret columns and hashes API keys and tokens; [`tenant`] runs work as
-//! one organization under the database's row-level security. [`search`] finds the nearest
+//! one organization under the database's row-level security; [`auth`] finds a session, an API key
+//! or a sign-in token before a tenant is known. [`search`] finds the nearest
 //! chunks, messages or brand voices of one organization by cosine distance (exact or HNSW).
 
+pub mod auth;
 pub mod entities;
 pub mod enums;
 pub mod prelude;

@@ -281,13 +281,8 @@ impl Target {
         };
         let mut parts = Vec::new();
         if scope != Scope::All {
-            parts.push(match self {
-                Self::Chunks { .. } | Self::Messages { .. } => "t.organization_id = $2".into(),
-                Self::BrandVoices { .. } => {
-                    "t.brand_id IN (SELECT b.id FROM brands b WHERE b.organization_id = $2)"
-                        .to_owned()
-                }
-            });
+            // Every searchable table carries its tenant (brand voices since 2026-12-03).
+            parts.push("t.organization_id = $2".into());
         }
         if self.within().is_some() {
             parts.push(format!("t.{column} = $4"));
@@ -928,6 +923,9 @@ mod tests {
             chunks.tenant_index_name(Uuid::nil()).as_deref(),
             Some("chunks_org_hnsw_00000000000000000000000000000000")
         );
-        assert_eq!(target.tenant_index_name(Uuid::nil()), None);
+        assert_eq!(
+            target.tenant_index_name(Uuid::nil()).as_deref(),
+            Some("brand_voices_org_hnsw_00000000000000000000000000000000")
+        );
     }
 }

@@ -17,12 +17,20 @@
 //!     Box::pin(async move { Brands::find().all(txn).await })
 //! })
 //! .await?;
-//! // Only this organization's brands, whatever the query says.
+//! // Only this organization's brands, even if the query forgot to filter by organization.
 //! # let _ = brands; Ok(()) }
 //! ```
 //!
 //! The settings are set with `set_config(..., true)`: they end with the transaction, so a pooled
-//! connection never carries one request's tenant into the next.
+//! connection never carries one request's tenant into the next. [`set_local`] (and so
+//! [`with_tenant`]) refuses a connection on which row-level security is not active (the owner,
+//! a superuser, a role with BYPASSRLS): there the tenant would silently filter nothing.
+//!
+//! # Trust boundary
+//! Row-level security protects against a query that forgets its tenant filter. It does not
+//! protect against code that can run arbitrary SQL as the application role: such code can set
+//! any tenant itself (SQL injection reaches every tenant). The owner and superusers are not
+//! restricted at all. See docs/DB_GOVERNANCE.md, "Trust boundary".
 
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, Statement,
@@ -64,24 +72,42 @@ impl Tenant {
     }
 }
 
+/// What [`set_local`] says on a connection that row-level security does not restrict.
+pub const NOT_UNDER_RLS: &str = "row-level security does not apply to this connection's role \
+    (the owner, a superuser or a BYPASSRLS role): a tenant set here would filter nothing. \
+    Connect the application as a login granted neonhub_app (DATABASE_APP_URL), not as the owner";
+
 /// Set `tenant` for the rest of the transaction `txn` (transaction-local settings).
+///
+/// Fails with [`NOT_UNDER_RLS`] when row-level security is not active for the connection's
+/// role, checked in the same statement that sets the tenant.
 pub async fn set_local<C: ConnectionTrait>(txn: &C, tenant: &Tenant) -> Result<(), DbErr> {
-    txn.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "SELECT set_config($1, $2, true), set_config($3, $4, true)",
-        [
-            ORG_SETTING.into(),
-            tenant.organization_id.to_string().into(),
-            USER_SETTING.into(),
-            tenant
-                .user_id
-                .map(|u| u.to_string())
-                .unwrap_or_default()
-                .into(),
-        ],
-    ))
-    .await?;
-    Ok(())
+    let row = txn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT row_security_active('public.organizations') AS rls, \
+                set_config($1, $2, true), set_config($3, $4, true)",
+            [
+                ORG_SETTING.into(),
+                tenant.organization_id.to_string().into(),
+                USER_SETTING.into(),
+                tenant
+                    .user_id
+                    .map(|u| u.to_string())
+                    .unwrap_or_default()
+                    .into(),
+            ],
+        ))
+        .await?;
+    let active = row
+        .map(|r| r.try_get::<bool>("", "rls"))
+        .transpose()?
+        .unwrap_or(false);
+    if active {
+        Ok(())
+    } else {
+        Err(DbErr::Custom(NOT_UNDER_RLS.to_owned()))
+    }
 }
 
 /// Run `work` in a new transaction with `tenant` set; commit when it returns `Ok`, roll back

@@ -25,8 +25,15 @@ mod m20261125_001500_hnsw_vector_indexes;
 mod m20261125_001600_updated_at_triggers;
 mod m20261125_001700_tenant_isolation;
 mod m20261125_001800_append_only_audit_logs;
+mod m20261203_000100_tenant_write_rules;
+mod m20261203_000200_child_tenant_columns;
+mod m20261203_000300_tenant_indexes_and_backfill;
+mod m20261203_000400_tenant_keys_not_valid;
+mod m20261203_000500_tenant_keys_validate;
+mod m20261203_000600_tenant_unique_keys;
 pub mod render;
 pub mod runner;
+mod tenant_keys;
 mod test_hook;
 mod util;
 
@@ -62,6 +69,12 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_001600_updated_at_triggers::Migration),
             Box::new(m20261125_001700_tenant_isolation::Migration),
             Box::new(m20261125_001800_append_only_audit_logs::Migration),
+            Box::new(m20261203_000100_tenant_write_rules::Migration),
+            Box::new(m20261203_000200_child_tenant_columns::Migration),
+            Box::new(m20261203_000300_tenant_indexes_and_backfill::Migration),
+            Box::new(m20261203_000400_tenant_keys_not_valid::Migration),
+            Box::new(m20261203_000500_tenant_keys_validate::Migration),
+            Box::new(m20261203_000600_tenant_unique_keys::Migration),
         ]))
     }
 }

@@ -131,6 +131,16 @@ pub async fn create_index_concurrently(
     name: &str,
     definition: &str,
 ) -> Result<(), DbErr> {
+    build_index_concurrently(manager, name, definition, false).await
+}
+
+/// [`create_index_concurrently`] of a UNIQUE index when `unique` is true.
+pub async fn build_index_concurrently(
+    manager: &SchemaManager<'_>,
+    name: &str,
+    definition: &str,
+    unique: bool,
+) -> Result<(), DbErr> {
     let db = manager.get_connection();
     let leftover = db
         .query_one_raw(sea_orm_migration::sea_orm::Statement::from_sql_and_values(
@@ -147,7 +157,8 @@ pub async fn create_index_concurrently(
             .await?;
     }
     db.execute_unprepared(&format!(
-        "CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {definition}"
+        "CREATE {}INDEX CONCURRENTLY IF NOT EXISTS {name} ON {definition}",
+        if unique { "UNIQUE " } else { "" }
     ))
     .await?;
     Ok(())

@@ -430,6 +430,7 @@ fn organization_and_people(plan: &mut Fixtures) -> Ids {
                 role_permissions::ActiveModel {
                     role_id: Set(roles[role]),
                     permission_id: Set(permissions[key]),
+                    organization_id: Set(organization),
                 },
             );
         }
@@ -583,6 +584,7 @@ fn brand(plan: &mut Fixtures, ids: &Ids) -> Result<(), SeedError> {
         "neonhub",
         brand_voices::ActiveModel {
             brand_id: Set(brand),
+            organization_id: Set(ids.organization),
             embedding_space_id: Set(ids.space),
             prompt_template: Set(prompt.into()),
             style_rules: Set(json!({
@@ -600,6 +602,7 @@ fn brand(plan: &mut Fixtures, ids: &Ids) -> Result<(), SeedError> {
         "neonhub/logo-primary",
         brand_assets::ActiveModel {
             brand_id: Set(brand),
+            organization_id: Set(ids.organization),
             kind: Set("logo".into()),
             name: Set("NeonHub logo (primary)".into()),
             url: Set(Some(
@@ -662,7 +665,11 @@ fn knowledge(plan: &mut Fixtures, ids: &mut Ids) -> Result<(), SeedError> {
                     metadata: Set(Some(json!({ "chars": text.chars().count() }))),
                     ..chunks::ActiveModel::new()
                 },
-                Key::Unique(vec![chunks::Column::DocumentId, chunks::Column::Idx]),
+                Key::Unique(vec![
+                    chunks::Column::OrganizationId,
+                    chunks::Column::DocumentId,
+                    chunks::Column::Idx,
+                ]),
             );
         }
     }
@@ -693,11 +700,13 @@ fn agents_and_tools(plan: &mut Fixtures, ids: &mut Ids) -> Result<(), SeedError>
                 &format!("{}/{}", spec.slug, capability.name),
                 agent_capabilities::ActiveModel {
                     agent_id: Set(agent),
+                    organization_id: Set(ids.organization),
                     name: Set(capability.name),
                     config: Set(Some(capability.config)),
                     ..agent_capabilities::ActiveModel::new()
                 },
                 Key::Unique(vec![
+                    agent_capabilities::Column::OrganizationId,
                     agent_capabilities::Column::AgentId,
                     agent_capabilities::Column::Name,
                 ]),
@@ -708,11 +717,13 @@ fn agents_and_tools(plan: &mut Fixtures, ids: &mut Ids) -> Result<(), SeedError>
                 &format!("{}/{}", spec.slug, config.key),
                 agent_configs::ActiveModel {
                     agent_id: Set(agent),
+                    organization_id: Set(ids.organization),
                     key: Set(config.key),
                     value: Set(config.value),
                     ..agent_configs::ActiveModel::new()
                 },
                 Key::Unique(vec![
+                    agent_configs::Column::OrganizationId,
                     agent_configs::Column::AgentId,
                     agent_configs::Column::Key,
                 ]),
@@ -779,6 +790,7 @@ fn agents_and_tools(plan: &mut Fixtures, ids: &mut Ids) -> Result<(), SeedError>
             &format!("{run_name}/{name}"),
             agent_run_metrics::ActiveModel {
                 agent_run_id: Set(run),
+                organization_id: Set(ids.organization),
                 name: Set(name.into()),
                 value: Set(Some(value)),
                 metadata: Set(Some(json!({ "fixture": true }))),
@@ -790,6 +802,7 @@ fn agents_and_tools(plan: &mut Fixtures, ids: &mut Ids) -> Result<(), SeedError>
         &format!("{run_name}/send-email"),
         tool_executions::ActiveModel {
             tool_id: Set(Ids::lookup(&ids.tools, "tool", "send-email")?),
+            organization_id: Set(ids.organization),
             agent_run_id: Set(Some(run)),
             status: Set("completed".into()),
             input: Set(Some(json!({
@@ -877,6 +890,7 @@ fn campaign(plan: &mut Fixtures, ids: &Ids) {
                 &format!("{name}/{kind}/day-{day}"),
                 campaign_metrics::ActiveModel {
                     campaign_id: Set(campaign),
+                    organization_id: Set(ids.organization),
                     kind: Set(kind.into()),
                     value: Set(Some(start + growth * day as f64)),
                     payload: Set(Some(json!({ "channel": "all", "day": day }))),
@@ -891,6 +905,7 @@ fn campaign(plan: &mut Fixtures, ids: &Ids) {
             &format!("{name}/email-{step}"),
             email_sequences::ActiveModel {
                 campaign_id: Set(campaign),
+                organization_id: Set(ids.organization),
                 subject: Set(subject.into()),
                 body: Set(body.into()),
                 variant: Set(Some("A".into())),
@@ -905,6 +920,7 @@ fn campaign(plan: &mut Fixtures, ids: &Ids) {
         &format!("{name}/instagram-launch-post"),
         social_posts::ActiveModel {
             campaign_id: Set(campaign),
+            organization_id: Set(ids.organization),
             platform: Set("instagram".into()),
             content: Set(
                 "Every channel, one voice. NeonHub is live: email, social and SMS agents in one workspace."
@@ -923,6 +939,7 @@ fn campaign(plan: &mut Fixtures, ids: &Ids) {
         &format!("{name}/subject-line-test"),
         ab_tests::ActiveModel {
             campaign_id: Set(campaign),
+            organization_id: Set(ids.organization),
             name: Set("Launch email subject line".into()),
             variants: Set(json!([
                 { "name": "A", "subject": EMAIL_SEQUENCE[0].0 },

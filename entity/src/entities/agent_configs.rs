@@ -13,7 +13,11 @@ pub struct Model {
     pub id: Uuid,
     #[sea_orm(unique_key = "agent_id_key")]
     pub agent_id: Uuid,
-    /// Unique (agent_id, key).
+    /// The organization of the `agents` row it belongs to (denormalised for row-level security and
+    /// tenant indexes; the key `(agent_id, organization_id)` keeps it equal). Filled from the
+    /// parent when not set.
+    pub organization_id: Uuid,
+    /// Unique per agent (key `(organization_id, agent_id, key)`).
     #[sea_orm(column_type = "Text", unique_key = "agent_id_key")]
     pub key: String,
     #[sea_orm(column_type = "JsonBinary")]

@@ -12,6 +12,10 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false, default_expr = "Expr::cust(\"gen_random_uuid()\")")]
     pub id: Uuid,
     pub agent_run_id: Uuid,
+    /// The organization of the `agent_runs` row it belongs to (denormalised for row-level security
+    /// and tenant indexes; the key `(agent_run_id, organization_id)` keeps it equal). Filled from
+    /// the parent when not set.
+    pub organization_id: Uuid,
     #[sea_orm(column_type = "Text")]
     pub name: String,
     pub value: Option<f64>,

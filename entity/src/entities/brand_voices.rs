@@ -12,6 +12,10 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false, default_expr = "Expr::cust(\"gen_random_uuid()\")")]
     pub id: Uuid,
     pub brand_id: Uuid,
+    /// The organization of the `brands` row it belongs to (denormalised for row-level security and
+    /// tenant indexes; the key `(brand_id, organization_id)` keeps it equal). Filled from the
+    /// parent when not set.
+    pub organization_id: Uuid,
     pub embedding_space_id: Uuid,
     #[sea_orm(column_type = "Text")]
     pub prompt_template: String,

@@ -12,7 +12,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false, default_expr = "Expr::cust(\"gen_random_uuid()\")")]
     pub id: Uuid,
     pub dataset_id: Uuid,
-    /// Unique (document_id, idx). Changed from the reference: the reference had unique (dataset_id, idx), which allows one document per dataset.
+    /// Position in its document: unique per document (key `(organization_id, document_id, idx)`,
+    /// the tenant first so that no write can collide with another tenant's chunks).
     #[sea_orm(unique_key = "document_id_idx")]
     pub document_id: Uuid,
     /// Changed from the reference: new, denormalised tenant key.

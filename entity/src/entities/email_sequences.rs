@@ -13,6 +13,10 @@ pub struct Model {
     pub id: Uuid,
     /// Index (campaign_id, scheduled_for).
     pub campaign_id: Uuid,
+    /// The organization of the `campaigns` row it belongs to (denormalised for row-level security
+    /// and tenant indexes; the key `(campaign_id, organization_id)` keeps it equal). Filled from
+    /// the parent when not set.
+    pub organization_id: Uuid,
     #[sea_orm(column_type = "Text")]
     pub subject: String,
     #[sea_orm(column_type = "Text")]

@@ -14,6 +14,10 @@ pub struct Model {
     pub role_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
     pub permission_id: Uuid,
+    /// The organization of the role and the permission it joins (denormalised for row-level
+    /// security and tenant indexes; the keys `(role_id, organization_id)` and `(permission_id,
+    /// organization_id)` keep it equal). Filled from the parent when not set.
+    pub organization_id: Uuid,
     #[sea_orm(belongs_to, from = "role_id", to = "id", on_delete = "Cascade")]
     pub role: BelongsTo<super::organization_roles::Entity>,
     #[sea_orm(belongs_to, from = "permission_id", to = "id", on_delete = "Cascade")]

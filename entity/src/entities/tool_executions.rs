@@ -12,6 +12,10 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false, default_expr = "Expr::cust(\"gen_random_uuid()\")")]
     pub id: Uuid,
     pub tool_id: Uuid,
+    /// The organization of the `tools` row it belongs to (denormalised for row-level security and
+    /// tenant indexes; the key `(tool_id, organization_id)` keeps it equal). Filled from the parent
+    /// when not set.
+    pub organization_id: Uuid,
     pub agent_run_id: Option<Uuid>,
     #[sea_orm(column_type = "Text", default_value = "queued")]
     pub status: String,

@@ -13,6 +13,10 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false, default_expr = "Expr::cust(\"gen_random_uuid()\")")]
     pub id: Uuid,
     pub model_version_id: Uuid,
+    /// The organization of the `model_versions` row it belongs to (denormalised for row-level
+    /// security and tenant indexes; the key `(model_version_id, organization_id)` keeps it equal).
+    /// Filled from the parent when not set.
+    pub organization_id: Uuid,
     #[sea_orm(default_value = "queued")]
     pub status: TrainStatus,
     #[sea_orm(column_type = "JsonBinary")]

@@ -13,6 +13,10 @@ pub struct Model {
     pub id: Uuid,
     /// Index (subscription_id, resource_type, timestamp).
     pub subscription_id: Uuid,
+    /// The user of the `subscriptions` row it belongs to (denormalised for row-level security and
+    /// tenant indexes; the key `(subscription_id, user_id)` keeps it equal). Filled from the parent
+    /// when not set.
+    pub user_id: Uuid,
     #[sea_orm(column_type = "Text")]
     pub resource_type: String,
     #[sea_orm(column_type = "Text")]

@@ -174,7 +174,7 @@ mod tests {
     fn tables_are_those_with_tenant_and_embedding() {
         let mut found = tables();
         found.sort_unstable();
-        assert_eq!(found, vec!["chunks", "messages"]);
+        assert_eq!(found, vec!["brand_voices", "chunks", "messages"]);
     }
 
     #[test]

@@ -9,6 +9,9 @@ use serde_json::json;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
+#[allow(dead_code)]
+pub mod rls;
+
 /// A fixed timestamp with microsecond precision (what Postgres stores).
 pub fn ts() -> DateTime<FixedOffset> {
     Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5)
@@ -199,6 +202,7 @@ pub async fn one_of_each(db: &DatabaseConnection, tag: &str) -> Ids {
     let role_permissions = role_permissions::ActiveModel {
         role_id: Set(organization_roles.id),
         permission_id: Set(organization_permissions.id),
+        organization_id: Set(organizations.id),
     }
     .insert(db)
     .await

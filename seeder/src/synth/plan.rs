@@ -171,6 +171,7 @@ impl SynthTable {
             Self::BrandVoices => &[
                 "id",
                 "brand_id",
+                "organization_id",
                 "embedding_space_id",
                 "prompt_template",
                 "style_rules",
@@ -548,6 +549,7 @@ impl SynthPlan {
                         .fill(u64::from(table.tag()), i as u64, &mut vector);
                     copy.uuid(self.id(table, i));
                     copy.uuid(self.id(SynthTable::Brands, org));
+                    copy.uuid(self.tenants[org].id);
                     copy.uuid(self.id(SynthTable::EmbeddingSpaces, org));
                     copy.text(&format!("Write as synthetic voice {i} (topic {cluster})."));
                     copy.jsonb(&format!("{{\"tone\":\"topic-{cluster}\"}}"));

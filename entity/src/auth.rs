@@ -1,0 +1,130 @@
+//! Lookups that run before a tenant is known (sign-in, a request's session or API key), through
+//! the database's narrow `SECURITY DEFINER` functions (migration `tenant_write_rules`).
+//!
+//! Under row-level security the application role cannot find a session or an API key by its
+//! token hash (no tenant is set yet), nor read `verification_tokens` at all. These functions
+//! answer exactly the one row asked for, so the API never needs the owner's connection:
+//!
+//! ```no_run
+//! use entity::auth;
+//! use entity::secrets::token_hash;
+//! use entity::tenant::{Tenant, with_tenant};
+//! # async fn request(app_db: &sea_orm::DatabaseConnection, bearer: &str) -> Result<(), sea_orm::DbErr> {
+//! if let Some(key) = auth::api_key_by_token_hash(app_db, &token_hash(bearer)).await? {
+//!     let tenant = Tenant::new(key.organization_id).acting_as(key.created_by_id);
+//!     with_tenant(app_db, tenant, |txn| Box::pin(async move { Ok(()) })).await?;
+//! }
+//! # Ok(()) }
+//! ```
+
+use chrono::{DateTime, FixedOffset};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement, Value};
+use uuid::Uuid;
+
+/// A live session found by its token hash.
+#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
+pub struct SessionLookup {
+    /// `sessions.id`.
+    pub session_id: Uuid,
+    /// The signed-in user.
+    pub user_id: Uuid,
+    /// When the session ends.
+    pub expires_at: DateTime<FixedOffset>,
+}
+
+/// A usable API key (not revoked, not expired) found by its token hash.
+#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
+pub struct ApiKeyLookup {
+    /// `api_keys.id`.
+    pub api_key_id: Uuid,
+    /// The organization the key acts for.
+    pub organization_id: Uuid,
+    /// The user who created it.
+    pub created_by_id: Uuid,
+    /// Its scopes.
+    pub scopes: Vec<String>,
+    /// When it expires, if ever.
+    pub expires_at: Option<DateTime<FixedOffset>>,
+}
+
+fn statement(sql: &str, values: Vec<Value>) -> Statement {
+    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
+}
+
+/// The live session whose token hashes to `token_hash` (`secrets::token_hash`), if any.
+pub async fn session_by_token_hash<C: ConnectionTrait>(
+    db: &C,
+    token_hash: &str,
+) -> Result<Option<SessionLookup>, DbErr> {
+    SessionLookup::find_by_statement(statement(
+        "SELECT session_id, user_id, expires_at FROM auth_session_by_token_hash($1)",
+        vec![token_hash.into()],
+    ))
+    .one(db)
+    .await
+}
+
+/// The usable API key whose token hashes to `token_hash`, if any.
+pub async fn api_key_by_token_hash<C: ConnectionTrait>(
+    db: &C,
+    token_hash: &str,
+) -> Result<Option<ApiKeyLookup>, DbErr> {
+    ApiKeyLookup::find_by_statement(statement(
+        "SELECT api_key_id, organization_id, created_by_id, scopes, expires_at \
+         FROM auth_api_key_by_token_hash($1)",
+        vec![token_hash.into()],
+    ))
+    .one(db)
+    .await
+}
+
+/// The id of the user with this email (case-insensitive), if any.
+pub async fn user_id_by_email<C: ConnectionTrait>(
+    db: &C,
+    email: &str,
+) -> Result<Option<Uuid>, DbErr> {
+    let row = db
+        .query_one_raw(statement(
+            "SELECT auth_user_id_by_email($1) AS id",
+            vec![email.into()],
+        ))
+        .await?;
+    Ok(row
+        .map(|r| r.try_get::<Option<Uuid>>("", "id"))
+        .transpose()?
+        .flatten())
+}
+
+/// Store a sign-in token for `identifier` (an email) by its hash, valid until `expires_at`.
+pub async fn create_verification_token<C: ConnectionTrait>(
+    db: &C,
+    identifier: &str,
+    token_hash: &str,
+    expires_at: DateTime<FixedOffset>,
+) -> Result<(), DbErr> {
+    db.execute_raw(statement(
+        "SELECT auth_create_verification_token($1, $2, $3)",
+        vec![identifier.into(), token_hash.into(), expires_at.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Use (delete) the sign-in token of `identifier` with this hash: `true` when it existed and
+/// had not expired. A token works once.
+pub async fn use_verification_token<C: ConnectionTrait>(
+    db: &C,
+    identifier: &str,
+    token_hash: &str,
+) -> Result<bool, DbErr> {
+    let row = db
+        .query_one_raw(statement(
+            "SELECT auth_use_verification_token($1, $2) AS ok",
+            vec![identifier.into(), token_hash.into()],
+        ))
+        .await?;
+    Ok(row
+        .map(|r| r.try_get::<bool>("", "ok"))
+        .transpose()?
+        .unwrap_or(false))
+}
