@@ -326,7 +326,7 @@ impl Catalog {
     }
 
     /// Foreign keys (outside bookkeeping tables) whose referencing rows no index finds: an
-    /// index must lead with the key's columns. A tenant-scoped key `(parent_id,
+    /// index must lead with the key's columns, in any order. A tenant-scoped key `(parent_id,
     /// organization_id)` (or `user_id`) counts as indexed by an index leading with
     /// `parent_id`: the parent's id alone selects the rows a cascade or check looks up.
     pub fn unindexed_foreign_keys(&self) -> Vec<&ForeignKey> {
@@ -340,8 +340,12 @@ impl Catalog {
                     }
                     columns => columns,
                 };
+                let prefix_of = |keys: &[String], columns: &[String]| {
+                    keys.len() >= columns.len()
+                        && columns.iter().all(|c| keys[..columns.len()].contains(c))
+                };
                 !self.index_keys.iter().any(|(table, _, keys)| {
-                    table == &fk.table && keys.len() >= lead.len() && keys[..lead.len()] == *lead
+                    table == &fk.table && (prefix_of(keys, lead) || prefix_of(keys, &fk.columns))
                 })
             })
             .collect()
