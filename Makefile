@@ -5,8 +5,10 @@ SHELL := /bin/bash
 CARGO ?= cargo
 LOCAL_PG := scripts/local-pg.sh
 # Binaries run from the workspace; extra flags through ARGS, e.g. `make smoke ARGS=--json`.
+# Their recipes are silent (`@`), so that make's stdout is exactly the program's:
+# `make smoke ARGS=--json | jq .` works.
 ARGS ?=
-RUN = $(CARGO) run --quiet --locked -p
+RUN = @$(CARGO) run --quiet --locked -p
 
 .PHONY: help demo test lint fmt build db-up db-down db-destroy db-status psql \
         migrate migrate-status migrate-down migrate-fresh seed smoke doctor backup restore docs migrations-sql bench synth vector-maintain
@@ -63,13 +65,13 @@ migrations-sql: db-up ## Write the SQL every migration runs to migration/sql/ (f
 	$(RUN) migration -- render-sql --out migration/sql
 
 bench: db-up ## Scale benchmark (100k chunks), Markdown figures vs baselines; ARGS="--chunks 20000", ARGS=--json
-	PG_BIN_DIR="$$($(LOCAL_PG) bin-dir)" $(CARGO) run --quiet --locked --release -p bench -- $(ARGS)
+	@PG_BIN_DIR="$$($(LOCAL_PG) bin-dir)" $(CARGO) run --quiet --locked --release -p bench -- $(ARGS)
 
 vector-maintain: ## Tenant HNSW indexes: build for large tenants, drop unneeded (CONCURRENTLY); ARGS=--dry-run
 	$(RUN) maintain --bin vector-maintain -- $(ARGS)
 
 synth: db-up ## Bulk-load synthetic data; ARGS="--chunks 100000 --seed 42 --replace"
-	$(CARGO) run --quiet --locked --release -p seeder -- synth $(ARGS)
+	@$(CARGO) run --quiet --locked --release -p seeder -- synth $(ARGS)
 
 seed: ## Install the NeonHub fixtures (idempotent)
 	$(RUN) seeder -- $(ARGS)
