@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! make smoke                         # aligned table: domain, table, rows, status, total
-//! make smoke ARGS=--json             # one JSON object
+//! make smoke ARGS=--json             # one JSON object (`{"error": ...}` on failure)
 //! make smoke ARGS=--expect-seeded    # also fail when a table the seed fills is empty
 //! make doctor                        # Markdown readiness report on stdout
 //! make doctor ARGS="--out docs/READINESS.md"
@@ -63,10 +63,12 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    match run(Cli::parse()).await {
+    let cli = Cli::parse();
+    let json = cli.json;
+    match run(cli).await {
         // A failed count or check, already reported.
         Ok(false) => std::process::ExitCode::FAILURE,
-        result => neonhub_db::exit_code(result.map(drop), false),
+        result => neonhub_db::exit_code(result.map(drop), json),
     }
 }
 
