@@ -1,8 +1,10 @@
 //! Every schema change of the NeonHub database, in order, as reversible migrations.
 //!
 //! [`Migrator`] lists them for sea-orm-migration; [`runner`] runs them under the migration
-//! advisory lock with checksums of applied migrations; the `migration` binary is its CLI. Migrations never import the entity crate: each states
-//! its tables as they were at that point in history.
+//! advisory lock with checksums of applied migrations; [`state`] says where each migration
+//! stands in a database (applied, pending, changed since applied, unknown to this build); the
+//! `migration` binary is its CLI. Migrations never import the entity crate: each states its
+//! tables as they were at that point in history.
 
 pub use sea_orm_migration::prelude::*;
 
@@ -33,6 +35,7 @@ mod m20261203_000500_tenant_keys_validate;
 mod m20261203_000600_tenant_unique_keys;
 pub mod render;
 pub mod runner;
+pub mod state;
 mod tenant_keys;
 mod test_hook;
 mod util;

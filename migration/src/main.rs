@@ -14,6 +14,7 @@
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use migration::runner::{self, Action, RunOptions};
+use migration::state::{self, MigrationStatus};
 use neonhub_db::DatabaseUrl;
 use std::time::{Duration, Instant};
 
@@ -138,16 +139,18 @@ async fn run(cli: Cli) -> Result<()> {
 }
 
 async fn status(db: &sea_orm_migration::sea_orm::DatabaseConnection) -> Result<()> {
-    let states = runner::status(db).await?;
+    let states = state::read(db)
+        .await
+        .context("reading the migration state")?;
     let width = states.iter().map(|m| m.name.len()).max().unwrap_or(0);
     for m in &states {
-        println!("{:width$}  {}", m.name, m.state);
+        println!("{:width$}  {}", m.name, m.status);
     }
-    let count = |s: &str| states.iter().filter(|m| m.state == s).count();
+    let count = |s: MigrationStatus| states.iter().filter(|m| m.status == s).count();
     let (pending, changed, unknown) = (
-        count("pending"),
-        count("applied, changed since"),
-        count("applied, unknown to this build"),
+        count(MigrationStatus::Pending),
+        count(MigrationStatus::ChangedSinceApplied),
+        count(MigrationStatus::UnknownToThisBuild),
     );
     println!(
         "{} migrations: {} applied, {pending} pending, {changed} changed, {unknown} unknown",

@@ -2,16 +2,14 @@
 //! and databases that are ahead of this build, and recording a checksum of every applied
 //! migration in `_migration_checksums` (beside sea-orm-migration's `seaql_migrations`).
 
+use crate::state::{self, MigrationStatus, applied, build_checksum, known};
 use crate::{Migrator, PGVECTOR_MISSING};
 use neonhub_db::{AdvisoryLock, DatabaseUrl, DbError};
 use sea_orm_migration::MigratorTrait;
 use sea_orm_migration::sea_orm::{
     ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement,
 };
-use std::collections::BTreeMap;
 use std::time::Duration;
-
-include!(concat!(env!("OUT_DIR"), "/checksums.rs"));
 
 /// Name the migration lock key is derived from (shared by every NeonHub tool).
 pub const LOCK_NAME: &str = "neonhub:migrations";
@@ -104,142 +102,15 @@ pub enum RunError {
     Migration(#[from] DbErr),
 }
 
-/// The state of one migration.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MigrationState {
-    /// Migration name.
-    pub name: String,
-    /// `applied`, `pending`, `applied, changed since`, or `applied, unknown to this build`.
-    pub state: String,
-}
-
-/// The checksum this build computed for `name`.
-pub fn build_checksum(name: &str) -> Option<&'static str> {
-    CHECKSUMS.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)
-}
-
-async fn query_strings(db: &DatabaseConnection, sql: &str) -> Result<Vec<Vec<String>>, DbErr> {
-    let rows = db
-        .query_all_raw(Statement::from_string(DbBackend::Postgres, sql))
-        .await?;
-    rows.iter()
-        .map(|r| {
-            (0..2)
-                .map(|i| r.try_get_by_index::<String>(i))
-                .take_while(Result::is_ok)
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .collect()
-}
-
-async fn table_exists(db: &DatabaseConnection, table: &str) -> Result<bool, DbErr> {
-    let row = db
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT to_regclass($1) IS NOT NULL AS present",
-            [table.into()],
-        ))
-        .await?;
-    Ok(row
-        .map(|r| r.try_get::<bool>("", "present"))
-        .transpose()?
-        .unwrap_or(false))
-}
-
-/// Applied migrations (from `seaql_migrations`), without creating anything.
-async fn applied(db: &DatabaseConnection) -> Result<Vec<String>, DbErr> {
-    if !table_exists(db, "seaql_migrations").await? {
-        return Ok(Vec::new());
-    }
-    Ok(
-        query_strings(db, "SELECT version FROM seaql_migrations ORDER BY version")
-            .await?
-            .into_iter()
-            .map(|r| r[0].clone())
-            .collect(),
-    )
-}
-
-/// Recorded checksums (from `_migration_checksums`), without creating anything.
-async fn recorded(db: &DatabaseConnection) -> Result<BTreeMap<String, String>, DbErr> {
-    if !table_exists(db, "_migration_checksums").await? {
-        return Ok(BTreeMap::new());
-    }
-    Ok(
-        query_strings(db, "SELECT version, checksum FROM _migration_checksums")
-            .await?
-            .into_iter()
-            .map(|r| (r[0].clone(), r[1].clone()))
-            .collect(),
-    )
-}
-
-fn known() -> Vec<String> {
-    Migrator::migrations()
-        .iter()
-        .map(|m| m.name().to_owned())
-        .collect()
-}
-
-/// Every migration of this build and every applied one, with its state. Read-only.
-pub async fn status(db: &DatabaseConnection) -> Result<Vec<MigrationState>, RunError> {
-    let applied = applied(db).await?;
-    let recorded = recorded(db).await?;
-    let mut out: Vec<MigrationState> = known()
-        .into_iter()
-        .map(|name| {
-            let state = if !applied.contains(&name) {
-                "pending"
-            } else if recorded
-                .get(&name)
-                .is_some_and(|c| Some(c.as_str()) != build_checksum(&name))
-            {
-                "applied, changed since"
-            } else {
-                "applied"
-            };
-            MigrationState {
-                name,
-                state: state.into(),
-            }
-        })
-        .collect();
-    let known = known();
-    out.extend(
-        applied
-            .iter()
-            .filter(|a| !known.contains(a))
-            .map(|a| MigrationState {
-                name: a.clone(),
-                state: "applied, unknown to this build".into(),
-            }),
-    );
-    Ok(out)
-}
-
 /// Refuse when the database is ahead of this build or an applied migration changed (unless
 /// accepted, in which case its new checksum is recorded).
 async fn verify(db: &DatabaseConnection, accept: &[String]) -> Result<(), RunError> {
-    let known = known();
-    let applied = applied(db).await?;
-    let unknown: Vec<String> = applied
-        .iter()
-        .filter(|a| !known.contains(a))
-        .cloned()
-        .collect();
+    let states = state::read(db).await?;
+    let unknown = state::named(&states, MigrationStatus::UnknownToThisBuild);
     if !unknown.is_empty() {
         return Err(RunError::AheadOfBuild(unknown));
     }
-    let recorded = recorded(db).await?;
-    let changed: Vec<String> = applied
-        .iter()
-        .filter(|a| {
-            recorded
-                .get(*a)
-                .is_some_and(|c| Some(c.as_str()) != build_checksum(a))
-        })
-        .cloned()
-        .collect();
+    let changed = state::named(&states, MigrationStatus::ChangedSinceApplied);
     for name in accept {
         if !changed.contains(name) {
             return Err(RunError::NothingToAccept(name.clone()));

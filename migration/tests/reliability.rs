@@ -200,3 +200,25 @@ async fn fresh_rebuilds_a_migrated_database() {
         0
     );
 }
+
+#[tokio::test]
+async fn an_unreadable_checksum_row_is_an_error_not_a_panic() {
+    let db = TestDb::empty().await;
+    let out = migration(&db, &["up"]).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    // A bookkeeping column that no longer decodes as text.
+    db.conn()
+        .execute_unprepared(
+            "ALTER TABLE _migration_checksums
+               ALTER COLUMN checksum TYPE bytea USING convert_to(checksum, 'UTF8')",
+        )
+        .await
+        .unwrap();
+    for args in [&["status"][..], &["up"][..]] {
+        let out = migration(&db, args).output().unwrap();
+        let t = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {t}");
+        assert!(!t.contains("panicked"), "{args:?}: {t}");
+        assert!(t.contains("_migration_checksums"), "{args:?}: {t}");
+    }
+}
