@@ -5,7 +5,7 @@ use crate::fixtures::{AUDIT_INSTALLED, AUDIT_UPDATED, Fixtures, Step, fixture_id
 use crate::report::{Outcome, SeedReport};
 use crate::upsert::{FixtureRow, Key, Row};
 use entity::prelude::*;
-use migration::{Migrator, MigratorTrait};
+use migration::state::{self, MigrationStatus};
 use neonhub_db::AdvisoryLock;
 use sea_orm::{
     ActiveValue::Set, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
@@ -99,46 +99,17 @@ pub async fn seed(db: &DatabaseConnection, options: &SeedOptions) -> Result<Seed
     }
 }
 
-/// Check that every migration of this build is applied, and no unknown one.
+/// Check that every migration of this build is applied, and no unknown one (the state comes
+/// from [`migration::state::read`], the runner's own reading).
 ///
 /// Reads only: on a database that was never migrated it creates nothing.
 pub async fn check_migrations(db: &impl ConnectionTrait) -> Result<(), SeedError> {
-    let table = Migrator::migration_table_name().to_string();
-    let present = db
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT to_regclass($1) IS NOT NULL AS present",
-            [table.clone().into()],
-        ))
-        .await?
-        .map(|row| row.try_get::<bool>("", "present"))
-        .transpose()?
-        .unwrap_or(false);
-    let applied: Vec<String> = if present {
-        db.query_all_raw(Statement::from_string(
-            DbBackend::Postgres,
-            format!("SELECT version FROM \"{table}\" ORDER BY version"),
-        ))
-        .await?
-        .iter()
-        .map(|row| row.try_get::<String>("", "version"))
-        .collect::<Result<_, _>>()?
-    } else {
-        Vec::new()
-    };
-    let known: Vec<String> = Migrator::migrations()
-        .iter()
-        .map(|m| m.name().to_owned())
-        .collect();
-    let unknown: Vec<String> = applied
-        .iter()
-        .filter(|v| !known.contains(v))
-        .cloned()
-        .collect();
+    let states = state::read(db).await?;
+    let unknown = state::named(&states, MigrationStatus::UnknownToThisBuild);
     if !unknown.is_empty() {
         return Err(SeedError::UnknownMigrations { unknown });
     }
-    let pending: Vec<String> = known.into_iter().filter(|m| !applied.contains(m)).collect();
+    let pending = state::named(&states, MigrationStatus::Pending);
     if !pending.is_empty() {
         return Err(SeedError::PendingMigrations { pending });
     }
