@@ -4,7 +4,8 @@ use crate::counts::count_tables;
 use entity::enums::ConnectorKind;
 use entity::registry;
 use entity::search::tenant_index::{self, TenantIndexPolicy};
-use migration::{EXPECTED_SCHEMA, Migrator, MigratorTrait};
+use migration::EXPECTED_SCHEMA;
+use migration::state::{self, MigrationStatus};
 use neonhub_db::{DatabaseUrl, agreement, catalog::Catalog};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Iterable, Statement};
 use std::fmt::Write as _;
@@ -255,66 +256,54 @@ fn extensions(catalog: &Catalog) -> Check {
     }
 }
 
+/// The migrations, as `migration status` sees them (one shared reading): anything but applied
+/// fails, so the report is never greener than the runner.
 async fn migrations(db: &DatabaseConnection) -> Check {
-    let known: Vec<String> = Migrator::migrations()
-        .iter()
-        .map(|m| m.name().to_owned())
-        .collect();
-    let has_table = scalar(db, "SELECT to_regclass('seaql_migrations')::text")
-        .await
-        .ok()
-        .flatten()
-        .is_some();
-    let applied: Vec<String> = if has_table {
-        match db
-            .query_all_raw(Statement::from_string(
-                DbBackend::Postgres,
-                "SELECT version FROM seaql_migrations ORDER BY version",
-            ))
-            .await
-        {
-            Ok(rows) => rows
-                .iter()
-                .filter_map(|r| r.try_get("", "version").ok())
-                .collect(),
-            Err(err) => return Check::new("Migrations", Status::Fail, err.to_string()),
+    let states = match state::read(db).await {
+        Ok(states) => states,
+        Err(err) => {
+            return Check::new(
+                "Migrations",
+                Status::Fail,
+                neonhub_db::redact(&err.to_string()),
+            );
         }
-    } else {
-        Vec::new()
     };
-    let pending: Vec<&String> = known.iter().filter(|k| !applied.contains(k)).collect();
-    let unknown: Vec<&String> = applied.iter().filter(|a| !known.contains(a)).collect();
-    let mut details: Vec<String> = applied
+    let named = |status| state::named(&states, status);
+    let (applied, pending, changed, unknown) = (
+        states.iter().filter(|m| m.status.is_applied()).count(),
+        named(MigrationStatus::Pending),
+        named(MigrationStatus::ChangedSinceApplied),
+        named(MigrationStatus::UnknownToThisBuild),
+    );
+    let details = states
         .iter()
-        .map(|a| {
-            format!(
-                "applied: {a}{}",
-                if known.contains(a) {
-                    ""
-                } else {
-                    " (unknown to this build)"
-                }
-            )
-        })
+        .map(|m| format!("{}: {}", m.status, m.name))
         .collect();
-    details.extend(pending.iter().map(|p| format!("pending: {p}")));
-    let status = if pending.is_empty() && unknown.is_empty() {
-        Status::Pass
-    } else {
-        Status::Fail
-    };
     let mut summary = format!(
-        "{} applied, {} pending, {} unknown",
-        applied.len(),
+        "{applied} applied, {} pending, {} changed since applied, {} unknown",
         pending.len(),
+        changed.len(),
         unknown.len()
     );
-    if !pending.is_empty() {
-        summary += &format!(" (run `make migrate`; next: {})", pending[0]);
+    if let Some(next) = pending.first() {
+        summary += &format!(" (run `make migrate`; next: {next})");
+    }
+    if !changed.is_empty() {
+        summary += &format!(
+            " (edited after they were applied: {}; revert the edit and add a new migration, or \
+             accept it with `make migrate ARGS=\"--accept-changed NAME\"`)",
+            changed.join(", ")
+        );
     }
     if !unknown.is_empty() {
         summary += " (the database is ahead of this build: update your checkout)";
     }
+    let status = if states.iter().all(|m| m.status.is_ok()) {
+        Status::Pass
+    } else {
+        Status::Fail
+    };
     Check::new("Migrations", status, summary).with_details(details)
 }
 

@@ -177,3 +177,47 @@ async fn tenant_indexes_are_not_drift_and_a_due_maintenance_warns() {
         "{md}"
     );
 }
+
+#[tokio::test]
+async fn edited_applied_migration_fails_as_migration_status_does() {
+    // The readiness report is never greener than `migration status`.
+    let db = TestDb::migrated().await;
+    // The runner records the checksums of the applied migrations (the template has none yet).
+    migration::runner::run(
+        db.url(),
+        db.conn(),
+        migration::runner::Action::Up(None),
+        &migration::runner::RunOptions::default(),
+    )
+    .await
+    .expect("checksums recorded");
+    let edited = "m20261125_000400_brand";
+    db.conn()
+        .execute_unprepared(&format!(
+            "UPDATE _migration_checksums SET checksum = 'edited' WHERE version = '{edited}'"
+        ))
+        .await
+        .unwrap();
+    let r = report(&db).await;
+    assert!(!r.ready(), "{}", r.to_markdown());
+    let m = r.check("Migrations").unwrap();
+    assert_eq!(m.status, Status::Fail, "{}", r.to_markdown());
+    assert!(
+        m.summary.contains(edited) && m.summary.contains("--accept-changed"),
+        "{}",
+        m.summary
+    );
+    assert!(
+        m.details
+            .iter()
+            .any(|d| d.contains(edited) && d.contains("changed since applied")),
+        "{:?}",
+        m.details
+    );
+
+    let status = Command::new(env!("CARGO_BIN_EXE_smoke"))
+        .args(["--database-url", db.url().as_str(), "doctor"])
+        .output()
+        .unwrap();
+    assert!(!status.status.success(), "doctor must exit non-zero");
+}
