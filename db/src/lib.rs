@@ -5,16 +5,19 @@
 //! - [`redact`]: passwords never reach a message or a log line;
 //! - [`AdvisoryLock`]: the session-level advisory lock that serialises migrators;
 //! - [`catalog`]: a canonical, diffable snapshot of the live schema;
-//! - [`agreement`]: whether the entity crate and the live schema agree.
+//! - [`agreement`]: whether the entity crate and the live schema agree;
+//! - [`diagnose`]: what a database error means, by its SQLSTATE (lock timeouts, missing tables).
 //!
 //! No CLI parsing lives here: the binaries own their flags.
 
 pub mod agreement;
 pub mod catalog;
+pub mod diagnose;
 mod error;
 mod lock;
 mod url;
 
+pub use diagnose::{is_lock_timeout, sqlstate};
 pub use error::DbError;
 pub use lock::AdvisoryLock;
 pub use url::{DatabaseUrl, redact};

@@ -246,8 +246,7 @@ async fn explain(
     before: &[String],
     options: &RunOptions,
 ) -> RunError {
-    let text = err.to_string();
-    if !text.contains("lock timeout") {
+    if !neonhub_db::is_lock_timeout(&err) {
         return RunError::Migration(err);
     }
     let after = applied(db).await.unwrap_or_default();

@@ -118,6 +118,39 @@ async fn a_migration_behind_a_long_transaction_fails_fast_then_succeeds() {
     );
 }
 
+#[tokio::test]
+async fn a_lock_timeout_is_recognised_by_its_sqlstate_whatever_the_language() {
+    // A server with `lc_messages` in German says "Zeitüberschreitung einer Sperre", never "lock
+    // timeout": the diagnosis must rest on SQLSTATE 55P03 (lock_not_available). Neither bundled
+    // server ships translations, so an event trigger raises exactly that error on the
+    // migration's first DDL statement.
+    let target = "m20261125_001800_append_only_audit_logs";
+    let db = TestDb::migrated_until(target).await;
+    db.conn()
+        .execute_unprepared(
+            "CREATE FUNCTION pretend_german_lock_timeout() RETURNS event_trigger
+             LANGUAGE plpgsql AS $$
+             BEGIN
+                 RAISE EXCEPTION 'storniere Anfrage wegen Zeitüberschreitung einer Sperre'
+                     USING ERRCODE = 'lock_not_available';
+             END $$;
+             CREATE EVENT TRIGGER pretend_german_lock_timeout ON ddl_command_start
+                 EXECUTE FUNCTION pretend_german_lock_timeout()",
+        )
+        .await
+        .unwrap();
+    let out = migration_bin(&db, &["up", "--ddl-lock-timeout", "2"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!(
+            "migration {target} could not get its lock within 2s"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("nothing of it was applied"), "{err}");
+}
+
 async fn index_valid(db: &TestDb, name: &str) -> Option<bool> {
     db.conn()
         .query_one_raw(Statement::from_sql_and_values(

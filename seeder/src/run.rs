@@ -9,7 +9,7 @@ use migration::state::{self, MigrationStatus};
 use neonhub_db::AdvisoryLock;
 use sea_orm::{
     ActiveValue::Set, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    RuntimeErr, Statement, TransactionTrait,
+    Statement, TransactionTrait,
 };
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
@@ -116,18 +116,6 @@ pub async fn check_migrations(db: &impl ConnectionTrait) -> Result<(), SeedError
     Ok(())
 }
 
-/// Whether `err` is Postgres' `lock_not_available` (a `lock_timeout` expired).
-fn is_lock_timeout(err: &DbErr) -> bool {
-    let sqlx_err = match err {
-        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => e,
-        _ => return false,
-    };
-    sqlx_err
-        .as_database_error()
-        .and_then(|db| db.code())
-        .is_some_and(|code| code == "55P03")
-}
-
 /// Take the seed lock for the rest of the transaction, waiting at most `timeout`.
 async fn lock(txn: &DatabaseTransaction, timeout: Duration) -> Result<(), SeedError> {
     txn.execute_unprepared(&format!(
@@ -143,7 +131,7 @@ async fn lock(txn: &DatabaseTransaction, timeout: Duration) -> Result<(), SeedEr
         ))
         .await;
     match taken {
-        Err(err) if is_lock_timeout(&err) => Err(SeedError::LockTimeout {
+        Err(err) if neonhub_db::is_lock_timeout(&err) => Err(SeedError::LockTimeout {
             seconds: timeout.as_secs(),
         }),
         other => other.map(|_| ()).map_err(SeedError::from),
