@@ -80,7 +80,7 @@ pub enum DbError {
 
 impl From<DbErr> for DbError {
     fn from(err: DbErr) -> Self {
-        DbError::Other(redact(&err.to_string()))
+        DbError::Other(crate::describe(&err))
     }
 }
 

@@ -6,7 +6,8 @@
 //! - [`AdvisoryLock`]: the session-level advisory lock that serialises migrators;
 //! - [`catalog`]: a canonical, diffable snapshot of the live schema;
 //! - [`agreement`]: whether the entity crate and the live schema agree;
-//! - [`diagnose`]: what a database error means, by its SQLSTATE (lock timeouts, missing tables).
+//! - [`diagnose`]: what a database error means, by its SQLSTATE (lock timeouts, missing tables),
+//!   said without driver internals ([`describe`]).
 //!
 //! No CLI parsing lives here: the binaries own their flags.
 
@@ -17,7 +18,7 @@ mod error;
 mod lock;
 mod url;
 
-pub use diagnose::{is_lock_timeout, sqlstate};
+pub use diagnose::{describe, is_lock_timeout, sqlstate};
 pub use error::DbError;
 pub use lock::AdvisoryLock;
 pub use url::{DatabaseUrl, redact};

@@ -97,9 +97,16 @@ pub enum RunError {
     /// Connecting or locking failed.
     #[error(transparent)]
     Db(#[from] DbError),
-    /// A migration or a bookkeeping query failed.
-    #[error("{}", neonhub_db::redact(&.0.to_string()))]
-    Migration(#[from] DbErr),
+    /// A migration or a bookkeeping query failed (said as [`neonhub_db::describe`] says it;
+    /// not a `source`, so that the driver's wrapping is not printed after it).
+    #[error("{}", neonhub_db::describe(.0))]
+    Migration(DbErr),
+}
+
+impl From<DbErr> for RunError {
+    fn from(err: DbErr) -> Self {
+        RunError::Migration(err)
+    }
 }
 
 /// Refuse when the database is ahead of this build or an applied migration changed (unless

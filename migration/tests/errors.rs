@@ -130,3 +130,38 @@ async fn pgvector_missing_on_the_server() {
         ],
     );
 }
+
+#[tokio::test]
+async fn a_failing_migration_says_what_the_server_said_once_without_driver_internals() {
+    let db = TestDb::empty().await;
+    // The server refuses the first DDL statement (as a full disk would).
+    db.conn()
+        .execute_unprepared(
+            "CREATE FUNCTION refuse_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$
+             BEGIN
+                 RAISE EXCEPTION 'could not extend file: No space left on device'
+                     USING ERRCODE = 'disk_full', HINT = 'Check free disk space.';
+             END $$;
+             CREATE EVENT TRIGGER refuse_ddl ON ddl_command_start EXECUTE FUNCTION refuse_ddl()",
+        )
+        .await
+        .unwrap();
+    let out = run(&["up"], Some(db.url().as_str()));
+    assert_fails_with(
+        &out,
+        &[
+            "could not extend file: No space left on device",
+            "Check free disk space.",
+            "SQLSTATE 53100",
+        ],
+    );
+    let err = stderr(&out);
+    assert_eq!(err.matches("No space left on device").count(), 1, "{err}");
+    for internal in [
+        "error returned from database",
+        "Execution Error",
+        " at line ",
+    ] {
+        assert!(!err.contains(internal), "{internal:?} in: {err}");
+    }
+}

@@ -51,16 +51,17 @@ pub enum SeedError {
     },
     /// Writing one fixture row failed.
     #[error(
-        "writing {table} fixture '{identity}' failed: {source}. The seed was rolled back; nothing \
-         was written"
+        "writing {table} fixture '{identity}' failed: {}. The seed was rolled back; nothing \
+         was written",
+        neonhub_db::describe(.error)
     )]
     Write {
         /// The table.
         table: &'static str,
         /// The fixture.
         identity: String,
-        /// The database's error.
-        source: DbErr,
+        /// The database's error (said in the message, not a `source`: no driver internals).
+        error: DbErr,
     },
     /// The seed was stopped on purpose by [`crate::SeedOptions::fail_after`].
     #[error(
@@ -80,6 +81,15 @@ pub enum SeedError {
     )]
     InvalidFixtures(String),
     /// Any other database error (beginning or committing the transaction, reading state).
-    #[error("database error while seeding: {0}. The seed was rolled back; nothing was written")]
-    Db(#[from] DbErr),
+    #[error(
+        "database error while seeding: {}. The seed was rolled back; nothing was written",
+        neonhub_db::describe(.0)
+    )]
+    Db(DbErr),
+}
+
+impl From<DbErr> for SeedError {
+    fn from(err: DbErr) -> Self {
+        SeedError::Db(err)
+    }
 }

@@ -182,10 +182,10 @@ async fn write(
     ids: &mut HashMap<Uuid, Uuid>,
 ) -> Result<Outcome, SeedError> {
     row.remap(ids);
-    let failed = |row: &dyn FixtureRow, source: DbErr| SeedError::Write {
+    let failed = |row: &dyn FixtureRow, error: DbErr| SeedError::Write {
         table: row.table(),
         identity: row.identity().to_owned(),
-        source,
+        error,
     };
     let written = txn
         .query_one_raw(row.upsert())

@@ -36,9 +36,9 @@ async fn count_one(db: DatabaseConnection, table: &'static str) -> Result<i64, S
             format!("SELECT count(*) AS n FROM \"{table}\""),
         ))
         .await
-        .map_err(|e| neonhub_db::redact(&e.to_string()))?
+        .map_err(|e| neonhub_db::describe(&e))?
         .ok_or_else(|| "count returned no row".to_owned())?;
-    row.try_get("", "n").map_err(|e| e.to_string())
+    row.try_get("", "n").map_err(|e| neonhub_db::describe(&e))
 }
 
 /// Count the rows of every table in the entity registry, concurrently (as many at once as the

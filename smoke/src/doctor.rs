@@ -218,7 +218,7 @@ pub async fn doctor(url: Option<&DatabaseUrl>, connect_timeout: Duration) -> Rep
             checks.push(Check::new(
                 "Schema",
                 Status::Fail,
-                format!("cannot read the catalog: {err}"),
+                format!("cannot read the catalog: {}", neonhub_db::describe(&err)),
             ));
             return report(checks);
         }
@@ -262,11 +262,7 @@ async fn migrations(db: &DatabaseConnection) -> Check {
     let states = match state::read(db).await {
         Ok(states) => states,
         Err(err) => {
-            return Check::new(
-                "Migrations",
-                Status::Fail,
-                neonhub_db::redact(&err.to_string()),
-            );
+            return Check::new("Migrations", Status::Fail, neonhub_db::describe(&err));
         }
     };
     let named = |status| state::named(&states, status);
@@ -509,7 +505,7 @@ async fn connectors(db: &DatabaseConnection) -> Check {
             return Check::new(
                 "Connector catalogue",
                 Status::Fail,
-                neonhub_db::redact(&err.to_string()),
+                neonhub_db::describe(&err),
             );
         }
     };

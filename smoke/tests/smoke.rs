@@ -128,3 +128,33 @@ fn json_callers_get_an_error_object_on_failure() {
     );
     assert!(stderr.starts_with("error: "), "{stderr}");
 }
+
+#[tokio::test]
+async fn an_unmigrated_database_says_which_table_is_missing_and_what_to_run() {
+    let db = TestDb::empty().await;
+    let out = smoke(&db, &[]);
+    assert!(!out.status.success(), "must exit non-zero");
+    let text = stdout(&out);
+    let line = text
+        .lines()
+        .find(|l| l.split_whitespace().any(|w| w == "organizations"))
+        .unwrap_or_else(|| panic!("organizations row in:\n{text}"));
+    assert!(
+        line.contains("table organizations does not exist: run `make migrate`"),
+        "{line}"
+    );
+    for internal in ["error returned from database", "Query Error", " at line "] {
+        assert!(!text.contains(internal), "{internal:?} in:\n{text}");
+    }
+
+    let report = smoke::doctor(Some(db.url()), std::time::Duration::from_secs(10)).await;
+    let md = report.to_markdown();
+    let connectors = report.check("Connector catalogue").unwrap();
+    assert_eq!(
+        connectors.summary, "table connectors does not exist: run `make migrate`",
+        "{md}"
+    );
+    for internal in ["error returned from database", "Query Error", " at line "] {
+        assert!(!md.contains(internal), "{internal:?} in:\n{md}");
+    }
+}
