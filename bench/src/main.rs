@@ -112,6 +112,7 @@ struct Cli {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    neonhub_db::init_logging();
     let cli = Cli::parse();
     let json = cli.json;
     neonhub_db::exit_code(run(cli).await, json)

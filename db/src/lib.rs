@@ -96,6 +96,30 @@ pub fn exit_code<E: std::fmt::Display>(
     }
 }
 
+/// The log filter when `RUST_LOG` is unset: our crates' warnings, libraries' errors only (sqlx's
+/// slow-statement warnings and sea-orm-migration's per-migration lines stay quiet).
+pub const DEFAULT_LOG_FILTER: &str = "error,neonhub_db=warn,migration=warn,seeder=warn,smoke=warn,maintain=warn,bench=warn,entity=warn";
+
+/// Set up a binary's log lines (`tracing`): on stderr, filtered by `RUST_LOG` or else
+/// [`DEFAULT_LOG_FILTER`] (`RUST_LOG=info` shows sea-orm-migration's line per migration), so a
+/// command prints its one summary line on stdout and nothing else; colour only when stdout
+/// and stderr are both terminals and `NO_COLOR` is unset, so files and CI logs get plain text.
+pub fn init_logging() {
+    use std::io::IsTerminal;
+    let ansi = std::io::stdout().is_terminal()
+        && std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(DEFAULT_LOG_FILTER));
+    // A second call (a test that runs two mains) keeps the first subscriber.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(ansi)
+        .with_target(false)
+        .try_init();
+}
+
 /// Whether the server offers the `vector` extension (pgvector), installed or not.
 pub async fn pgvector_available(db: &DatabaseConnection) -> Result<bool, DbError> {
     let row = db

@@ -64,6 +64,7 @@ struct Cli {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> std::process::ExitCode {
+    neonhub_db::init_logging();
     let cli = Cli::parse();
     let json = cli.json;
     neonhub_db::exit_code(maintain_indexes(cli).await, json)

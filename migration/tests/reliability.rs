@@ -222,3 +222,39 @@ async fn an_unreadable_checksum_row_is_an_error_not_a_panic() {
         assert!(t.contains("_migration_checksums"), "{args:?}: {t}");
     }
 }
+
+#[tokio::test]
+async fn piped_output_is_one_summary_line_without_colour_and_details_come_with_rust_log() {
+    let db = TestDb::empty().await;
+    // Piped (as to a file or a CI log), no RUST_LOG: the summary line and nothing else.
+    let out = migration(&db, &["up"])
+        .env_remove("RUST_LOG")
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let total = Migrator::migrations().len();
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(
+        stdout.starts_with(&format!("applied {total} migration(s)")),
+        "{stdout}"
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "", "stderr");
+
+    // RUST_LOG shows sea-orm-migration's lines, on stderr, still without colour.
+    let out = migration(&db, &["down"])
+        .env("RUST_LOG", "info")
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("Rolling back migration"), "{stderr}");
+    assert!(
+        !text(&out).contains('\x1b'),
+        "ANSI escape in: {}",
+        text(&out)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
+}

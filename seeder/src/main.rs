@@ -129,6 +129,7 @@ enum ProgressArg {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
+    neonhub_db::init_logging();
     let cli = Cli::parse();
     let json = match &cli.command {
         Some(Command::Synth(args)) => args.json,

@@ -63,6 +63,7 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    neonhub_db::init_logging();
     let cli = Cli::parse();
     let json = cli.json;
     match run(cli).await {
