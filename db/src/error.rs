@@ -53,6 +53,73 @@ pub enum DbError {
         /// The user name.
         user: String,
     },
+    /// The server's certificate is not signed by a CA the client trusts.
+    #[error(
+        "the server's certificate is not trusted (PostgreSQL at {target}: {reason}): pass \
+         sslrootcert=/path/to/ca.pem in DATABASE_URL (the CA that signed it), or give the server \
+         a certificate signed by a public CA (this build trusts the Mozilla root list, not the \
+         system's)"
+    )]
+    UntrustedCertificate {
+        /// `host:port`.
+        target: String,
+        /// The TLS library's reason.
+        reason: String,
+    },
+    /// The server's certificate does not name the host of the URL.
+    #[error(
+        "the server's certificate is not valid for host '{host}' (PostgreSQL at {target}: \
+         {reason}): connect with a host name the certificate lists, or use sslmode=verify-ca"
+    )]
+    CertificateNameMismatch {
+        /// `host:port`.
+        target: String,
+        /// The host of the URL.
+        host: String,
+        /// The TLS library's reason.
+        reason: String,
+    },
+    /// The server's certificate was refused for another reason (expired, revoked, ...).
+    #[error(
+        "the server's certificate was refused (PostgreSQL at {target}: {reason}): ask the \
+         server's administrator for a valid certificate"
+    )]
+    InvalidCertificate {
+        /// `host:port`.
+        target: String,
+        /// The TLS library's reason.
+        reason: String,
+    },
+    /// `pg_hba.conf` has no entry that lets this host, user, database and TLS mode in.
+    #[error(
+        "PostgreSQL at {target} has no pg_hba.conf entry for user '{user}', database \
+         '{database}' from this host with sslmode={ssl_mode} ({message}): connect with the TLS \
+         mode the server expects (e.g. sslmode=verify-full with sslrootcert=, or \
+         sslmode=require), or ask its administrator to add a pg_hba.conf entry"
+    )]
+    NoHbaEntry {
+        /// `host:port`.
+        target: String,
+        /// The user name.
+        user: String,
+        /// The database name.
+        database: String,
+        /// The URL's `sslmode`.
+        ssl_mode: String,
+        /// The server's message.
+        message: String,
+    },
+    /// The server refused the role for another reason than its password (it does not exist,
+    /// may not log in, ...).
+    #[error("PostgreSQL at {target} refused user '{user}': {message}")]
+    RoleRefused {
+        /// `host:port`.
+        target: String,
+        /// The user name.
+        user: String,
+        /// The server's message.
+        message: String,
+    },
     /// The database does not exist on the server.
     #[error(
         "database '{database}' does not exist on {target}: create it (`createdb {database}`, or `make db-up` for the local default) or fix DATABASE_URL"
@@ -102,6 +169,10 @@ impl DbError {
     /// Classify a driver error raised while connecting to `url`.
     pub fn from_sqlx(url: &DatabaseUrl, err: &sqlx::Error, timeout: Duration) -> Self {
         let target = url.target();
+        if let Some(refused) = certificate_error(url, err) {
+            return refused;
+        }
+        let user = || url.user().unwrap_or("(none)").to_owned();
         match err {
             sqlx::Error::Io(io) => DbError::Unreachable {
                 target,
@@ -112,9 +183,23 @@ impl DbError {
                 seconds: timeout.as_secs(),
             },
             sqlx::Error::Database(db) => match db.code().as_deref() {
-                Some("28P01") | Some("28000") => DbError::AuthFailed {
+                Some("28P01") => DbError::AuthFailed {
                     target,
-                    user: url.user().unwrap_or("(none)").to_owned(),
+                    user: user(),
+                },
+                // invalid_authorization_specification: pg_hba.conf (named in every language's
+                // message), or a role that does not exist or may not log in.
+                Some("28000") if db.message().contains("pg_hba.conf") => DbError::NoHbaEntry {
+                    target,
+                    user: user(),
+                    database: url.database(),
+                    ssl_mode: url.ssl_mode(),
+                    message: redact(db.message()),
+                },
+                Some("28000") => DbError::RoleRefused {
+                    target,
+                    user: user(),
+                    message: redact(db.message()),
                 },
                 Some("3D000") => DbError::UnknownDatabase {
                     target,
@@ -128,4 +213,33 @@ impl DbError {
             )),
         }
     }
+}
+
+/// A refused server certificate, classified: sqlx reports the TLS library's error inside an
+/// I/O or TLS error, so the chain is searched for rustls' certificate error.
+fn certificate_error(url: &DatabaseUrl, err: &sqlx::Error) -> Option<DbError> {
+    let inner: &(dyn std::error::Error + 'static) = match err {
+        sqlx::Error::Io(io) => io.get_ref()?,
+        sqlx::Error::Tls(tls) => tls.as_ref(),
+        _ => return None,
+    };
+    let certificate = std::iter::successors(Some(inner), |e| e.source()).find_map(|e| {
+        match e.downcast_ref::<rustls::Error>() {
+            Some(rustls::Error::InvalidCertificate(c)) => Some(c.clone()),
+            _ => None,
+        }
+    })?;
+    let (target, reason) = (url.target(), format!("{certificate:?}"));
+    use rustls::CertificateError as C;
+    Some(match certificate {
+        C::UnknownIssuer | C::BadSignature | C::UnknownRevocationStatus => {
+            DbError::UntrustedCertificate { target, reason }
+        }
+        C::NotValidForName | C::NotValidForNameContext { .. } => DbError::CertificateNameMismatch {
+            host: url.host().to_owned(),
+            target,
+            reason: "NotValidForName".into(),
+        },
+        _ => DbError::InvalidCertificate { target, reason },
+    })
 }

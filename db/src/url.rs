@@ -67,13 +67,25 @@ impl DatabaseUrl {
 
     /// `host:port` of the server (port 5432 when the URL names none).
     pub fn target(&self) -> String {
-        let host = self.parsed.host_str().unwrap_or("?");
-        format!("{host}:{}", self.parsed.port().unwrap_or(5432))
+        format!("{}:{}", self.host(), self.parsed.port().unwrap_or(5432))
+    }
+
+    /// The host of the URL.
+    pub fn host(&self) -> &str {
+        self.parsed.host_str().unwrap_or("?")
     }
 
     /// The database name (the URL's path).
     pub fn database(&self) -> String {
         self.parsed.path().trim_start_matches('/').to_owned()
+    }
+
+    /// The `sslmode` the URL asks for (`prefer`, sqlx's default, when it names none).
+    pub fn ssl_mode(&self) -> String {
+        self.parsed
+            .query_pairs()
+            .find(|(key, _)| key == "sslmode")
+            .map_or_else(|| "prefer".to_owned(), |(_, mode)| mode.into_owned())
     }
 
     /// The user name, if the URL names one.
