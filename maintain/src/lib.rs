@@ -35,20 +35,27 @@ pub enum MaintainError {
     #[error("table {0} does not exist: migrate the database first (`make migrate`)")]
     NotMigrated(String),
     /// Reading the row counts or the indexes failed.
-    #[error("reading tenants and indexes failed: {0}")]
-    Read(#[from] DbErr),
+    #[error("reading tenants and indexes failed: {}", neonhub_db::describe(.0))]
+    Read(DbErr),
     /// One action failed. What ran before it stays; a half-built index is INVALID and the
     /// next run rebuilds it.
     #[error(
-        "{action} failed: {source}. Actions before it are done; run vector-maintain again \
-         (an INVALID index left behind is rebuilt)"
+        "{action} failed: {}. Actions before it are done; run vector-maintain again \
+         (an INVALID index left behind is rebuilt)",
+        neonhub_db::describe(.error)
     )]
     Action {
         /// The action, described.
         action: String,
-        /// The database's error.
-        source: DbErr,
+        /// The database's error (said in the message, not a `source`: no driver internals).
+        error: DbErr,
     },
+}
+
+impl From<DbErr> for MaintainError {
+    fn from(err: DbErr) -> Self {
+        MaintainError::Read(err)
+    }
 }
 
 /// Why an index is rebuilt.
@@ -462,9 +469,9 @@ pub async fn apply(
     for sql in &session {
         db.execute_unprepared(sql)
             .await
-            .map_err(|source| MaintainError::Action {
+            .map_err(|error| MaintainError::Action {
                 action: sql.clone(),
-                source,
+                error,
             })?;
     }
     let mut done = Vec::with_capacity(plan.actions.len());
@@ -473,9 +480,9 @@ pub async fn apply(
         for sql in action.statements() {
             db.execute_unprepared(&sql)
                 .await
-                .map_err(|source| MaintainError::Action {
+                .map_err(|error| MaintainError::Action {
                     action: action.to_string(),
-                    source,
+                    error,
                 })?;
         }
         let finished = Done {
