@@ -127,12 +127,7 @@ async fn edited_migration_is_refused_until_accepted() {
     let out = migration(&db, &["up"]).output().unwrap();
     assert!(out.status.success(), "{}", text(&out));
     let edited = "m20261125_000400_brand";
-    db.conn()
-        .execute_unprepared(&format!(
-            "UPDATE _migration_checksums SET checksum = 'edited' WHERE version = '{edited}'"
-        ))
-        .await
-        .unwrap();
+    db.pretend_edited(edited).await;
 
     for args in [&["up"][..], &["status"][..]] {
         let out = migration(&db, args).output().unwrap();

@@ -192,12 +192,7 @@ async fn edited_applied_migration_fails_as_migration_status_does() {
     .await
     .expect("checksums recorded");
     let edited = "m20261125_000400_brand";
-    db.conn()
-        .execute_unprepared(&format!(
-            "UPDATE _migration_checksums SET checksum = 'edited' WHERE version = '{edited}'"
-        ))
-        .await
-        .unwrap();
+    db.pretend_edited(edited).await;
     let r = report(&db).await;
     assert!(!r.ready(), "{}", r.to_markdown());
     let m = r.check("Migrations").unwrap();

@@ -103,30 +103,7 @@ async fn expect_seeded_fails_empty_and_passes_seeded() {
 
 #[test]
 fn json_callers_get_an_error_object_on_failure() {
-    // Nothing listens on port 9; the password must not appear anywhere in the output.
-    let secret = format!("pw{}", std::process::id());
-    let out = Command::new(env!("CARGO_BIN_EXE_smoke"))
-        .arg("--database-url")
-        .arg(format!("postgres://someone:{secret}@127.0.0.1:9/neonhub"))
-        .args(["--json", "--connect-timeout", "2"])
-        .output()
-        .expect("run smoke");
-    let (stdout, stderr) = (stdout(&out), String::from_utf8_lossy(&out.stderr));
-    assert!(!out.status.success());
-    assert!(
-        !stdout.contains(&secret) && !stderr.contains(&secret),
-        "{stdout}{stderr}"
-    );
-    let error: serde_json::Value = serde_json::from_str(stdout.trim())
-        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {stdout:?}"));
-    assert!(
-        error["error"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("127.0.0.1:9"),
-        "{stdout}"
-    );
-    assert!(stderr.starts_with("error: "), "{stderr}");
+    testkit::assert_json_error_without_password(env!("CARGO_BIN_EXE_smoke"));
 }
 
 #[tokio::test]

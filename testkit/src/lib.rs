@@ -179,6 +179,19 @@ impl TestDb {
         &self.name
     }
 
+    /// Pretend that the source of the applied migration `name` was edited after it was applied:
+    /// its checksum recorded by the runner (which must have run) no longer matches this build's.
+    pub async fn pretend_edited(&self, name: &str) {
+        admin_exec(
+            self.conn(),
+            &format!(
+                "UPDATE {} SET checksum = 'edited' WHERE version = '{name}'",
+                migration::state::CHECKSUM_TABLE
+            ),
+        )
+        .await;
+    }
+
     /// A snapshot of this database's schema.
     pub async fn catalog(&self) -> Catalog {
         Catalog::read(self.conn()).await.expect("read catalog")
@@ -254,4 +267,33 @@ impl AppLogin {
             .await
             .ok();
     }
+}
+
+/// Run the binary `program` with `--json` against a server that does not listen, with a
+/// password in the URL, and check what a script sees: a non-zero exit, `{"error": …}` on stdout
+/// naming the server, `error: …` on stderr, and the password nowhere. Returns the error text.
+pub fn assert_json_error_without_password(program: &str) -> String {
+    let secret = format!("pw{}", std::process::id());
+    let out = std::process::Command::new(program)
+        .arg("--database-url")
+        .arg(format!("postgres://someone:{secret}@127.0.0.1:9/neonhub"))
+        .args(["--json", "--connect-timeout", "2"])
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .unwrap_or_else(|e| panic!("{program}: {e}"));
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(!out.status.success(), "{program} must fail");
+    assert!(
+        !stdout.contains(&secret) && !stderr.contains(&secret),
+        "password leaked: {stdout}{stderr}"
+    );
+    let error: serde_json::Value = serde_json::from_str(stdout.trim())
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {stdout:?}"));
+    let message = error["error"].as_str().unwrap_or_default().to_owned();
+    assert!(message.contains("127.0.0.1:9"), "{stdout}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    message
 }
