@@ -1,5 +1,5 @@
 //! One module per table, declared once here: the declaration also registers the table in
-//! [`crate::registry::TABLES`], with its domain, so tools enumerate every entity without a
+//! [`crate::registry::tables`], with its domain, so tools enumerate every entity without a
 //! hand-kept list, and gives each entity its prelude name (`Users` for `users::Entity`).
 
 crate::entities! {
