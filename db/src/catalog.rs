@@ -91,6 +91,22 @@ fn strip_schema(def: &str) -> String {
     def.replace("public.", "")
 }
 
+/// Does the relation `name` (a table, view or index; schema-qualified or found through the
+/// search path) exist? `to_regclass`, so a missing relation is `false`, not an error.
+pub async fn relation_exists<C: ConnectionTrait>(db: &C, name: &str) -> Result<bool, DbErr> {
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT to_regclass($1) IS NOT NULL AS present",
+            [name.into()],
+        ))
+        .await?;
+    Ok(row
+        .map(|r| r.try_get::<bool>("", "present"))
+        .transpose()?
+        .unwrap_or(false))
+}
+
 impl Catalog {
     /// Read the catalog of the database behind `db`.
     pub async fn read<C: ConnectionTrait>(db: &C) -> Result<Self, DbErr> {

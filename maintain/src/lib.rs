@@ -13,6 +13,7 @@
 //! next run drops and builds again.
 
 use entity::search::tenant_index::{self, TenantIndexPolicy};
+use neonhub_db::catalog::relation_exists;
 use neonhub_db::{AdvisoryLock, DatabaseUrl, DbError};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement};
 use serde::Serialize;
@@ -311,16 +312,7 @@ pub async fn plan<C: ConnectionTrait>(
     let (mut drops, mut rebuilds, mut creates, mut kept) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for table in tenant_index::tables() {
-        let exists = db
-            .query_one_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT to_regclass($1) IS NOT NULL AS found",
-                [table.into()],
-            ))
-            .await?
-            .map(|row| row.try_get::<bool>("", "found"))
-            .transpose()?
-            .unwrap_or(false);
+        let exists = relation_exists(db, table).await?;
         if !exists {
             return Err(MaintainError::NotMigrated(table.to_owned()));
         }

@@ -3,6 +3,7 @@
 //! `doctor` share, so that none of them can be greener than another.
 
 use crate::Migrator;
+use neonhub_db::catalog::relation_exists;
 use sea_orm_migration::MigratorTrait;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
 use std::collections::BTreeMap;
@@ -117,20 +118,6 @@ pub fn named(states: &[MigrationState], status: MigrationStatus) -> Vec<String> 
         .collect()
 }
 
-async fn table_exists<C: ConnectionTrait>(db: &C, table: &str) -> Result<bool, DbErr> {
-    let row = db
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT to_regclass($1) IS NOT NULL AS present",
-            [table.into()],
-        ))
-        .await?;
-    Ok(row
-        .map(|r| r.try_get::<bool>("", "present"))
-        .transpose()?
-        .unwrap_or(false))
-}
-
 /// Rows of `sql`, each column read as text; a column that does not decode is an error that
 /// names `table`.
 async fn text_rows<C: ConnectionTrait>(
@@ -155,7 +142,7 @@ async fn text_rows<C: ConnectionTrait>(
 /// Applied migrations (from `seaql_migrations`), in name order, without creating anything.
 pub(crate) async fn applied<C: ConnectionTrait>(db: &C) -> Result<Vec<String>, DbErr> {
     let table = Migrator::migration_table_name().to_string();
-    if !table_exists(db, &table).await? {
+    if !relation_exists(db, &table).await? {
         return Ok(Vec::new());
     }
     let sql = format!("SELECT version FROM \"{table}\" ORDER BY version");
@@ -168,7 +155,7 @@ pub(crate) async fn applied<C: ConnectionTrait>(db: &C) -> Result<Vec<String>, D
 
 /// Recorded checksums (from [`CHECKSUM_TABLE`]), without creating anything.
 async fn recorded<C: ConnectionTrait>(db: &C) -> Result<BTreeMap<String, String>, DbErr> {
-    if !table_exists(db, CHECKSUM_TABLE).await? {
+    if !relation_exists(db, CHECKSUM_TABLE).await? {
         return Ok(BTreeMap::new());
     }
     let sql = format!("SELECT version, checksum FROM {CHECKSUM_TABLE}");
