@@ -5,13 +5,11 @@
 //! - [`redact`]: passwords never reach a message or a log line;
 //! - [`AdvisoryLock`]: the session-level advisory lock that serialises migrators;
 //! - [`catalog`]: a canonical, diffable snapshot of the live schema;
-//! - [`agreement`]: whether the entity crate and the live schema agree;
 //! - [`diagnose`]: what a database error means, by its SQLSTATE (lock timeouts, missing tables),
 //!   said without driver internals ([`describe`]).
 //!
 //! No CLI parsing lives here: the binaries own their flags.
 
-pub mod agreement;
 pub mod catalog;
 pub mod diagnose;
 mod error;

@@ -175,3 +175,23 @@ pub fn pg_type(ty: &ColumnType) -> String {
         other => format!("{other:?}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn registry_lists_every_entity_once_and_seaorm_sees_the_same() {
+        let tables = super::tables();
+        let mut names: Vec<_> = tables.iter().map(|t| t.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), tables.len(), "a table is registered twice");
+        // SeaORM's own inventory (feature `entity-registry`) sees the same entities.
+        let mut seaorm: Vec<_> = inventory::iter::<sea_orm::EntityRegistry>
+            .into_iter()
+            .filter(|e| e.module_path.starts_with("entity::"))
+            .map(|e| e.module_path.rsplit("::").next().unwrap().to_owned())
+            .collect();
+        seaorm.sort_unstable();
+        assert_eq!(seaorm, names, "the registry and SeaORM's inventory differ");
+    }
+}

@@ -1,12 +1,13 @@
 //! The readiness report: every check computed live, nothing written by hand.
 
+use crate::agreement;
 use crate::counts::count_tables;
 use entity::enums::ConnectorKind;
 use entity::registry;
 use entity::search::tenant_index::{self, TenantIndexPolicy};
 use migration::EXPECTED_SCHEMA;
 use migration::state::{self, MigrationStatus};
-use neonhub_db::{DatabaseUrl, agreement, catalog::Catalog};
+use neonhub_db::{DatabaseUrl, catalog::Catalog};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Iterable, Statement};
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};

@@ -6,6 +6,7 @@
 //!   indexes, seed and connector catalogue, each check computed live.
 //! - [`schema_doc`]: the generated schema reference, `docs/SCHEMA.md`.
 
+pub mod agreement;
 mod counts;
 mod doctor;
 pub mod schema_doc;

@@ -1,7 +1,7 @@
 //! Do the entities and the live schema agree? Used by the tests and by `doctor`.
 
-use crate::catalog::Catalog;
 use entity::registry;
+use neonhub_db::catalog::{self, Catalog};
 
 /// Every disagreement between the entity registry and `catalog`, one sentence each; empty when
 /// every registered table exists with every column at a matching type and nullability, every
@@ -107,12 +107,10 @@ fn foreign_key_mismatches(catalog: &Catalog, table: &registry::TableInfo, out: &
 /// Whether the live foreign key `l` is the relation on `column`: `(column)`, or tenant-scoped
 /// `(column, organization_id)` / `(column, user_id)`, which joins the same rows (the parent's
 /// `id` is unique) and also proves that both rows belong to one tenant.
-fn keys_column(l: &crate::catalog::ForeignKey, column: &str) -> bool {
+fn keys_column(l: &catalog::ForeignKey, column: &str) -> bool {
     match l.columns.as_slice() {
         [only] => only == column,
-        [first, tenant] => {
-            first == column && crate::catalog::TENANT_COLUMNS.contains(&tenant.as_str())
-        }
+        [first, tenant] => first == column && catalog::TENANT_COLUMNS.contains(&tenant.as_str()),
         _ => false,
     }
 }
