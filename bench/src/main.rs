@@ -31,10 +31,9 @@
 use anyhow::{Context, Result};
 use bench::{BenchConfig, PgTools, Server, render_markdown};
 use clap::Parser;
-use neonhub_db::DatabaseUrl;
+use neonhub_db::cli::ConnectArgs;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 #[derive(Parser)]
 #[command(
@@ -42,9 +41,8 @@ use std::time::Duration;
     about = "NeonHub scale benchmark: bulk load, HNSW, vector search, migrations, smoke"
 )]
 struct Cli {
-    /// Postgres URL of the server (an owner); defaults to DATABASE_URL or .env.
-    #[arg(long)]
-    database_url: Option<String>,
+    #[command(flatten)]
+    connect: ConnectArgs,
     /// Name of the benchmark database (dropped and created anew).
     #[arg(long, default_value = "neonhub_bench")]
     database: String,
@@ -105,9 +103,6 @@ struct Cli {
     /// Also write the Markdown report to this file.
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Seconds to wait when connecting.
-    #[arg(long, default_value_t = 10)]
-    connect_timeout: u64,
 }
 
 #[tokio::main]
@@ -119,7 +114,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<()> {
-    let url = DatabaseUrl::resolve(cli.database_url.as_deref())?;
+    let url = cli.connect.url()?;
     let config = BenchConfig {
         database: cli.database,
         keep: cli.keep,
@@ -146,7 +141,7 @@ async fn run(cli: Cli) -> Result<()> {
             config.database
         );
     }
-    let server = Server::new(url.clone(), Duration::from_secs(cli.connect_timeout));
+    let server = Server::new(url.clone(), cli.connect.timeout());
     let tools = PgTools::find(cli.pg_bin_dir.as_deref());
     eprintln!(
         "bench: {} chunks, {} messages on {} (database {})",

@@ -8,9 +8,12 @@
 //! - [`diagnose`]: what a database error means, by its SQLSTATE (lock timeouts, missing tables),
 //!   said without driver internals ([`describe`]).
 //!
-//! No CLI parsing lives here: the binaries own their flags.
+//! - [`cli`] (feature `cli`): the `--database-url` / `--connect-timeout` flags every binary
+//!   shares. Without the feature this crate pulls in no CLI code.
 
 pub mod catalog;
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod diagnose;
 mod error;
 mod lock;

@@ -20,7 +20,7 @@ use anyhow::{Context, Result, bail};
 use clap::Parser;
 use entity::search::tenant_index::TenantIndexPolicy;
 use maintain::{ApplyOptions, Done, RunOptions};
-use neonhub_db::DatabaseUrl;
+use neonhub_db::cli::ConnectArgs;
 use std::time::Duration;
 
 #[derive(Parser)]
@@ -29,12 +29,8 @@ use std::time::Duration;
     about = "Create and drop the tenant HNSW indexes (partial indexes of large tenants)"
 )]
 struct Cli {
-    /// Postgres URL; defaults to DATABASE_URL from the environment or .env.
-    #[arg(long)]
-    database_url: Option<String>,
-    /// Seconds to wait when connecting.
-    #[arg(long, default_value_t = 10)]
-    connect_timeout: u64,
+    #[command(flatten)]
+    connect: ConnectArgs,
     /// Print the plan and change nothing.
     #[arg(long)]
     dry_run: bool,
@@ -71,7 +67,7 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn maintain_indexes(cli: Cli) -> Result<()> {
-    let url = DatabaseUrl::resolve(cli.database_url.as_deref())?;
+    let url = cli.connect.url()?;
     let options = RunOptions {
         policy: TenantIndexPolicy {
             index_above: cli.index_above,
@@ -83,7 +79,7 @@ async fn maintain_indexes(cli: Cli) -> Result<()> {
             maintenance_work_mem: cli.maintenance_work_mem.clone(),
         },
         dry_run: cli.dry_run,
-        connect_timeout: Duration::from_secs(cli.connect_timeout),
+        connect_timeout: cli.connect.timeout(),
         lock_wait: Duration::from_secs(cli.lock_wait),
     };
     let json = cli.json;

@@ -16,6 +16,7 @@ use clap::{Parser, Subcommand};
 use migration::runner::{self, Action, RunOptions};
 use migration::state::{self, MigrationStatus};
 use neonhub_db::DatabaseUrl;
+use neonhub_db::cli::ConnectArgs;
 use std::time::{Duration, Instant};
 
 #[derive(Parser)]
@@ -24,12 +25,8 @@ use std::time::{Duration, Instant};
     about = "Apply, roll back and list the NeonHub schema migrations"
 )]
 struct Cli {
-    /// Postgres URL; defaults to DATABASE_URL from the environment or .env.
-    #[arg(long, global = true)]
-    database_url: Option<String>,
-    /// Seconds to wait when connecting.
-    #[arg(long, global = true, default_value_t = 10)]
-    connect_timeout: u64,
+    #[command(flatten)]
+    connect: ConnectArgs,
     /// Seconds to wait for another migrator to finish.
     #[arg(
         long,
@@ -100,8 +97,8 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<()> {
-    let url = DatabaseUrl::resolve(cli.database_url.as_deref())?;
-    let timeout = Duration::from_secs(cli.connect_timeout);
+    let url = cli.connect.url()?;
+    let timeout = cli.connect.timeout();
     // One connection: a migration that runs outside a transaction keeps its session settings.
     let db = neonhub_db::connect(&url, timeout, 1).await?;
     let action = match cli.command {

@@ -25,6 +25,7 @@
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use neonhub_db::DatabaseUrl;
+use neonhub_db::cli::ConnectArgs;
 use seeder::synth::{IndexMode, LoadOptions, ProgressMode, SynthOptions, SynthPlan};
 use seeder::{SeedOptions, SeedReport};
 use std::process::ExitCode;
@@ -36,18 +37,14 @@ use std::time::Duration;
     about = "Fill a migrated NeonHub database with the demo fixtures (idempotent, transactional)"
 )]
 struct Cli {
-    /// Postgres URL; defaults to DATABASE_URL from the environment or .env.
-    #[arg(long, global = true)]
-    database_url: Option<String>,
+    #[command(flatten)]
+    connect: ConnectArgs,
     /// Print the report as JSON on stdout.
     #[arg(long)]
     json: bool,
     /// Show what would be written, then roll back.
     #[arg(long)]
     dry_run: bool,
-    /// Seconds to wait when connecting.
-    #[arg(long, global = true, default_value_t = 10)]
-    connect_timeout: u64,
     /// Seconds to wait for another seeder to finish (0 waits forever).
     #[arg(long, env = "SEED_LOCK_TIMEOUT", default_value_t = 60)]
     lock_timeout: u64,
@@ -139,8 +136,8 @@ async fn main() -> ExitCode {
 }
 
 async fn run(mut cli: Cli) -> Result<()> {
-    let url = DatabaseUrl::resolve(cli.database_url.as_deref())?;
-    let timeout = Duration::from_secs(cli.connect_timeout);
+    let url = cli.connect.url()?;
+    let timeout = cli.connect.timeout();
     if let Some(Command::Synth(args)) = cli.command.take() {
         return synth(&url, timeout, args).await;
     }

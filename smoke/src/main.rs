@@ -16,8 +16,8 @@
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use neonhub_db::DatabaseUrl;
-use std::time::{Duration, Instant};
+use neonhub_db::cli::ConnectArgs;
+use std::time::Instant;
 
 #[derive(Parser)]
 #[command(
@@ -25,12 +25,8 @@ use std::time::{Duration, Instant};
     about = "Row counts of every NeonHub table; `doctor` for the readiness report"
 )]
 struct Cli {
-    /// Postgres URL; defaults to DATABASE_URL from the environment or .env.
-    #[arg(long, global = true)]
-    database_url: Option<String>,
-    /// Seconds to wait when connecting.
-    #[arg(long, global = true, default_value_t = 10)]
-    connect_timeout: u64,
+    #[command(flatten)]
+    connect: ConnectArgs,
     /// Print one JSON object instead of the table.
     #[arg(long)]
     json: bool,
@@ -74,7 +70,7 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<bool> {
-    let timeout = Duration::from_secs(cli.connect_timeout);
+    let timeout = cli.connect.timeout();
     if let Some(Command::SchemaDoc { out }) = &cli.command {
         let doc = smoke::schema_doc::render();
         match out {
@@ -86,7 +82,7 @@ async fn run(cli: Cli) -> Result<bool> {
         return Ok(true);
     }
     if let Some(Command::Catalog) = cli.command {
-        let url = DatabaseUrl::resolve(cli.database_url.as_deref())?;
+        let url = cli.connect.url()?;
         let db = neonhub_db::connect(&url, timeout, 1).await?;
         let catalog = neonhub_db::catalog::Catalog::read(&db)
             .await
@@ -95,7 +91,7 @@ async fn run(cli: Cli) -> Result<bool> {
         return Ok(true);
     }
     if let Some(Command::Doctor { out }) = cli.command {
-        let url = match DatabaseUrl::resolve(cli.database_url.as_deref()) {
+        let url = match cli.connect.url() {
             Ok(url) => Some(url),
             Err(neonhub_db::DbError::MissingUrl) => None,
             Err(err) => return Err(err.into()),
@@ -117,7 +113,7 @@ async fn run(cli: Cli) -> Result<bool> {
         return Ok(report.ready());
     }
 
-    let url = DatabaseUrl::resolve(cli.database_url.as_deref())?;
+    let url = cli.connect.url()?;
     let db = neonhub_db::connect(&url, timeout, 4).await?;
     let started = Instant::now();
     let counts = smoke::count_tables(&db).await;

@@ -1,0 +1,33 @@
+//! The connection flags every binary shares (feature `cli`), flattened into each binary's
+//! clap parser with `#[command(flatten)]`, as sqlx-cli does: one spelling, one default, one
+//! help text.
+
+use crate::{DEFAULT_CONNECT_TIMEOUT, DatabaseUrl, DbError};
+use std::time::Duration;
+
+/// `--database-url` and `--connect-timeout`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ConnectArgs {
+    /// Postgres URL; defaults to DATABASE_URL from the environment or .env.
+    #[arg(long, global = true)]
+    pub database_url: Option<String>,
+    /// Seconds to wait when connecting.
+    #[arg(long, global = true, default_value_t = DEFAULT_CONNECT_TIMEOUT.as_secs())]
+    pub connect_timeout: u64,
+}
+
+impl ConnectArgs {
+    /// The database to use: the flag, else `DATABASE_URL` from the environment or `.env`.
+    ///
+    /// # Errors
+    /// [`DbError`] when none is set or the URL is malformed.
+    pub fn url(&self) -> Result<DatabaseUrl, DbError> {
+        DatabaseUrl::resolve(self.database_url.as_deref())
+    }
+
+    /// How long to wait when connecting.
+    #[must_use]
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs(self.connect_timeout)
+    }
+}
