@@ -47,7 +47,8 @@ fn main() {
         "/// SHA-256 of every source file of the migration crate (names and contents), in hex.\npub const SOURCE_FINGERPRINT: &str = {:?};",
         hex(&fingerprint.finalize())
     );
-    let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("checksums.rs");
+    let dest =
+        Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("checksums.rs");
     std::fs::write(dest, out).expect("write checksums.rs");
 }
 

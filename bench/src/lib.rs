@@ -24,6 +24,7 @@
 //! [`run`] does it all on databases it creates; the binary `bench` is its CLI (`make bench`).
 //! The pieces ([`data`], [`search`], [`schema`], [`counts`]) also run on their own, which the
 //! crate's tests do on a small configuration to check correctness (never timings).
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 pub mod counts;
 pub mod data;

@@ -27,6 +27,7 @@
 //! server comes from `--database-url`, `DATABASE_URL` or `.env` and must allow creating
 //! databases; psql and pg_dump come from `--pg-bin-dir`, `PG_BIN_DIR`,
 //! `scripts/local-pg.sh bin-dir` or `PATH`. Passwords are never printed.
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 use anyhow::{Context, Result};
 use bench::{BenchConfig, PgTools, Server, render_markdown};

@@ -10,6 +10,7 @@
 //!
 //! - [`cli`] (feature `cli`): the `--database-url` / `--connect-timeout` flags every binary
 //!   shares. Without the feature this crate pulls in no CLI code.
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 pub mod catalog;
 #[cfg(feature = "cli")]

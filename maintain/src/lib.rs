@@ -11,6 +11,7 @@
 //! Idempotent and safe to run from cron: a second run finds nothing to do; a run that fails
 //! half-way (a lock timeout, a killed process) leaves at worst an INVALID index, which the
 //! next run drops and builds again.
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 use entity::search::tenant_index::{self, TenantIndexPolicy};
 use neonhub_db::catalog::relation_exists;

@@ -15,6 +15,7 @@
 //! never overlap). Idempotent: safe to run from cron, e.g. hourly. Exits non-zero when an
 //! action fails (run it again) and when a new plan after the run still finds work. The
 //! database comes from `--database-url`, `DATABASE_URL`, or `.env`.
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;

@@ -5,6 +5,7 @@
 //! stands in a database (applied, pending, changed since applied, unknown to this build); the
 //! `migration` binary is its CLI. Migrations never import the entity crate: each states its
 //! tables as they were at that point in history.
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 pub use sea_orm_migration::prelude::*;
 

@@ -10,6 +10,7 @@
 //! migration was edited since (`--accept-changed NAME` records the new checksum) or when the
 //! database is ahead of this build. The database comes from `--database-url`, `DATABASE_URL`,
 //! or `.env`.
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};

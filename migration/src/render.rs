@@ -47,13 +47,17 @@ pub async fn render(
     Migrator::install(&db).await?;
     let mut ups = Vec::new();
     for _ in &names {
-        log.lock().unwrap().clear();
+        log.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
         Migrator::up(&db, Some(1)).await?;
         ups.push(take(&log));
     }
     let mut downs = Vec::new();
     for _ in &names {
-        log.lock().unwrap().clear();
+        log.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
         Migrator::down(&db, Some(1)).await?;
         downs.push(take(&log));
     }
@@ -131,7 +135,7 @@ fn indexes_only_new_tables(sql: &str) -> bool {
 fn take(log: &Log) -> String {
     let statements: Vec<String> = log
         .lock()
-        .unwrap()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
         .drain(..)
         .map(|s| s.trim().trim_end_matches(';').trim().to_owned())
         .filter(|s| {
@@ -238,11 +242,13 @@ impl Frontend {
                 if self.pending.len() < 8 {
                     return;
                 }
-                let len = u32::from_be_bytes(self.pending[0..4].try_into().unwrap()) as usize;
+                let len = u32::from_be_bytes(self.pending[0..4].try_into().expect("a 4-byte slice"))
+                    as usize;
                 if self.pending.len() < len {
                     return;
                 }
-                let code = u32::from_be_bytes(self.pending[4..8].try_into().unwrap());
+                let code =
+                    u32::from_be_bytes(self.pending[4..8].try_into().expect("a 4-byte slice"));
                 if code == 196_608 {
                     self.started = true;
                 }
@@ -253,14 +259,18 @@ impl Frontend {
                 return;
             }
             let kind = self.pending[0];
-            let len = u32::from_be_bytes(self.pending[1..5].try_into().unwrap()) as usize;
+            let len =
+                u32::from_be_bytes(self.pending[1..5].try_into().expect("a 4-byte slice")) as usize;
             if self.pending.len() < 1 + len {
                 return;
             }
             let body: Vec<u8> = self.pending[5..1 + len].to_vec();
             self.pending.drain(..1 + len);
             match kind {
-                b'Q' => log.lock().unwrap().push(cstr(&body).0),
+                b'Q' => log
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push(cstr(&body).0),
                 b'P' => {
                     let (name, rest) = cstr(&body);
                     let (sql, _) = cstr(rest);
@@ -270,7 +280,9 @@ impl Frontend {
                     let (_portal, rest) = cstr(&body);
                     let (statement, _) = cstr(rest);
                     if let Some(sql) = self.prepared.get(&statement) {
-                        log.lock().unwrap().push(sql.clone());
+                        log.lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner)
+                            .push(sql.clone());
                     }
                 }
                 _ => {}

@@ -21,6 +21,7 @@
 //!   unequal size, clustered embeddings, binary `COPY`.
 //!
 //! No fixture holds a secret: every secret (`bytea`) column stays NULL.
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 pub mod catalogue;
 pub mod embedding;

@@ -21,6 +21,7 @@
 //!
 //! The database comes from `--database-url`, `DATABASE_URL`, or `.env`, in that order. The exit
 //! code is 0 on success and 1 on any failure; error messages never show a password.
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};

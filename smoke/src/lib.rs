@@ -5,6 +5,7 @@
 //! - [`doctor`]: the readiness report: tools, connection, extensions, migrations, schema,
 //!   indexes, seed and connector catalogue, each check computed live.
 //! - [`schema_doc`]: the generated schema reference, `docs/SCHEMA.md`.
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 pub mod agreement;
 mod counts;

@@ -13,6 +13,7 @@
 //! without touching this tool. Exits non-zero when a table cannot be counted (a missing table,
 //! say), when `--expect-seeded` finds an empty seeded table, or when a required doctor check
 //! fails. The database comes from `--database-url`, `DATABASE_URL`, or `.env`.
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};

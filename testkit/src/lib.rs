@@ -7,6 +7,7 @@
 //! parallel test processes share it. [`TestDb::empty`] gives an empty database for tests that
 //! drive migrations themselves. Dropping a [`TestDb`] drops its database, also when the test
 //! panics.
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 use migration::{Migrator, MigratorTrait};
 use neonhub_db::{AdvisoryLock, DatabaseUrl, catalog::Catalog};
