@@ -13,6 +13,9 @@ pub enum DbError {
          (`make db-up` starts the local default and writes it)"
     )]
     MissingUrl,
+    /// Another URL variable (e.g. `DATABASE_APP_URL`) is set nowhere.
+    #[error("{0} is not set: export it or put it in .env (`make db-up` writes the local server's)")]
+    MissingVar(&'static str),
     /// The URL does not parse or is not a Postgres URL.
     #[error(
         "DATABASE_URL '{url}' is malformed: {reason}. Expected postgres://user[:password]@host[:port]/database"

@@ -42,22 +42,37 @@ impl DatabaseUrl {
     /// The URL from `flag` if given, else `DATABASE_URL` from the environment, else from the
     /// nearest `.env` file (searched from the current directory upwards).
     pub fn resolve(flag: Option<&str>) -> Result<Self, DbError> {
+        Self::resolve_var(flag, "DATABASE_URL").map_err(|err| match err {
+            DbError::MissingVar(_) => DbError::MissingUrl,
+            other => other,
+        })
+    }
+
+    /// The application login's URL (`DATABASE_APP_URL`: a role granted `neonhub_app`, under
+    /// row-level security), resolved like [`DatabaseUrl::resolve`]: `flag`, environment, `.env`.
+    pub fn resolve_app(flag: Option<&str>) -> Result<Self, DbError> {
+        Self::resolve_var(flag, "DATABASE_APP_URL")
+    }
+
+    /// The URL from `flag` if given, else the variable `name` from the environment, else from
+    /// the nearest `.env` file.
+    pub fn resolve_var(flag: Option<&str>, name: &'static str) -> Result<Self, DbError> {
         if let Some(url) = flag.filter(|u| !u.trim().is_empty()) {
             return Self::parse(url);
         }
-        if let Ok(url) = std::env::var("DATABASE_URL")
+        if let Ok(url) = std::env::var(name)
             && !url.trim().is_empty()
         {
             return Self::parse(&url);
         }
         if let Ok(iter) = dotenvy::dotenv_iter() {
             for item in iter.flatten() {
-                if item.0 == "DATABASE_URL" && !item.1.trim().is_empty() {
+                if item.0 == name && !item.1.trim().is_empty() {
                     return Self::parse(&item.1);
                 }
             }
         }
-        Err(DbError::MissingUrl)
+        Err(DbError::MissingVar(name))
     }
 
     /// The full URL, password included: pass it to drivers only, never print it.
@@ -86,6 +101,12 @@ impl DatabaseUrl {
             .query_pairs()
             .find(|(key, _)| key == "sslmode")
             .map_or_else(|| "prefer".to_owned(), |(_, mode)| mode.into_owned())
+    }
+
+    /// The password, if the URL carries one (percent-decoded). Pass it to tools through
+    /// `PGPASSWORD` or a password file, never on a command line.
+    pub fn password(&self) -> Option<String> {
+        self.parsed.password().map(percent_decode)
     }
 
     /// The user name, if the URL names one.
@@ -126,6 +147,30 @@ impl fmt::Debug for DatabaseUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "DatabaseUrl({})", redact(&self.raw))
     }
+}
+
+/// `%XX` escapes of a URL component decoded (an invalid escape is kept as it is).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], escaped) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Replace the password of every `scheme://user:password@` in `text` with `***`, and every
@@ -190,6 +235,13 @@ mod tests {
     #[test]
     fn parses_and_describes() {
         let url = DatabaseUrl::parse("postgres://u:pw@127.0.0.1:55432/neonhub").unwrap();
+        assert_eq!(url.password().as_deref(), Some("pw"));
+        let escaped = DatabaseUrl::parse("postgres://u:p%40s%2Bw+rd@h/db").unwrap();
+        assert_eq!(escaped.password().as_deref(), Some("p@s+w+rd"));
+        assert_eq!(
+            DatabaseUrl::parse("postgres://u@h/db").unwrap().password(),
+            None
+        );
         assert_eq!(url.target(), "127.0.0.1:55432");
         assert_eq!(url.database(), "neonhub");
         assert_eq!(url.user(), Some("u"));

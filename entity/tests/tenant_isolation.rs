@@ -227,3 +227,36 @@ async fn the_application_role_has_dml_only() {
     assert_eq!(owned, 0, "the application role owns nothing");
     app.drop_role().await;
 }
+
+/// The application login `make db-up` creates (`DATABASE_APP_URL`, role `neonhub_api`) is
+/// under row-level security: `with_tenant` works on it and scopes reads to the tenant.
+#[tokio::test]
+async fn the_local_application_login_is_under_row_level_security() {
+    let app_url = match testkit::neonhub_db::DatabaseUrl::resolve_app(None) {
+        Ok(url) => url,
+        Err(err) if std::env::var_os("CI").is_none() => {
+            eprintln!("skipped: {err}");
+            return;
+        }
+        Err(err) => panic!("CI runs `make db-up`, which writes DATABASE_APP_URL: {err}"),
+    };
+    let db = TestDb::migrated().await;
+    let a = common::one_of_each(db.conn(), "a").await;
+    let _b = common::one_of_each(db.conn(), "b").await;
+    let conn = testkit::neonhub_db::connect(
+        &app_url.with_database(db.name()),
+        std::time::Duration::from_secs(10),
+        1,
+    )
+    .await
+    .expect("connect as the application login");
+    let brands = with_tenant(&conn, Tenant::new(a["organizations"]), |txn| {
+        Box::pin(async move { Brands::find().all(txn).await })
+    })
+    .await
+    .expect("with_tenant on the application login");
+    assert_eq!(brands.len(), 1);
+    assert_eq!(brands[0].id, a["brands"]);
+    assert_eq!(Brands::find().all(&conn).await.unwrap().len(), 0);
+    conn.close().await.ok();
+}
