@@ -236,7 +236,7 @@ mod tests {
     fn parses_and_describes() {
         let url = DatabaseUrl::parse("postgres://u:pw@127.0.0.1:55432/neonhub").unwrap();
         assert_eq!(url.password().as_deref(), Some("pw"));
-        let escaped = DatabaseUrl::parse("postgres://u:p%40s%2Bw+rd@h/db").unwrap();
+        let escaped = DatabaseUrl::parse("postgres://u:p%40s%2Bw+rd@h/db").unwrap(); // secret-scan: allow (a test value)
         assert_eq!(escaped.password().as_deref(), Some("p@s+w+rd"));
         assert_eq!(
             DatabaseUrl::parse("postgres://u@h/db").unwrap().password(),
