@@ -1,14 +1,26 @@
 //! Backup and restore round trip with the project's own commands (`scripts/db-backup.sh`, what
 //! `make backup` / `make restore` run): seed, record per-table counts and row checksums, back
-//! up, drop and recreate the database, restore, compare: identical.
+//! up (encrypted with age), drop and recreate the database, restore, compare: identical.
+//!
+//! And what another user of the machine could see: `pg_dump` and `pg_restore` are wrappers on
+//! `PATH` that record their arguments (what `ps` shows) before running the real tools: the
+//! password is in none of them. The dump is 0600 in a 0700 folder, only its encrypted form is
+//! kept.
 
 mod common;
 
 use sea_orm::ConnectionTrait;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use testkit::TestDb;
 
-fn script(db: &TestDb, args: &[&str], backup_dir: &std::path::Path) -> std::process::Output {
+fn script(
+    db: &TestDb,
+    args: &[&str],
+    backup_dir: &Path,
+    env: &[(&str, &str)],
+) -> std::process::Output {
     Command::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../scripts/db-backup.sh"
@@ -17,8 +29,55 @@ fn script(db: &TestDb, args: &[&str], backup_dir: &std::path::Path) -> std::proc
     .env("DATABASE_URL", db.url().as_str())
     .env("BACKUP_DIR", backup_dir)
     .env("YES", "1")
+    .envs(env.iter().copied())
     .output()
     .expect("run db-backup.sh")
+}
+
+fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// A folder with `pg_dump` and `pg_restore` wrappers that append their arguments (and whether
+/// PGPASSWORD was set) to `log`, then run the server major's real tool.
+async fn recording_tools(db: &TestDb, dir: &Path, log: &Path) -> PathBuf {
+    let row = db
+        .conn()
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT current_setting('server_version_num') AS v",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let version: String = row.try_get("", "v").unwrap();
+    let out = Command::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../scripts/local-pg.sh"
+    ))
+    .arg("bin-dir")
+    .env("PG_MAJOR", &version[..2])
+    .output()
+    .unwrap();
+    let real = PathBuf::from(String::from_utf8(out.stdout).unwrap().trim());
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    for tool in ["pg_dump", "pg_restore"] {
+        let wrapper = bin.join(tool);
+        std::fs::write(
+            &wrapper,
+            format!(
+                "#!/bin/sh\nprintf '%s %s\\n' {tool} \"$*\" >> '{log}'\n\
+                 [ -n \"$PGPASSWORD\" ] && echo 'PGPASSWORD set' >> '{log}'\n\
+                 exec '{real}' \"$@\"\n",
+                log = log.display(),
+                real = real.join(tool).display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    bin
 }
 
 #[tokio::test]
@@ -30,8 +89,31 @@ async fn seed_backup_drop_restore_gives_identical_data() {
     let before = common::snapshot(db.conn()).await;
     let schema_before = db.catalog().await.render();
 
-    let dir = std::env::temp_dir().join(format!("neonhub-backup-{}", db.name()));
-    let out = script(&db, &["backup"], &dir);
+    let work = std::env::temp_dir().join(format!("neonhub-backup-work-{}", db.name()));
+    std::fs::create_dir_all(&work).unwrap();
+    let dir = work.join("backups");
+    let log = work.join("argv.log");
+    let bin = recording_tools(&db, &work, &log).await;
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let identity = work.join("identity.txt");
+    let keygen = Command::new("age-keygen")
+        .arg("-o")
+        .arg(&identity)
+        .output()
+        .expect("age-keygen (apt-get install age; .ci/run installs it)");
+    assert!(keygen.status.success());
+    let recipient = String::from_utf8_lossy(&keygen.stderr)
+        .trim()
+        .trim_start_matches("Public key: ")
+        .to_owned();
+    assert!(recipient.starts_with("age1"), "{recipient}");
+    let env = [
+        ("PATH", path.as_str()),
+        ("BACKUP_AGE_RECIPIENT", recipient.as_str()),
+        ("BACKUP_AGE_IDENTITY", identity.to_str().unwrap()),
+    ];
+
+    let out = script(&db, &["backup"], &dir, &env);
     assert!(
         out.status.success(),
         "{}",
@@ -39,9 +121,14 @@ async fn seed_backup_drop_restore_gives_identical_data() {
     );
     let file = String::from_utf8_lossy(&out.stdout).trim().to_owned();
     assert!(
-        file.ends_with(".dump") && file.contains(db.name()),
+        file.ends_with(".dump.age") && file.contains(db.name()),
         "{file}"
     );
+    // Private files, and no plaintext dump left behind.
+    assert_eq!(mode(Path::new(&file)), 0o600, "{file}");
+    assert_eq!(mode(&dir), 0o700, "backup folder");
+    assert!(!Path::new(file.trim_end_matches(".age")).exists());
+    assert!(!std::fs::read(&file).unwrap().starts_with(b"PGDMP"));
 
     // Drop and recreate the database (from another database of the server).
     let admin = testkit::neonhub_db::connect(
@@ -61,12 +148,27 @@ async fn seed_backup_drop_restore_gives_identical_data() {
         .await
         .unwrap();
 
-    let out = script(&db, &["restore", &file], &dir);
+    let out = script(&db, &["restore", &file], &dir, &env);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // What `ps` showed: the tools ran (through the wrappers) with the password in PGPASSWORD
+    // when the URL has one, and in no argument.
+    let argv = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        argv.contains("pg_dump ") && argv.contains("pg_restore "),
+        "{argv}"
+    );
+    assert!(
+        !argv.contains("postgres://"),
+        "a URL on a command line: {argv}"
+    );
+    if let Some(password) = db.url().password() {
+        assert!(!argv.contains(&password), "the password on a command line");
+        assert!(argv.contains("PGPASSWORD set"), "{argv}");
+    }
 
     let restored = testkit::neonhub_db::connect(db.url(), std::time::Duration::from_secs(10), 2)
         .await
@@ -86,8 +188,17 @@ async fn seed_backup_drop_restore_gives_identical_data() {
     // A file that is not a dump is refused before anything is touched.
     let bogus = dir.join("bogus.dump");
     std::fs::write(&bogus, b"not a dump").unwrap();
-    let out = script(&db, &["restore", bogus.to_str().unwrap()], &dir);
+    let out = script(&db, &["restore", bogus.to_str().unwrap()], &dir, &[]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a valid pg_dump"));
-    std::fs::remove_dir_all(&dir).ok();
+    // An encrypted dump without the identity: a clear refusal.
+    let out = script(
+        &db,
+        &["restore", &file],
+        &dir,
+        &[("BACKUP_AGE_IDENTITY", "")],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("BACKUP_AGE_IDENTITY"));
+    std::fs::remove_dir_all(&work).ok();
 }
