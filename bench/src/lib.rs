@@ -29,6 +29,7 @@
 pub mod counts;
 pub mod data;
 pub mod report;
+pub mod rls;
 pub mod schema;
 pub mod search;
 pub mod server;
@@ -120,6 +121,14 @@ pub struct BenchConfig {
     pub serial_build_baseline: bool,
     /// Repetitions of the migrate/replay and smoke figures (the median counts).
     pub repeats: usize,
+    /// Campaign metrics of the isolation figures 8a–8c; 0 skips them.
+    pub rls_rows: usize,
+    /// Only the isolation figures (8a–8c).
+    pub rls_only: bool,
+    /// pgbench clients of figure 8c.
+    pub pgbench_clients: u32,
+    /// pgbench seconds of each run of figure 8c.
+    pub pgbench_seconds: u64,
 }
 
 impl Default for BenchConfig {
@@ -142,6 +151,10 @@ impl Default for BenchConfig {
             load_rounds: 2,
             serial_build_baseline: true,
             repeats: 5,
+            rls_rows: 1_000_000,
+            rls_only: false,
+            pgbench_clients: 8,
+            pgbench_seconds: 20,
         }
     }
 }
@@ -205,7 +218,7 @@ pub async fn run(
     if result.is_err() {
         // Best effort: leave no scratch database behind (the main one only with --keep).
         let base = &config.database;
-        for suffix in ["_scratch", "_migrate", "_replay"] {
+        for suffix in ["_scratch", "_migrate", "_replay", "_rls"] {
             server.drop_database(&format!("{base}{suffix}")).await.ok();
         }
         if !config.keep {
@@ -226,6 +239,11 @@ async fn run_all(
     let mut report = BenchReport::new(config.clone());
     let environment = server.environment().await?;
     report.environment = environment;
+    if config.rls_only {
+        measure_isolation(server, config, tools, &mut report, log).await?;
+        report.total_seconds = started.elapsed().as_secs_f64();
+        return Ok(report);
+    }
 
     log(&format!(
         "encoding {} rows for the raw COPY baseline",
@@ -293,6 +311,31 @@ async fn run_all(
     if !config.keep {
         server.drop_database(&config.database).await?;
     }
+    measure_isolation(server, config, tools, &mut report, log).await?;
     report.total_seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// Figures 8a–8c, unless `rls_rows` is 0; they need pgbench (next to psql).
+async fn measure_isolation(
+    server: &Server,
+    config: &BenchConfig,
+    tools: Option<&PgTools>,
+    report: &mut BenchReport,
+    log: &dyn Fn(&str),
+) -> Result<(), BenchError> {
+    if config.rls_rows == 0 {
+        return Ok(());
+    }
+    match tools {
+        Some(tools) if tools.psql.with_file_name("pgbench").is_file() => {
+            let result = rls::measure(server, config, tools, log).await?;
+            report.add_rls(&result);
+        }
+        _ => report.notes.push(
+            "Figures 8a-8c skipped: pgbench not found next to psql (pass --pg-bin-dir or set PG_BIN_DIR)."
+                .into(),
+        ),
+    }
+    Ok(())
 }

@@ -95,7 +95,22 @@ struct Cli {
     /// Runs of the migrate/replay and smoke figures (median).
     #[arg(long, default_value_t = 5)]
     repeats: usize,
-    /// Folder of psql and pg_dump.
+    /// Campaign metrics of the isolation figures 8a-8c (row-level security cost); 0 skips them.
+    #[arg(long, default_value_t = 1_000_000)]
+    rls_rows: usize,
+    /// Only the isolation figures 8a-8c.
+    #[arg(long, conflicts_with = "no_rls")]
+    only_rls: bool,
+    /// Skip the isolation figures 8a-8c.
+    #[arg(long)]
+    no_rls: bool,
+    /// pgbench clients of figure 8c.
+    #[arg(long, default_value_t = 8)]
+    pgbench_clients: u32,
+    /// pgbench seconds of each run of figure 8c.
+    #[arg(long, default_value_t = 20)]
+    pgbench_seconds: u64,
+    /// Folder of psql, pg_dump and pgbench.
     #[arg(long)]
     pg_bin_dir: Option<PathBuf>,
     /// Print the report as JSON instead of Markdown.
@@ -134,6 +149,10 @@ async fn run(cli: Cli) -> Result<()> {
         load_rounds: cli.load_rounds.max(1),
         serial_build_baseline: !cli.no_serial_baseline,
         repeats: cli.repeats.max(1),
+        rls_rows: if cli.no_rls { 0 } else { cli.rls_rows },
+        rls_only: cli.only_rls,
+        pgbench_clients: cli.pgbench_clients.max(1),
+        pgbench_seconds: cli.pgbench_seconds.max(1),
     };
     if config.database == url.database() {
         anyhow::bail!(

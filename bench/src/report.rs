@@ -77,6 +77,8 @@ pub struct BenchReport {
     pub schema: Option<SchemaResult>,
     /// Figure 7 in detail.
     pub smoke: Option<SmokeResult>,
+    /// Figures 8a–8c in detail.
+    pub rls: Option<crate::rls::RlsResult>,
     /// Remarks (skipped figures, checks that failed).
     pub notes: Vec<String>,
     /// Wall time of the run, seconds.
@@ -120,6 +122,7 @@ impl BenchReport {
             overhead: Vec::new(),
             schema: None,
             smoke: None,
+            rls: None,
             notes: Vec::new(),
             total_seconds: 0.0,
         }
@@ -400,6 +403,59 @@ impl BenchReport {
             ));
         }
         self.schema = Some(schema.clone());
+    }
+
+    /// Figures 8a–8c.
+    pub fn add_rls(&mut self, rls: &crate::rls::RlsResult) {
+        for (id, what, pair) in [
+            ("8a", "count(*)", &rls.count),
+            ("8b", "latest 50 by id", &rls.latest),
+        ] {
+            let ratio = pair.app_ms / pair.owner_ms;
+            self.figures.push(figure(
+                id,
+                format!(
+                    "Isolation cost: {what} of one tenant's campaign metrics ({} of {} rows), application login under RLS vs owner with the filter written out",
+                    pair.owner_rows, rls.rows
+                ),
+                format!("median {} ms ({})", fmt_ms(pair.app_ms), pair.app_plan),
+                format!("median {} ms ({})", fmt_ms(pair.owner_ms), pair.owner_plan),
+                ratio,
+                "application / owner",
+                Some(("≤ 1.2×", ratio <= 1.2)),
+            ));
+            if pair.app_rows != pair.owner_rows {
+                self.notes.push(format!(
+                    "Figure {id}: the application saw {} rows, the owner {}.",
+                    pair.app_rows, pair.owner_rows
+                ));
+            }
+        }
+        let ratio = rls.app_mix.tps / rls.owner_mix.tps;
+        self.figures.push(figure(
+            "8c",
+            format!(
+                "Isolation cost under load: pgbench OLTP mix, {} clients, {} s, Zipf over {} tenants; failed {} / {}; cross-tenant rows after: {}",
+                rls.clients,
+                rls.seconds,
+                crate::rls::pgbench::TENANTS,
+                rls.app_mix.failed,
+                rls.owner_mix.failed,
+                rls.cross_tenant_rows
+            ),
+            format!("{:.0} tps ({} transactions)", rls.app_mix.tps, rls.app_mix.transactions),
+            format!("{:.0} tps ({} transactions)", rls.owner_mix.tps, rls.owner_mix.transactions),
+            ratio,
+            "application tps / owner tps",
+            Some(("≥ 0.8×", ratio >= 0.8)),
+        ));
+        if rls.cross_tenant_rows != 0 || rls.app_mix.failed != 0 || rls.owner_mix.failed != 0 {
+            self.notes.push(format!(
+                "Figure 8c: {} cross-tenant rows, {} failed application transactions, {} failed owner transactions.",
+                rls.cross_tenant_rows, rls.app_mix.failed, rls.owner_mix.failed
+            ));
+        }
+        self.rls = Some(rls.clone());
     }
 
     /// Figure 7.

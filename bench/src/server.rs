@@ -211,12 +211,7 @@ impl PgTools {
     /// line (where `ps` would show it), the password in `PGPASSWORD`.
     pub fn command(tool: &Path, url: &DatabaseUrl) -> tokio::process::Command {
         let mut command = tokio::process::Command::new(tool);
-        let parsed = url::Url::parse(url.as_str()).ok();
-        let password = parsed
-            .as_ref()
-            .and_then(|u| u.password())
-            .map(percent_decode)
-            .filter(|p| !p.is_empty());
+        let password = url.password().filter(|p| !p.is_empty());
         let user = url.user().unwrap_or("postgres").to_owned();
         let bare = url.with_credentials(&user, None);
         command.arg("--dbname").arg(bare.as_str());
@@ -225,38 +220,5 @@ impl PgTools {
         }
         command.kill_on_drop(true);
         command
-    }
-}
-
-/// Decode `%XX` escapes (URL user info).
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && s.is_char_boundary(i + 3)
-            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
-        {
-            out.push(v);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn decodes_passwords() {
-        assert_eq!(percent_decode("p%40ss%2Bw"), "p@ss+w");
-        assert_eq!(percent_decode("plain"), "plain");
-        assert_eq!(percent_decode("trail%4"), "trail%4");
     }
 }

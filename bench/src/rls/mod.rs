@@ -1,0 +1,244 @@
+//! Figures 8a–8c: what tenant isolation costs. The application login (a role granted
+//! `neonhub_app`, the tenant set per transaction as `entity::tenant::set_local` does, row-level
+//! security adding the filter) against the owner running the same statements with the tenant
+//! filter written out, on the same data in the same run.
+//!
+//! - 8a: `count(*)` of one tenant's campaign metrics (11% of `rls_rows`);
+//! - 8b: that tenant's 50 latest metrics (`ORDER BY id DESC LIMIT 50`);
+//! - 8c: an OLTP mix through `pgbench` (latest conversation, its 20 latest messages, insert a
+//!   message, insert an audit row, count campaigns), Zipf over 12 tenants; afterwards every
+//!   message is checked to belong to its conversation's tenant.
+
+pub mod load;
+pub mod pgbench;
+
+use crate::server::{PgTools, Server};
+use crate::stats::median;
+use crate::{BenchConfig, BenchError};
+use neonhub_db::DatabaseUrl;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, TransactionTrait};
+use serde::{Deserialize, Serialize};
+use std::time::Instant;
+use uuid::Uuid;
+
+/// Timed runs of each read (after two warm-up runs); the median counts.
+const RUNS: usize = 9;
+
+/// One read, as the application and as the owner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReadPair {
+    /// Median ms as the application login.
+    pub app_ms: f64,
+    /// Median ms as the owner with the explicit filter.
+    pub owner_ms: f64,
+    /// The application's plan (EXPLAIN, costs off, one line).
+    pub app_plan: String,
+    /// The owner's plan.
+    pub owner_plan: String,
+    /// Rows the application saw (equal to the owner's, or the figure is wrong).
+    pub app_rows: i64,
+    /// Rows the owner saw.
+    pub owner_rows: i64,
+}
+
+/// Figures 8a–8c in detail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RlsResult {
+    /// Campaign metrics loaded.
+    pub rows: usize,
+    /// Rows of the measured tenant.
+    pub tenant_rows: i64,
+    /// 8a.
+    pub count: ReadPair,
+    /// 8b.
+    pub latest: ReadPair,
+    /// 8c as the application login.
+    pub app_mix: pgbench::PgbenchRun,
+    /// 8c as the owner.
+    pub owner_mix: pgbench::PgbenchRun,
+    /// pgbench clients.
+    pub clients: u32,
+    /// pgbench seconds per run.
+    pub seconds: u64,
+    /// Messages whose tenant differs from their conversation's after the mix (must be 0).
+    pub cross_tenant_rows: i64,
+}
+
+/// Load the data into the database `{config.database}_rls`, measure, drop it (and the login).
+pub async fn measure(
+    server: &Server,
+    config: &BenchConfig,
+    tools: &PgTools,
+    log: &dyn Fn(&str),
+) -> Result<RlsResult, BenchError> {
+    let name = format!("{}_rls", config.database);
+    let (db, _) = server.migrated_database(&name).await?;
+    log(&format!(
+        "isolation: loading {} campaign metrics over {} tenants",
+        config.rls_rows,
+        load::ORGS
+    ));
+    let orgs = load::load(&db, config.rls_rows).await?;
+    let role = format!(
+        "neonhub_bench_{}",
+        &Uuid::now_v7().simple().to_string()[20..]
+    );
+    let password = entity::secrets::generate_token()
+        .map_err(|e| BenchError::Check(format!("a password for the login: {e}")))?
+        .to_string();
+    db.execute_unprepared(&format!(
+        "CREATE ROLE {role} LOGIN PASSWORD '{password}'; GRANT neonhub_app TO {role}; \
+         GRANT SELECT ON bench_tenants TO {role}"
+    ))
+    .await?;
+    let app_url = server
+        .url_of(&name)
+        .with_credentials(&role, Some(&password));
+    let owner_url = server.url_of(&name);
+    let result = measure_with(&db, &owner_url, &app_url, &orgs, config, tools, log).await;
+    db.execute_unprepared(&format!("DROP OWNED BY {role}; DROP ROLE {role}"))
+        .await
+        .ok();
+    db.close().await.ok();
+    server.drop_database(&name).await?;
+    result
+}
+
+async fn measure_with(
+    owner: &DatabaseConnection,
+    owner_url: &DatabaseUrl,
+    app_url: &DatabaseUrl,
+    orgs: &[Uuid],
+    config: &BenchConfig,
+    tools: &PgTools,
+    log: &dyn Fn(&str),
+) -> Result<RlsResult, BenchError> {
+    let app = neonhub_db::connect(app_url, neonhub_db::DEFAULT_CONNECT_TIMEOUT, 1).await?;
+    let tenant = orgs[0];
+    log("isolation: 8a count, 8b latest 50");
+    let count = read_pair(
+        &app,
+        owner,
+        tenant,
+        "SELECT count(*)::bigint AS n FROM campaign_metrics",
+        "SELECT count(*)::bigint AS n FROM campaign_metrics WHERE organization_id = $1",
+    )
+    .await?;
+    let latest = read_pair(
+        &app,
+        owner,
+        tenant,
+        "SELECT count(*)::bigint AS n FROM (SELECT id FROM campaign_metrics \
+         ORDER BY id DESC LIMIT 50) t",
+        "SELECT count(*)::bigint AS n FROM (SELECT id FROM campaign_metrics \
+         WHERE organization_id = $1 ORDER BY id DESC LIMIT 50) t",
+    )
+    .await?;
+    app.close().await.ok();
+
+    let pgbench = tools.psql.with_file_name("pgbench");
+    let (clients, seconds) = (config.pgbench_clients, config.pgbench_seconds);
+    log(&format!(
+        "isolation: 8c pgbench mix, {clients} clients, {seconds} s each (application, owner)"
+    ));
+    let app_mix = pgbench::run(&pgbench, app_url, true, clients, seconds).await?;
+    let owner_mix = pgbench::run(&pgbench, owner_url, false, clients, seconds).await?;
+    let cross_tenant_rows = scalar(
+        owner,
+        "SELECT count(*)::bigint AS n FROM messages m JOIN conversations c \
+         ON c.id = m.conversation_id WHERE c.organization_id <> m.organization_id",
+        None,
+    )
+    .await?;
+    Ok(RlsResult {
+        rows: config.rls_rows,
+        tenant_rows: count.owner_rows,
+        count,
+        latest,
+        app_mix,
+        owner_mix,
+        clients,
+        seconds,
+        cross_tenant_rows,
+    })
+}
+
+/// Time `app_sql` as the application login in `tenant` and `owner_sql` (with `$1` = the
+/// tenant) as the owner, alternating, [`RUNS`] times each after two warm-ups.
+async fn read_pair(
+    app: &DatabaseConnection,
+    owner: &DatabaseConnection,
+    tenant: Uuid,
+    app_sql: &str,
+    owner_sql: &str,
+) -> Result<ReadPair, BenchError> {
+    let (mut app_times, mut owner_times) = (Vec::new(), Vec::new());
+    let (mut app_rows, mut owner_rows) = (0, 0);
+    for run in 0..RUNS + 2 {
+        let txn = app.begin().await?;
+        entity::tenant::set_local(&txn, &entity::tenant::Tenant::new(tenant)).await?;
+        let started = Instant::now();
+        app_rows = scalar(&txn, app_sql, None).await?;
+        let app_ms = started.elapsed().as_secs_f64() * 1000.0;
+        txn.commit().await?;
+        let started = Instant::now();
+        owner_rows = scalar(owner, owner_sql, Some(tenant)).await?;
+        let owner_ms = started.elapsed().as_secs_f64() * 1000.0;
+        if run >= 2 {
+            app_times.push(app_ms);
+            owner_times.push(owner_ms);
+        }
+    }
+    let txn = app.begin().await?;
+    entity::tenant::set_local(&txn, &entity::tenant::Tenant::new(tenant)).await?;
+    let app_plan = plan(&txn, app_sql, None).await?;
+    txn.commit().await?;
+    Ok(ReadPair {
+        app_ms: median(&app_times),
+        owner_ms: median(&owner_times),
+        app_plan,
+        owner_plan: plan(owner, owner_sql, Some(tenant)).await?,
+        app_rows,
+        owner_rows,
+    })
+}
+
+async fn scalar<C: ConnectionTrait>(
+    db: &C,
+    sql: &str,
+    tenant: Option<Uuid>,
+) -> Result<i64, BenchError> {
+    let values: Vec<sea_orm::Value> = tenant.into_iter().map(Into::into).collect();
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            sql,
+            values,
+        ))
+        .await?
+        .ok_or_else(|| BenchError::Check(format!("no row from {sql}")))?;
+    Ok(row.try_get::<i64>("", "n")?)
+}
+
+/// The plan's scan lines, joined: what a reader needs to see which index answered.
+async fn plan<C: ConnectionTrait>(
+    db: &C,
+    sql: &str,
+    tenant: Option<Uuid>,
+) -> Result<String, BenchError> {
+    let values: Vec<sea_orm::Value> = tenant.into_iter().map(Into::into).collect();
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            format!("EXPLAIN (COSTS OFF) {sql}"),
+            values,
+        ))
+        .await?;
+    let lines: Vec<String> = rows
+        .iter()
+        .filter_map(|row| row.try_get_by_index::<String>(0).ok())
+        .map(|line| line.trim().trim_start_matches("->").trim().to_owned())
+        .filter(|line| line.contains("Scan"))
+        .collect();
+    Ok(lines.join("; "))
+}

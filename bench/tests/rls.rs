@@ -1,0 +1,47 @@
+//! Figures 8a–8c on a small configuration (20,000 campaign metrics, pgbench 2 s with 2
+//! clients), checking correctness only, never a timing: the figures exist, the application
+//! login and the owner see the same rows, the application's plans use the tenant index, the
+//! pgbench mix ran with no failed transaction, and no message landed in another tenant.
+
+use bench::{BenchConfig, PgTools, Server, rls};
+use std::time::Duration;
+
+#[tokio::test]
+async fn isolation_figures_are_correct() {
+    let Some(tools) = PgTools::find(None) else {
+        panic!("psql/pgbench not found: run `make db-up` (or set PG_BIN_DIR)");
+    };
+    let server = Server::new(testkit::server_url(), Duration::from_secs(30));
+    let config = BenchConfig {
+        database: format!("neonhub_test_bench_{}", uuid::Uuid::now_v7().simple()),
+        rls_rows: 20_000,
+        pgbench_clients: 2,
+        pgbench_seconds: 2,
+        ..BenchConfig::default()
+    };
+    let log = |line: &str| eprintln!("bench: {line}");
+    let result = rls::measure(&server, &config, &tools, &log).await.unwrap();
+
+    assert_eq!(result.count.app_rows, result.count.owner_rows);
+    assert_eq!(
+        result.count.owner_rows, 2_200,
+        "the measured tenant holds 11%"
+    );
+    assert_eq!((result.latest.app_rows, result.latest.owner_rows), (50, 50));
+    for plan in [&result.count.app_plan, &result.latest.app_plan] {
+        assert!(
+            plan.contains("campaign_metrics_organization_id_id_key"),
+            "the application's read does not use the tenant index: {plan}"
+        );
+        assert!(!plan.contains("Seq Scan"), "{plan}");
+    }
+    assert!(result.app_mix.transactions > 0 && result.owner_mix.transactions > 0);
+    assert_eq!((result.app_mix.failed, result.owner_mix.failed), (0, 0));
+    assert_eq!(result.cross_tenant_rows, 0);
+
+    let mut report = bench::BenchReport::new(config.clone());
+    report.add_rls(&result);
+    let ids: Vec<_> = report.figures.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(ids, ["8a", "8b", "8c"]);
+    assert!(report.notes.is_empty(), "{:?}", report.notes);
+}
