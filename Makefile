@@ -46,8 +46,8 @@ db-destroy: ## Stop the local server and delete its data
 db-status: ## Is the local server running?
 	@$(LOCAL_PG) status
 
-psql: db-up ## Open psql on DATABASE_URL
-	@set -a; [ -f .env ] && . ./.env; set +a; "$$($(LOCAL_PG) bin-dir)/psql" "$${DATABASE_URL}"
+psql: db-up ## Open psql on DATABASE_URL (the password through PGPASSWORD, not the command line)
+	@ROOT=.; . scripts/lib/pg-url.sh; export_libpq_env "$$(configured_url DATABASE_URL)"; "$$($(LOCAL_PG) bin-dir)/psql"
 
 migrate: db-up ## Apply pending migrations
 	$(RUN) migration -- up $(ARGS)
