@@ -243,8 +243,8 @@ SQL
 }
 
 # .env (mode 0600): DATABASE_URL (the owner, for migrations and tools) and DATABASE_APP_URL (the
-# application login). A line for another server is kept; a local line without the current
-# password (an older checkout's) is replaced.
+# application login). A missing line is added; a line for this server without the current
+# password (an older checkout's) is replaced; any other line is kept.
 write_env() {
   local name url current
   (umask 077; touch "$ENV_FILE")
@@ -253,7 +253,11 @@ write_env() {
     if [ "$name" = DATABASE_URL ]; then url="$(local_url)"; else url="$(app_url)"; fi
     current="$(env_value "$name" "$ENV_FILE")"
     [ "$current" = "$url" ] && continue
-    if [ -n "$current" ] && ! is_local_url "$current"; then continue; fi
+    # Only a line for this very server (its port) is updated: `PG_MAJOR=18 up` beside the 16
+    # server leaves the 16 URLs alone, and another server's line is never touched.
+    if [ -n "$current" ] && ! printf '%s' "$current" | grep -Eq "@(127\.0\.0\.1|localhost):$PORT/"; then
+      continue
+    fi
     sed -i -E "/^[[:space:]]*(export[[:space:]]+)?$name[[:space:]]*=/d" "$ENV_FILE"
     printf '%s=%s\n' "$name" "$url" >> "$ENV_FILE"
     log "wrote $name=$(redact "$url") to $ENV_FILE"
