@@ -17,8 +17,9 @@ inside=$(grep -L '^-- Runs outside a transaction' migration/sql/*.sql || true)
 # A down drops what its up added: tables, types, functions, extensions, columns, constraints,
 # and the NOT NULL its up set.
 DOWN_EXCLUDES=ban-drop-table,ban-drop-type,ban-drop-function,ban-drop-extension,ban-drop-column,ban-drop-constraint,ban-drop-not-null
-lint() { # lint FILES... with the flags in $flags, up and down files apart
-  local ups downs
+lint() { # lint FLAGS FILES...: up and down files apart
+  local flags="$1" ups downs
+  shift
   ups=$(printf '%s\n' "$@" | grep '\.up\.sql$' || true)
   downs=$(printf '%s\n' "$@" | grep '\.down\.sql$' || true)
   # shellcheck disable=SC2086
@@ -27,7 +28,7 @@ lint() { # lint FILES... with the flags in $flags, up and down files apart
   [ -z "$downs" ] || "$SQUAWK" --config .squawk.toml $flags --exclude "$DOWN_EXCLUDES" $downs
 }
 # shellcheck disable=SC2086
-flags="" lint $inside
+lint "" $inside
 # shellcheck disable=SC2086
-flags="--no-assume-in-transaction" lint $outside
-echo "squawk: $(ls migration/sql/*.sql | wc -l) files clean"
+lint "--no-assume-in-transaction" $outside
+echo "squawk: $(find migration/sql -name '*.sql' | wc -l) files clean"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by scripts/local-pg.sh and scripts/db-backup.sh (source it; it defines functions only).
 #
 #   env_value NAME [FILE]   the last NAME=value of FILE (default: the project's .env), unquoted
@@ -13,7 +14,7 @@
 env_value() {
   local name="$1" file="${2:-$ROOT/.env}"
   [ -f "$file" ] || return 0
-  sed -n "s/^[[:space:]]*\(export[[:space:]]\+\)\{0,1\}$name[[:space:]]*=[[:space:]]*//p" "$file" \
+  sed -n "s/^[[:space:]]*\(export[[:space:]]\+\)\{0,1\}${name}[[:space:]]*=[[:space:]]*//p" "$file" \
     | tail -n 1 | sed "s/^[\"']//; s/[\"']\$//"
 }
 
