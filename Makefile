@@ -11,6 +11,7 @@ ARGS ?=
 RUN = @$(CARGO) run --quiet --locked -p
 
 .PHONY: help demo test lint fmt build db-up db-down db-destroy db-status psql \
+        backup-base restore-point restore-pitr restore-down db-replica-up db-replica-down \
         migrate migrate-status migrate-down migrate-fresh seed smoke doctor backup restore docs migrations-sql bench synth vector-maintain
 
 help: ## List the targets
@@ -21,12 +22,13 @@ demo: db-up migrate seed smoke ## Fresh machine to seeded database: db-up, migra
 test: db-up ## Run every test against the local (or configured) Postgres
 	$(CARGO) test --locked --workspace
 
-lint: ## fmt --check, clippy -D warnings, secret scan, actionlint + zizmor, squawk on the migrations' SQL
+lint: ## fmt --check, clippy -D warnings, secret scan, actionlint + zizmor, squawk on the migrations' SQL, shellcheck
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
 	python3 scripts/secret_scan.py
 	scripts/lint-workflows.sh
 	scripts/lint-migrations.sh
+	scripts/lint-shell.sh
 
 fmt: ## Format the code
 	$(CARGO) fmt --all
@@ -90,3 +92,25 @@ docs: ## Regenerate docs/SCHEMA.md from the entities and migrations
 
 doctor: ## Readiness report (Markdown); ARGS="--out docs/READINESS.md" to write it
 	$(RUN) smoke -- doctor $(ARGS)
+
+backup-base: ## Base backup of the local server for point-in-time restores (pg_basebackup, verified, compressed)
+	@scripts/pg-ha.sh base-backup
+
+restore-point: ## Named restore point on the local server: make restore-point NAME=before-deploy
+	@scripts/pg-ha.sh restore-point "$(NAME)"
+
+restore-pitr: ## Restore into a NEW server on a spare port, then doctor there: TIME="2026-12-03T10:00:00Z" | LSN=0/3000060 | NAME=before-deploy
+	@url="$$(TIME="$(TIME)" LSN="$(LSN)" NAME="$(NAME)" scripts/pg-ha.sh restore-pitr)" && \
+	  $(CARGO) run --quiet --locked -p smoke -- --database-url "$$url" doctor; \
+	  status=$$?; ROOT=.; . scripts/lib/pg-url.sh; \
+	  echo "restored server: $$(redact "$$url") (the local server's password; \`make restore-down\` removes it)"; \
+	  exit $$status
+
+restore-down: ## Stop and delete the servers made by restore-pitr
+	@scripts/pg-ha.sh restore-down
+
+db-replica-up: db-up ## Start a hot standby of the local server (port 55434); writes DATABASE_READ_URL and DATABASE_APP_READ_URL
+	@scripts/pg-ha.sh replica-up >/dev/null
+
+db-replica-down: ## Stop and delete the hot standby
+	@scripts/pg-ha.sh replica-down

