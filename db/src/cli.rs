@@ -25,6 +25,15 @@ impl ConnectArgs {
         DatabaseUrl::resolve(self.database_url.as_deref())
     }
 
+    /// The database for read-only work: the flag, else `DATABASE_READ_URL` (a read replica),
+    /// else `DATABASE_URL`.
+    ///
+    /// # Errors
+    /// [`DbError`] when none is set or the URL is malformed.
+    pub fn read_url(&self) -> Result<DatabaseUrl, DbError> {
+        DatabaseUrl::resolve_read(self.database_url.as_deref())
+    }
+
     /// How long to wait when connecting.
     #[must_use]
     pub fn timeout(&self) -> Duration {

@@ -143,6 +143,12 @@ pub enum DbError {
         /// How long we waited.
         seconds: u64,
     },
+    /// A writer was pointed at a hot standby.
+    #[error(
+        "this is a read replica (in recovery): run it against the primary (DATABASE_URL names \
+         the primary; DATABASE_READ_URL is for read-only tools)"
+    )]
+    ReadReplica,
     /// Any other database error (redacted).
     #[error("database error: {0}")]
     Other(String),

@@ -8,6 +8,7 @@
 //! - [`diagnose`]: what a database error means, by its SQLSTATE (lock timeouts, missing tables),
 //!   said without driver internals ([`describe`]).
 //!
+//! - [`replica`]: a hot standby told from a primary; writers refuse it ([`require_primary`]);
 //! - [`cli`] (feature `cli`): the `--database-url` / `--connect-timeout` flags every binary
 //!   shares. Without the feature this crate pulls in no CLI code.
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
@@ -18,11 +19,13 @@ pub mod cli;
 pub mod diagnose;
 mod error;
 mod lock;
+pub mod replica;
 mod url;
 
 pub use diagnose::{describe, is_lock_timeout, sqlstate};
 pub use error::DbError;
 pub use lock::AdvisoryLock;
+pub use replica::require_primary;
 pub use url::{DatabaseUrl, redact};
 
 use sea_orm::sqlx::{Connection, postgres::PgConnection};

@@ -54,6 +54,25 @@ impl DatabaseUrl {
         Self::resolve_var(flag, "DATABASE_APP_URL")
     }
 
+    /// The URL for read-only work (`DATABASE_READ_URL`: a read replica, owner role), falling
+    /// back to [`DatabaseUrl::resolve`]'s `DATABASE_URL` when no replica is configured.
+    pub fn resolve_read(flag: Option<&str>) -> Result<Self, DbError> {
+        match Self::resolve_var(flag, "DATABASE_READ_URL") {
+            Err(DbError::MissingVar(_)) => Self::resolve(None),
+            other => other,
+        }
+    }
+
+    /// The application login on the read replica (`DATABASE_APP_READ_URL`), falling back to
+    /// [`DatabaseUrl::resolve_app`]'s `DATABASE_APP_URL`: for the API's replica-safe reads
+    /// (searches, listings; see docs/SCALE_OUT.md for read-your-writes).
+    pub fn resolve_app_read(flag: Option<&str>) -> Result<Self, DbError> {
+        match Self::resolve_var(flag, "DATABASE_APP_READ_URL") {
+            Err(DbError::MissingVar(_)) => Self::resolve_app(None),
+            other => other,
+        }
+    }
+
     /// The URL from `flag` if given, else the variable `name` from the environment, else from
     /// the nearest `.env` file.
     pub fn resolve_var(flag: Option<&str>, name: &'static str) -> Result<Self, DbError> {

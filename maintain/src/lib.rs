@@ -116,6 +116,9 @@ pub async fn run(
     options.policy.validate().map_err(MaintainError::Policy)?;
     let started = Instant::now();
     let db = neonhub_db::connect(url, options.connect_timeout, 1).await?;
+    // Index builds and drops need the primary (a dry run would plan for the standby's copy of
+    // the primary's indexes, which is the primary's plan: run it there too).
+    neonhub_db::require_primary(&db).await?;
     let lock = if options.dry_run {
         None
     } else {

@@ -194,6 +194,7 @@ pub async fn run(
     action: Action,
     options: &RunOptions,
 ) -> Result<String, RunError> {
+    neonhub_db::require_primary(db).await?;
     if matches!(action, Action::Up(_) | Action::Fresh | Action::Refresh)
         && !neonhub_db::pgvector_available(db).await?
     {

@@ -80,6 +80,9 @@ pub enum SeedError {
         "the built-in fixtures are invalid: {0}. This is a bug of the seeder: please report it"
     )]
     InvalidFixtures(String),
+    /// The database cannot take writes (a read replica): said as the plumbing says it.
+    #[error(transparent)]
+    NotPrimary(neonhub_db::DbError),
     /// Any other database error (beginning or committing the transaction, reading state).
     #[error(
         "database error while seeding: {}. The seed was rolled back; nothing was written",

@@ -79,6 +79,9 @@ pub async fn seed(db: &DatabaseConnection, options: &SeedOptions) -> Result<Seed
             plan.tables().join(", "),
         ));
     }
+    neonhub_db::require_primary(db)
+        .await
+        .map_err(SeedError::NotPrimary)?;
     let txn = db.begin().await?;
     match apply(&txn, plan, options).await {
         Ok(mut report) => {

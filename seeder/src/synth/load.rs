@@ -165,6 +165,9 @@ pub async fn load(
             "batch rows must be at least 1".into(),
         ));
     }
+    neonhub_db::require_primary(db)
+        .await
+        .map_err(crate::SeedError::NotPrimary)?;
     crate::check_migrations(db).await?;
     let seed = plan.options().seed;
     let mut conn = db.get_postgres_connection_pool().acquire().await?;

@@ -9,10 +9,12 @@ use std::time::{Duration, Instant};
 mod data;
 mod indexes;
 mod schema;
+mod topology;
 
 use data::{connectors, seed};
 use indexes::{indexes, tenant_vector_indexes};
 use schema::{extensions, migrations, schema};
+use topology::replication;
 
 /// Outcome of one check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -217,6 +219,7 @@ pub async fn doctor(url: Option<&DatabaseUrl>, connect_timeout: Duration) -> Rep
         Status::Info,
         format!("PostgreSQL {version}"),
     ));
+    checks.push(replication(&db).await);
 
     let mut catalog = match Catalog::read(&db).await {
         Ok(c) => c,

