@@ -8,6 +8,7 @@
 //! - [`diagnose`]: what a database error means, by its SQLSTATE (lock timeouts, missing tables),
 //!   said without driver internals ([`describe`]).
 //!
+//! - [`recovery`]: named restore points before risky changes, or the position to restore to;
 //! - [`replica`]: a hot standby told from a primary; writers refuse it ([`require_primary`]);
 //! - [`cli`] (feature `cli`): the `--database-url` / `--connect-timeout` flags every binary
 //!   shares. Without the feature this crate pulls in no CLI code.
@@ -19,6 +20,7 @@ pub mod cli;
 pub mod diagnose;
 mod error;
 mod lock;
+pub mod recovery;
 pub mod replica;
 mod url;
 

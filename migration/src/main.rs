@@ -4,7 +4,8 @@
 //! `make migrate` (up), `make migrate-status`, `make migrate-down` (one step), `make migrate-fresh`.
 //!
 //! Commands: `up [-n N]`, `down [-n N]` (default one step), `status`, `fresh` (drop everything,
-//! then up), `refresh` (down all, then up), `reset` (down all). Every command that changes the
+//! then up), `refresh` (down all, then up), `reset` (down all), `restore-point NAME
+//! [--if-permitted]` (a named point for point-in-time recovery, e.g. before a deploy). Every command that changes the
 //! schema holds the migration advisory lock for its whole run, so concurrent migrators wait for
 //! each other (`--lock-timeout`) instead of racing. `up` and `status` refuse when an applied
 //! migration was edited since (`--accept-changed NAME` records the new checksum) or when the
@@ -82,6 +83,16 @@ enum Command {
     Refresh,
     /// Roll back all migrations.
     Reset,
+    /// Create a named restore point (before a deploy): a point-in-time restore can stop there.
+    /// Needs a superuser or EXECUTE on pg_create_restore_point.
+    RestorePoint {
+        /// Its name, e.g. before-deploy-<run id>.
+        name: String,
+        /// Where the role may not create one (managed services), print the time and WAL
+        /// position to restore to instead, and succeed.
+        #[arg(long)]
+        if_permitted: bool,
+    },
     /// Write the SQL each migration executes (up and down) to DIR/<name>.up.sql / .down.sql,
     /// captured by running them on a scratch database created (and dropped) on the server.
     RenderSql {
@@ -104,6 +115,9 @@ async fn run(cli: Cli) -> Result<()> {
     let db = neonhub_db::connect(&url, timeout, 1).await?;
     let action = match cli.command {
         Command::Status => return status(&db).await,
+        Command::RestorePoint { name, if_permitted } => {
+            return restore_point(&db, &name, if_permitted).await;
+        }
         Command::RenderSql { out } => return render_sql(&url, &db, &out).await,
         Command::Up { steps } => Action::Up(steps),
         Command::Down { steps } => Action::Down(steps),
@@ -158,6 +172,45 @@ async fn status(db: &sea_orm_migration::sea_orm::DatabaseConnection) -> Result<(
         bail!("the database is ahead of this build: update your checkout (git pull)");
     }
     Ok(())
+}
+
+async fn restore_point(
+    db: &sea_orm_migration::sea_orm::DatabaseConnection,
+    name: &str,
+    if_permitted: bool,
+) -> Result<()> {
+    use neonhub_db::recovery::{create_restore_point, current_point};
+    neonhub_db::require_primary(db).await?;
+    match create_restore_point(db, name).await {
+        Ok(point) => {
+            println!(
+                "restore point '{name}' at {} ({})",
+                point.lsn.unwrap_or_default(),
+                point.time
+            );
+            Ok(())
+        }
+        Err(err) if if_permitted => {
+            let point = current_point(db)
+                .await
+                .context("reading the current time")?;
+            println!(
+                "no restore point ({}): restore to TIME={}{} instead",
+                neonhub_db::describe(&err),
+                point.time,
+                point
+                    .lsn
+                    .map(|l| format!(" or LSN={l}"))
+                    .unwrap_or_default()
+            );
+            Ok(())
+        }
+        Err(err) => Err(anyhow::anyhow!(
+            "creating the restore point '{name}': {} (run it as a superuser or grant EXECUTE \
+             on pg_create_restore_point; --if-permitted prints the time to restore to instead)",
+            neonhub_db::describe(&err)
+        )),
+    }
 }
 
 async fn render_sql(

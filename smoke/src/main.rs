@@ -5,6 +5,7 @@
 //! make smoke ARGS=--json             # one JSON object (`{"error": ...}` on failure)
 //! make smoke ARGS=--expect-seeded    # also fail when a table the seed fills is empty
 //! make doctor                        # Markdown readiness report on stdout
+//! make doctor ARGS=--replica          # the same, against DATABASE_READ_URL (the read replica)
 //! make doctor ARGS="--out docs/READINESS.md"
 //! make docs                         # docs/SCHEMA.md, generated from the entities
 //! ```
@@ -12,7 +13,8 @@
 //! Read-only. The table list comes from the entity registry, so a new entity is counted
 //! without touching this tool. Exits non-zero when a table cannot be counted (a missing table,
 //! say), when `--expect-seeded` finds an empty seeded table, or when a required doctor check
-//! fails. The database comes from `--database-url`, `DATABASE_URL`, or `.env`.
+//! fails. The database comes from `--database-url`, `DATABASE_URL`, or `.env`; with
+//! `--replica`, from `DATABASE_READ_URL` (falling back to `DATABASE_URL`).
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 use anyhow::{Context, Result};
@@ -34,6 +36,10 @@ struct Cli {
     /// Also fail when a table that the seeder fills has no rows.
     #[arg(long)]
     expect_seeded: bool,
+    /// Read from the replica: DATABASE_READ_URL (`make db-replica-up` writes it), falling back
+    /// to DATABASE_URL when none is configured.
+    #[arg(long, global = true)]
+    replica: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -82,8 +88,15 @@ async fn run(cli: Cli) -> Result<bool> {
         }
         return Ok(true);
     }
+    let resolve = |connect: &ConnectArgs| {
+        if cli.replica {
+            connect.read_url()
+        } else {
+            connect.url()
+        }
+    };
     if let Some(Command::Catalog) = cli.command {
-        let url = cli.connect.url()?;
+        let url = resolve(&cli.connect)?;
         let db = neonhub_db::connect(&url, timeout, 1).await?;
         let catalog = neonhub_db::catalog::Catalog::read(&db)
             .await
@@ -92,7 +105,7 @@ async fn run(cli: Cli) -> Result<bool> {
         return Ok(true);
     }
     if let Some(Command::Doctor { out }) = cli.command {
-        let url = match cli.connect.url() {
+        let url = match resolve(&cli.connect) {
             Ok(url) => Some(url),
             Err(neonhub_db::DbError::MissingUrl) => None,
             Err(err) => return Err(err.into()),
@@ -114,7 +127,7 @@ async fn run(cli: Cli) -> Result<bool> {
         return Ok(report.ready());
     }
 
-    let url = cli.connect.url()?;
+    let url = resolve(&cli.connect)?;
     let db = neonhub_db::connect(&url, timeout, 4).await?;
     let started = Instant::now();
     let counts = smoke::count_tables(&db).await;

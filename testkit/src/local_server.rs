@@ -110,10 +110,15 @@ impl LocalServer {
         self.run_script("pg-ha.sh", &[], args)
     }
 
+    /// Run `scripts/pg-ha.sh` with `env` added.
+    pub fn ha_with(&self, env: &[(&str, &str)], args: &[&str]) -> Output {
+        self.run_script("pg-ha.sh", env, args)
+    }
+
     /// Run `scripts/pg-ha.sh` with `env` added; panics with its stderr when it fails, returns
     /// its stdout (trimmed).
     pub fn ha_ok(&self, env: &[(&str, &str)], args: &[&str]) -> String {
-        let out = self.run_script("pg-ha.sh", env, args);
+        let out = self.ha_with(env, args);
         assert!(
             out.status.success(),
             "pg-ha.sh {args:?} failed:\n{}",
