@@ -5,11 +5,14 @@
 //! - [`doctor`]: the readiness report: tools, connection, extensions, migrations, schema,
 //!   indexes, seed and connector catalogue, each check computed live.
 //! - [`schema_doc`]: the generated schema reference, `docs/SCHEMA.md`.
+//! - [`scale_out`]: Citus readiness from the catalog (each table's role and its blockers),
+//!   also a section of the doctor report.
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 pub mod agreement;
 mod counts;
 mod doctor;
+pub mod scale_out;
 pub mod schema_doc;
 
 pub use counts::{TableCount, count_tables, render_counts};

@@ -133,6 +133,29 @@ impl Report {
     }
 }
 
+/// Citus readiness (informational): each table's role and what blocks it.
+fn scale_out(catalog: &Catalog) -> Check {
+    let readiness = crate::scale_out::Readiness::from_catalog(catalog);
+    let details = readiness
+        .tables
+        .iter()
+        .map(|(table, (role, blockers))| {
+            if blockers.is_empty() {
+                format!("{table}: {role}")
+            } else {
+                let list: Vec<String> = blockers.iter().map(ToString::to_string).collect();
+                format!("{table}: {role}; blocked: {}", list.join("; "))
+            }
+        })
+        .collect();
+    Check::new(
+        "Scale-out readiness (Citus)",
+        Status::Info,
+        format!("{} (docs/SCALE_OUT.md)", readiness.summary()),
+    )
+    .with_details(details)
+}
+
 pub(super) fn tool_version(cmd: &str) -> String {
     std::process::Command::new(cmd)
         .arg("--version")
@@ -242,5 +265,6 @@ pub async fn doctor(url: Option<&DatabaseUrl>, connect_timeout: Duration) -> Rep
     checks.push(tenant_vector_indexes(&db, &tenant_indexes).await);
     checks.push(seed(&db).await);
     checks.push(connectors(&db).await);
+    checks.push(scale_out(&catalog));
     report(checks)
 }
