@@ -142,7 +142,17 @@ write_env() {
 # a temporary name, so a crash mid-copy never leaves a torn segment under its real name, and a
 # segment archived before a crash is accepted again only if it is identical.
 ensure_archiving() {
-  archiving_wanted || return 0
+  if ! archiving_wanted; then
+    # Switched off (LOCAL_PG_ARCHIVE=0): the block goes, the archive stays until `destroy`.
+    as_pg grep -q '^# --- NeonHub WAL archive' "$DATA/postgresql.conf" || return 0
+    as_pg sed -i '/^# --- NeonHub WAL archive/,+3d' "$DATA/postgresql.conf"
+    if running; then
+      log "switching off WAL archiving: restarting PostgreSQL $PG_MAJOR"
+      as_pg "$BIN/pg_ctl" -D "$DATA" -l "$LOGFILE" -m fast -w -t "$TIMEOUT" restart >/dev/null \
+        || die "the restart failed; see $LOGFILE"
+    fi
+    return 0
+  fi
   if [ ! -d "$ARCHIVE" ]; then
     mkdir -p "$ARCHIVE"
     if [ "$(id -u)" -eq 0 ]; then chown "$PG_USER" "$ARCHIVE"; fi
