@@ -286,6 +286,7 @@ cmd_restore_down() {
   for dir in "$RESTORES"/*/; do
     [ -d "$dir" ] || continue
     dir="${dir%/}"
+    case "$dir" in *.run) continue ;; esac
     if [ -f "$dir/postmaster.pid" ]; then
       as_pg "$BIN/pg_ctl" -D "$dir" -m fast -w stop >/dev/null 2>&1 || true
     fi
