@@ -34,6 +34,8 @@ mod m20261203_000300_tenant_indexes_and_backfill;
 mod m20261203_000400_tenant_keys_not_valid;
 mod m20261203_000500_tenant_keys_validate;
 mod m20261203_000600_tenant_unique_keys;
+mod m20261204_000100_retention_indexes;
+mod m20261204_000200_audit_log_purge;
 pub mod render;
 pub mod runner;
 pub mod state;
@@ -79,6 +81,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000400_tenant_keys_not_valid::Migration),
             Box::new(m20261203_000500_tenant_keys_validate::Migration),
             Box::new(m20261203_000600_tenant_unique_keys::Migration),
+            Box::new(m20261204_000100_retention_indexes::Migration),
+            Box::new(m20261204_000200_audit_log_purge::Migration),
         ]))
     }
 }

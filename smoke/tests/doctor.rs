@@ -1,6 +1,7 @@
 //! `doctor` passes every required check on a migrated and seeded database, and names the
 //! problem when a migration is pending or an HNSW index is missing; tenant HNSW indexes are
-//! not schema drift, and a due `vector-maintain` is a warning.
+//! not schema drift, and a due `vector-maintain` is a warning; so is an overdue retention purge,
+//! until `lifecycle purge` has run.
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::ConnectionTrait;
@@ -31,6 +32,7 @@ async fn migrated_and_seeded_database_is_ready() {
         "Tenant vector indexes",
         "Seed",
         "Connector catalogue",
+        "Retention",
     ] {
         assert_eq!(
             r.check(name).map(|c| c.status),
@@ -215,4 +217,35 @@ async fn edited_applied_migration_fails_as_migration_status_does() {
         .output()
         .unwrap();
     assert!(!status.status.success(), "doctor must exit non-zero");
+}
+
+#[tokio::test]
+async fn rows_past_their_retention_window_warn_until_purged() {
+    let db = TestDb::migrated().await;
+    db.conn()
+        .execute_unprepared(
+            "INSERT INTO metric_events (type, meta, created_at) \
+             SELECT 'old', '{}', now() - interval '14 months' FROM generate_series(1, 4)",
+        )
+        .await
+        .unwrap();
+    let r = report(&db).await;
+    let retention = r.check("Retention").unwrap();
+    assert_eq!(retention.status, Status::Warn, "{}", retention.summary);
+    assert!(retention.summary.contains("run `make purge`"));
+    assert_eq!(
+        retention.details,
+        ["metric_events: 4 rows past the window".to_owned()]
+    );
+    lifecycle::purge(
+        db.conn(),
+        &lifecycle::Policy::builtin(),
+        &lifecycle::PurgeOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        report(&db).await.check("Retention").map(|c| c.status),
+        Some(Status::Pass)
+    );
 }

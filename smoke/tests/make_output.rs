@@ -57,6 +57,7 @@ fn make_targets_print_only_the_programs_stdout() {
         "docs",
         "bench",
         "vector-maintain",
+        "purge",
     ] {
         // As an operator runs it from a shell (this test itself may run under `make test`,
         // whose sub-make would print "Entering directory" lines).

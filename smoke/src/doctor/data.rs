@@ -106,3 +106,34 @@ pub(super) async fn connectors(db: &DatabaseConnection) -> Check {
         )
     }
 }
+
+/// The retention policy (lifecycle/retention.toml): tables holding rows past their window.
+pub(super) async fn retention(db: &DatabaseConnection) -> Check {
+    match lifecycle::overdue(db, &lifecycle::Policy::builtin()).await {
+        Ok(overdue) if overdue.is_empty() => Check::new(
+            "Retention",
+            Status::Pass,
+            "no table holds rows past its retention window (lifecycle/retention.toml)",
+        ),
+        Ok(overdue) => Check::new(
+            "Retention",
+            Status::Warn,
+            format!(
+                "{} table(s) hold rows past their retention window: run `make purge` (the daily \
+                 db-retention workflow in production)",
+                overdue.len()
+            ),
+        )
+        .with_details(
+            overdue
+                .iter()
+                .map(|(table, rows)| format!("{table}: {rows} rows past the window"))
+                .collect(),
+        ),
+        Err(err) => Check::new(
+            "Retention",
+            Status::Warn,
+            format!("cannot check the retention windows: {err}"),
+        ),
+    }
+}

@@ -11,7 +11,7 @@ mod indexes;
 mod schema;
 mod topology;
 
-use data::{connectors, seed};
+use data::{connectors, retention, seed};
 use indexes::{indexes, tenant_vector_indexes};
 use schema::{extensions, migrations, schema};
 use topology::replication;
@@ -265,6 +265,7 @@ pub async fn doctor(url: Option<&DatabaseUrl>, connect_timeout: Duration) -> Rep
     checks.push(tenant_vector_indexes(&db, &tenant_indexes).await);
     checks.push(seed(&db).await);
     checks.push(connectors(&db).await);
+    checks.push(retention(&db).await);
     checks.push(scale_out(&catalog));
     report(checks)
 }

@@ -1,0 +1,15 @@
+//! Data lifecycle as commands: the retention policy and its purge.
+//!
+//! - [`policy`]: the retention policy, `lifecycle/retention.toml` (embedded: [`Policy::builtin`]),
+//!   each rule resolved to a cutoff by the database's clock;
+//! - [`purge`]: deletes the rows past their window in bounded batches (one short transaction
+//!   each, a lock timeout, a pause between batches), the audit log through the database's
+//!   privileged `audit_logs_purge()`; safe to interrupt and rerun; [`overdue`] says which
+//!   tables hold rows past their window (doctor warns).
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
+
+pub mod policy;
+pub mod purge;
+
+pub use policy::{Policy, PolicyError, Rule};
+pub use purge::{PurgeError, PurgeOptions, PurgeReport, TablePurge, overdue, purge};

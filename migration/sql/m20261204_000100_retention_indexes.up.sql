@@ -1,0 +1,31 @@
+-- m20261204_000100_retention_indexes (up): the SQL this migration executes, captured by `make migrations-sql`.
+-- Generated; a test fails when it differs from what the migration runs.
+-- Runs outside a transaction (CONCURRENTLY).
+
+SET lock_timeout = '5s'; SET statement_timeout = '300s';
+
+SELECT NOT indisvalid AS invalid FROM pg_index WHERE indexrelid = to_regclass($1);
+
+CREATE INDEX CONCURRENTLY IF NOT EXISTS sessions_expires_at_idx ON sessions (expires_at);
+
+SELECT NOT indisvalid AS invalid FROM pg_index WHERE indexrelid = to_regclass($1);
+
+CREATE INDEX CONCURRENTLY IF NOT EXISTS verification_tokens_expires_at_idx ON verification_tokens (expires_at);
+
+SELECT NOT indisvalid AS invalid FROM pg_index WHERE indexrelid = to_regclass($1);
+
+CREATE INDEX CONCURRENTLY IF NOT EXISTS campaign_metrics_timestamp_idx ON campaign_metrics ("timestamp");
+
+SELECT NOT indisvalid AS invalid FROM pg_index WHERE indexrelid = to_regclass($1);
+
+CREATE INDEX CONCURRENTLY IF NOT EXISTS usage_records_timestamp_idx ON usage_records ("timestamp");
+
+SELECT NOT indisvalid AS invalid FROM pg_index WHERE indexrelid = to_regclass($1);
+
+CREATE INDEX CONCURRENTLY IF NOT EXISTS audit_logs_created_at_idx ON audit_logs (created_at);
+
+SELECT NOT indisvalid AS invalid FROM pg_index WHERE indexrelid = to_regclass($1);
+
+CREATE INDEX CONCURRENTLY IF NOT EXISTS content_drafts_updated_at_idx ON content_drafts (updated_at);
+
+RESET lock_timeout; RESET statement_timeout;
