@@ -12,7 +12,7 @@ RUN = @$(CARGO) run --quiet --locked -p
 
 .PHONY: help demo test lint fmt build db-up db-down db-destroy db-status psql \
         backup-base restore-point restore-pitr restore-down db-replica-up db-replica-down \
-        migrate migrate-status migrate-down migrate-fresh seed smoke doctor backup restore docs migrations-sql bench synth vector-maintain purge
+        migrate migrate-status migrate-down migrate-fresh seed smoke doctor backup restore docs migrations-sql bench synth vector-maintain purge export-user
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
@@ -117,3 +117,6 @@ db-replica-down: ## Stop and delete the hot standby
 
 purge: ## Apply the retention policy (lifecycle/retention.toml) in batches; ARGS=--dry-run, ARGS=--json
 	$(RUN) lifecycle -- purge $(ARGS)
+
+export-user: ## A user's GDPR export (every row naming them, one snapshot): make export-user WHO=<id or email> [ARGS="--out u.json"]
+	$(RUN) lifecycle -- export-user "$(WHO)" $(ARGS)

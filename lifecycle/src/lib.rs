@@ -1,5 +1,7 @@
-//! Data lifecycle as commands: the retention policy and its purge.
+//! Data lifecycle as commands: a user's export, the retention policy and its purge.
 //!
+//! - [`export`]: a user's GDPR export, every row naming them found from the catalog's foreign
+//!   keys, one snapshot, streamed through cursors;
 //! - [`policy`]: the retention policy, `lifecycle/retention.toml` (embedded: [`Policy::builtin`]),
 //!   each rule resolved to a cutoff by the database's clock;
 //! - [`purge`]: deletes the rows past their window in bounded batches (one short transaction
@@ -8,8 +10,10 @@
 //!   tables hold rows past their window (doctor warns).
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
+pub mod export;
 pub mod policy;
 pub mod purge;
 
+pub use export::{ExportError, ExportReport, export_user};
 pub use policy::{Policy, PolicyError, Rule};
 pub use purge::{PurgeError, PurgeOptions, PurgeReport, TablePurge, overdue, purge};

@@ -1,6 +1,9 @@
-//! `lifecycle`: data lifecycle commands. Today: `purge`, the retention policy applied.
+//! `lifecycle`: data lifecycle commands: `export-user` (a user's GDPR export) and `purge` (the
+//! retention policy applied).
 //!
 //! ```text
+//! make export-user WHO=<id or email>       # the JSON document on stdout
+//! make export-user WHO=… ARGS="--out u.json"   # to a 0600 file, a summary line on stdout
 //! make purge                               # delete what the policy says is past its window
 //! make purge ARGS=--dry-run                # per table, what would be deleted
 //! make purge ARGS="--json"                 # the report as JSON
@@ -8,7 +11,10 @@
 //! cargo run -p lifecycle -- purge --help
 //! ```
 //!
-//! The policy is `lifecycle/retention.toml` (built in). Rows are deleted oldest first in
+//! `export-user` finds every row naming the user from the catalog's foreign keys, reads them in
+//! one read-only REPEATABLE READ snapshot through cursors (bounded memory), withholds sealed
+//! secrets and token/key hashes (named in the header). `purge`: the policy is
+//! `lifecycle/retention.toml` (built in). Rows are deleted oldest first in
 //! batches (`--batch-rows`, one short transaction each, `--lock-timeout`, `--pause-ms` between
 //! batches); the audit log through the database's privileged `audit_logs_purge()`, never below
 //! 30 days. Interrupt it at any time and run it again: it ends in the same state. Refuses a read
@@ -23,7 +29,10 @@ use neonhub_db::cli::ConnectArgs;
 use std::time::Duration;
 
 #[derive(Parser)]
-#[command(version, about = "Data lifecycle: apply the retention policy")]
+#[command(
+    version,
+    about = "Data lifecycle: export a user's data, apply the retention policy"
+)]
 struct Cli {
     #[command(flatten)]
     connect: ConnectArgs,
@@ -36,6 +45,15 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Export every row naming a user (GDPR) as one JSON document: stdout, or --out FILE
+    /// (created 0600). Reads one snapshot; writes nothing to the database.
+    ExportUser {
+        /// The user's id or email.
+        user: String,
+        /// Write the document to this file instead of stdout (a summary line goes to stdout).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
     /// Delete the rows past their retention window (lifecycle/retention.toml).
     Purge {
         /// Count what would be deleted per table; delete nothing.
@@ -68,6 +86,47 @@ async fn run(cli: Cli) -> Result<()> {
     let url = cli.connect.url()?;
     let db = neonhub_db::connect(&url, cli.connect.timeout(), 1).await?;
     match cli.command {
+        Command::ExportUser { user, out } => {
+            let report = match &out {
+                Some(path) => {
+                    use std::os::unix::fs::OpenOptionsExt;
+                    let file = std::fs::OpenOptions::new()
+                        .write(true)
+                        .create(true)
+                        .truncate(true)
+                        .mode(0o600)
+                        .open(path)
+                        .with_context(|| format!("creating {}", path.display()))?;
+                    let mut writer = std::io::BufWriter::new(file);
+                    lifecycle::export_user(&db, &user, &mut writer).await?
+                }
+                None => {
+                    let stdout = std::io::stdout();
+                    let mut writer = std::io::BufWriter::new(stdout.lock());
+                    lifecycle::export_user(&db, &user, &mut writer).await?
+                }
+            };
+            let rows: u64 = report.rows.values().sum();
+            let line = format!(
+                "exported {rows} rows of user {} from {} tables ({} bytes{}){}",
+                report.user_id,
+                report.rows.len(),
+                report.bytes,
+                report
+                    .peak_rss_kb
+                    .map(|kb| format!(", peak memory {} MB", kb / 1024))
+                    .unwrap_or_default(),
+                out.as_ref()
+                    .map(|p| format!(" to {}", p.display()))
+                    .unwrap_or_default()
+            );
+            match (&out, cli.json) {
+                (Some(_), true) => println!("{}", serde_json::to_string_pretty(&report)?),
+                (Some(_), false) => println!("{line}"),
+                (None, _) => eprintln!("{line}"),
+            }
+            Ok(())
+        }
         Command::Purge {
             dry_run,
             batch_rows,
