@@ -12,7 +12,7 @@ RUN = @$(CARGO) run --quiet --locked -p
 
 .PHONY: help demo test lint fmt build db-up db-down db-destroy db-status psql \
         backup-base restore-point restore-pitr restore-down db-replica-up db-replica-down \
-        migrate migrate-status migrate-down migrate-fresh seed smoke doctor backup restore docs migrations-sql bench synth vector-maintain purge export-user
+        migrate migrate-status migrate-down migrate-fresh seed smoke doctor backup restore docs migrations-sql bench synth vector-maintain purge export-user erase-user
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
@@ -120,3 +120,6 @@ purge: ## Apply the retention policy (lifecycle/retention.toml) in batches; ARGS
 
 export-user: ## A user's GDPR export (every row naming them, one snapshot): make export-user WHO=<id or email> [ARGS="--out u.json"]
 	$(RUN) lifecycle -- export-user "$(WHO)" $(ARGS)
+
+erase-user: ## Erase a user (GDPR), keeping their organizations' data: make erase-user WHO=… ARGS="--reassign-to <member>" (or --delete-owned, --dry-run)
+	$(RUN) lifecycle -- erase-user "$(WHO)" $(ARGS)

@@ -1,8 +1,10 @@
-//! `lifecycle`: data lifecycle commands: `export-user` (a user's GDPR export) and `purge` (the
+//! `lifecycle`: data lifecycle commands: `export-user` and `erase-user` (GDPR) and `purge` (the
 //! retention policy applied).
 //!
 //! ```text
 //! make export-user WHO=<id or email>       # the JSON document on stdout
+//! make erase-user WHO=… ARGS="--dry-run"    # per table: deleted, reassigned, kept, scrubbed
+//! make erase-user WHO=… ARGS="--reassign-to colleague@example.com"
 //! make export-user WHO=… ARGS="--out u.json"   # to a 0600 file, a summary line on stdout
 //! make purge                               # delete what the policy says is past its window
 //! make purge ARGS=--dry-run                # per table, what would be deleted
@@ -11,6 +13,8 @@
 //! cargo run -p lifecycle -- purge --help
 //! ```
 //!
+//! `erase-user` refuses while the person owns organization data (listing it) unless
+//! `--reassign-to` a member or `--delete-owned`; everything in one transaction.
 //! `export-user` finds every row naming the user from the catalog's foreign keys, reads them in
 //! one read-only REPEATABLE READ snapshot through cursors (bounded memory), withholds sealed
 //! secrets and token/key hashes (named in the header). `purge`: the policy is
@@ -53,6 +57,21 @@ enum Command {
         /// Write the document to this file instead of stdout (a summary line goes to stdout).
         #[arg(long)]
         out: Option<std::path::PathBuf>,
+    },
+    /// Erase a user (GDPR) in one transaction: refuses while they own organization data unless
+    /// --reassign-to or --delete-owned; audit entries are kept, scrubbed.
+    EraseUser {
+        /// The user's id or email.
+        user: String,
+        /// Give the organization data they own to this member (id or email).
+        #[arg(long, conflicts_with = "delete_owned")]
+        reassign_to: Option<String>,
+        /// Delete the organization data they own (it is personal).
+        #[arg(long)]
+        delete_owned: bool,
+        /// Do it all, report, roll back.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Delete the rows past their retention window (lifecycle/retention.toml).
     Purge {
@@ -124,6 +143,35 @@ async fn run(cli: Cli) -> Result<()> {
                 (Some(_), true) => println!("{}", serde_json::to_string_pretty(&report)?),
                 (Some(_), false) => println!("{line}"),
                 (None, _) => eprintln!("{line}"),
+            }
+            Ok(())
+        }
+        Command::EraseUser {
+            user,
+            reassign_to,
+            delete_owned,
+            dry_run,
+        } => {
+            let options = lifecycle::EraseOptions {
+                reassign_to,
+                delete_owned,
+                dry_run,
+                lock_timeout: None,
+            };
+            let report = lifecycle::erase_user(&db, &user, &options).await?;
+            if cli.json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                for (what, rows) in [
+                    ("deleted", &report.deleted),
+                    ("reassigned", &report.reassigned),
+                    ("kept without author", &report.unattributed),
+                ] {
+                    for (key, n) in rows {
+                        eprintln!("{what:<20} {key:<40} {n:>8}");
+                    }
+                }
+                println!("{}", report.summary());
             }
             Ok(())
         }

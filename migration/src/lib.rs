@@ -36,6 +36,7 @@ mod m20261203_000500_tenant_keys_validate;
 mod m20261203_000600_tenant_unique_keys;
 mod m20261204_000100_retention_indexes;
 mod m20261204_000200_audit_log_purge;
+mod m20261204_000300_audit_log_scrub;
 pub mod render;
 pub mod runner;
 pub mod state;
@@ -83,6 +84,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000600_tenant_unique_keys::Migration),
             Box::new(m20261204_000100_retention_indexes::Migration),
             Box::new(m20261204_000200_audit_log_purge::Migration),
+            Box::new(m20261204_000300_audit_log_scrub::Migration),
         ]))
     }
 }

@@ -14,24 +14,23 @@ use sea_orm_migration::prelude::*;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-/// The trigger function of migration 1800 (with the rights given in 20261203_000100), `purge`
-/// allowing the flagged DELETE when `purge` is true.
-fn append_only(purge: bool) -> String {
-    let gate = if purge {
-        "    -- The retention purge (audit_logs_purge) deletes old rows; nothing else does.
+/// The gate of the purge: `audit_logs_purge()` deletes old rows; nothing else does.
+pub(crate) const PURGE_GATE: &str =
+    "    -- The retention purge (audit_logs_purge) deletes old rows; nothing else does.
     IF TG_OP = 'DELETE' AND current_setting('neonhub.audit_maintenance', true) = 'purge' THEN
         RETURN OLD;
     END IF;
-"
-    } else {
-        ""
-    };
+";
+
+/// The trigger function of migration 1800 (with the rights given in 20261203_000100), with
+/// `gates` (plpgsql run first; each may return early) in front of its rule.
+pub(crate) fn append_only(gates: &str) -> String {
     format!(
         r#"
 CREATE OR REPLACE FUNCTION audit_logs_append_only() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 BEGIN
-{gate}    IF TG_OP = 'UPDATE'
+{gates}    IF TG_OP = 'UPDATE'
        -- Only the two foreign keys may change, and only to NULL ...
        AND (to_jsonb(NEW) - 'organization_id' - 'user_id') = (to_jsonb(OLD) - 'organization_id' - 'user_id')
        AND (NEW.organization_id IS NOT DISTINCT FROM OLD.organization_id OR NEW.organization_id IS NULL)
@@ -87,7 +86,7 @@ DROP FUNCTION audit_logs_purge(timestamptz, integer);
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
-        db.execute_unprepared(&append_only(true)).await?;
+        db.execute_unprepared(&append_only(PURGE_GATE)).await?;
         db.execute_unprepared(PURGE_FN).await?;
         Ok(())
     }
@@ -95,7 +94,7 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
         db.execute_unprepared(PURGE_FN_DOWN).await?;
-        db.execute_unprepared(&append_only(false)).await?;
+        db.execute_unprepared(&append_only("")).await?;
         Ok(())
     }
 }

@@ -58,6 +58,8 @@ fn make_targets_print_only_the_programs_stdout() {
         "bench",
         "vector-maintain",
         "purge",
+        "export-user",
+        "erase-user",
     ] {
         // As an operator runs it from a shell (this test itself may run under `make test`,
         // whose sub-make would print "Entering directory" lines).
