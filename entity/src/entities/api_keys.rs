@@ -15,7 +15,7 @@ pub struct Model {
     pub created_by_id: Uuid,
     #[sea_orm(column_type = "Text")]
     pub name: String,
-    /// First characters of the key, for display. Changed from the reference: new.
+    /// First characters of the key, for display; the key itself is stored only as a hash.
     #[sea_orm(column_type = "Text")]
     pub key_prefix: String,
     /// Unique (global); hash only, never the key.

@@ -28,7 +28,7 @@ pub struct Model {
     pub request_hash: Option<String>,
     #[sea_orm(column_type = "JsonBinary")]
     pub metadata: Option<Json>,
-    /// Changed from the reference: was text.
+    /// An `inet`, so addresses are validated and can be searched by network.
     #[sea_orm(column_type = "Inet")]
     pub ip: Option<IpNetwork>,
     #[sea_orm(default_expr = "Expr::cust(\"now()\")")]

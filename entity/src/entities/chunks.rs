@@ -16,7 +16,7 @@ pub struct Model {
     /// the tenant first so that no write can collide with another tenant's chunks).
     #[sea_orm(unique_key = "document_id_idx")]
     pub document_id: Uuid,
-    /// Changed from the reference: new, denormalised tenant key.
+    /// The document's organization, denormalised: the tenant key of filtered vector search and row-level security.
     pub organization_id: Uuid,
     pub embedding_space_id: Uuid,
     /// Check >= 0; position within the document.

@@ -14,7 +14,7 @@ pub struct Model {
     pub id: Uuid,
     /// Index (conversation_id, created_at).
     pub conversation_id: Uuid,
-    /// Changed from the reference: new, denormalised tenant key for filtered vector search and row-level security.
+    /// The conversation's organization, denormalised: the tenant key of filtered vector search and row-level security (kept equal to the parent's by the composite foreign key).
     pub organization_id: Uuid,
     pub author_id: Option<Uuid>,
     /// Index (role, created_at).

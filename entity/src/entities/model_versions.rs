@@ -13,7 +13,7 @@ pub struct Model {
     pub id: Uuid,
     #[sea_orm(unique_key = "organization_id_name_version")]
     pub organization_id: Uuid,
-    /// Unique (organization_id, name, version). Changed from the reference: new key.
+    /// Unique (organization_id, name, version): one row per version of a model in an organization.
     #[sea_orm(column_type = "Text", unique_key = "organization_id_name_version")]
     pub name: String,
     #[sea_orm(column_type = "Text")]

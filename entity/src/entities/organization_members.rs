@@ -19,7 +19,7 @@ pub struct Model {
     pub role_id: Option<Uuid>,
     #[sea_orm(column_type = "Text", default_value = "active")]
     pub status: String,
-    /// Changed from the reference: was an unchecked string.
+    /// The user who sent the invitation: a foreign key to users (set to NULL when they are deleted).
     pub invited_by_id: Option<Uuid>,
     #[sea_orm(default_expr = "Expr::cust(\"now()\")")]
     pub joined_at: DateTimeWithTimeZone,

@@ -12,7 +12,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false, default_expr = "Expr::cust(\"gen_random_uuid()\")")]
     pub id: Uuid,
     pub user_id: Uuid,
-    /// Unique; SHA-256 of the session token, never the token. Changed from the reference: was the raw token.
+    /// Unique; SHA-256 of the session token: the token itself is never stored (a leaked table gives no session).
     #[sea_orm(column_type = "Text", unique)]
     pub token_hash: String,
     pub expires_at: DateTimeWithTimeZone,

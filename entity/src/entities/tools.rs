@@ -14,7 +14,7 @@ pub struct Model {
     #[sea_orm(unique_key = "organization_id_slug")]
     pub organization_id: Uuid,
     pub agent_id: Option<Uuid>,
-    /// Changed from the reference: new; a tool names the channel it acts through.
+    /// The connector (channel) this tool acts through.
     pub connector_id: Option<Uuid>,
     #[sea_orm(column_type = "Text")]
     pub name: String,
