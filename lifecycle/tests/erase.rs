@@ -6,17 +6,7 @@
 
 use lifecycle::{EraseError, EraseOptions, erase_user};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
-use testkit::{AppLogin, TestDb};
-
-async fn text(db: &DatabaseConnection, sql: &str) -> String {
-    db.query_one_raw(Statement::from_string(DbBackend::Postgres, sql))
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
-        .expect("a row")
-        .try_get_by_index::<Option<String>>(0)
-        .expect("text")
-        .unwrap_or_default()
-}
+use testkit::{AppLogin, TestDb, text};
 
 /// md5 of every table's rows, in one string: equal means nothing changed anywhere.
 async fn fingerprint(db: &DatabaseConnection) -> String {

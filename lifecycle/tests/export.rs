@@ -21,22 +21,24 @@ async fn texts(db: &DatabaseConnection, sql: &str) -> Vec<String> {
         .collect()
 }
 
-async fn admin(db: &DatabaseConnection) -> String {
-    texts(
-        db,
-        "SELECT id::text FROM users WHERE email = 'admin@neonhub.ai'",
-    )
-    .await
-    .remove(0)
-}
-
-#[tokio::test]
-async fn every_user_foreign_key_is_covered_and_no_secret_leaves() {
+/// A seeded database and the id of its admin user.
+async fn seeded() -> (TestDb, String) {
     let db = TestDb::migrated().await;
     seeder::seed(db.conn(), &seeder::SeedOptions::default())
         .await
         .expect("seed");
-    let user = admin(db.conn()).await;
+    let admin = texts(
+        db.conn(),
+        "SELECT id::text FROM users WHERE email = 'admin@neonhub.ai'",
+    )
+    .await
+    .remove(0);
+    (db, admin)
+}
+
+#[tokio::test]
+async fn every_user_foreign_key_is_covered_and_no_secret_leaves() {
+    let (db, user) = seeded().await;
     // A table no code knows about, added "tomorrow".
     db.conn()
         .execute_unprepared(&format!(
@@ -157,11 +159,7 @@ async fn every_user_foreign_key_is_covered_and_no_secret_leaves() {
 
 #[tokio::test]
 async fn a_large_user_is_streamed_in_bounded_memory() {
-    let db = TestDb::migrated().await;
-    seeder::seed(db.conn(), &seeder::SeedOptions::default())
-        .await
-        .expect("seed");
-    let user = admin(db.conn()).await;
+    let (db, user) = seeded().await;
     // 100,000 messages of about 1 kB each: ~100 MB of rows.
     db.conn()
         .execute_unprepared(&format!(

@@ -4,22 +4,13 @@
 //! the first rows with the schema and the migration state intact; a named restore point the
 //! same; a time before the base backup ended, or past the archive, fails saying so.
 
-use migration::runner::{Action, RunOptions};
 use neonhub_db::{DatabaseUrl, catalog::Catalog};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use std::time::Duration;
 use testkit::local_server::{LocalServer, free_port};
+use testkit::text;
 
 const TIMEOUT: Duration = Duration::from_secs(20);
-
-async fn scalar(db: &DatabaseConnection, sql: &str) -> String {
-    db.query_one_raw(Statement::from_string(DbBackend::Postgres, sql))
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
-        .expect("one row")
-        .try_get_by_index::<String>(0)
-        .expect("text")
-}
 
 /// Organizations `pitr-<batch>-<i>`, one transaction per batch.
 async fn write_batch(db: &DatabaseConnection, batch: &str) {
@@ -32,7 +23,7 @@ async fn write_batch(db: &DatabaseConnection, batch: &str) {
 }
 
 async fn batches(db: &DatabaseConnection) -> String {
-    scalar(
+    text(
         db,
         "SELECT coalesce(string_agg(DISTINCT name, ',' ORDER BY name), '') || ' / ' || count(*) \
          FROM organizations WHERE slug LIKE 'pitr-%'",
@@ -53,15 +44,8 @@ async fn a_restore_to_a_time_holds_exactly_what_was_committed_before_it() {
     let primary = LocalServer::prepare("pitr", 55480..=55484)
         .with("LOCAL_PG_ARCHIVE", "1")
         .with("LOCAL_PG_RESTORE_PORT", &restore_port.to_string());
-    primary.up();
-    let url = DatabaseUrl::parse(&primary.url("url")).expect("owner URL");
-    let db = neonhub_db::connect(&url, TIMEOUT, 1)
-        .await
-        .expect("primary");
-    migration::runner::run(&url, &db, Action::Up(None), &RunOptions::default())
-        .await
-        .expect("migrate");
-    let before_backup = scalar(
+    let (_, db) = primary.migrated(1).await;
+    let before_backup = text(
         &db,
         "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')",
     )
@@ -71,7 +55,7 @@ async fn a_restore_to_a_time_holds_exactly_what_was_committed_before_it() {
     assert!(backup.contains("verified"), "{backup}");
 
     write_batch(&db, "a").await;
-    let time = scalar(
+    let time = text(
         &db,
         "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')",
     )
@@ -92,7 +76,7 @@ async fn a_restore_to_a_time_holds_exactly_what_was_committed_before_it() {
     let restored = connect(&restored_url).await;
     assert_eq!(batches(&restored).await, "batch a / 25");
     assert_eq!(
-        scalar(&restored, "SELECT pg_is_in_recovery()::text").await,
+        text(&restored, "SELECT pg_is_in_recovery()::text").await,
         "false",
         "promoted at the target"
     );

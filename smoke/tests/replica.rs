@@ -10,29 +10,21 @@ use entity::search::{SearchOptions, SearchStrategy, Target, explain, nearest_chu
 use entity::tenant::{Tenant, with_tenant};
 use migration::runner::{Action, RunOptions};
 use neonhub_db::DatabaseUrl;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use seeder::synth::{LoadOptions, ProgressMode, SynthOptions, SynthPlan, load};
 use std::time::{Duration, Instant};
 use testkit::local_server::{LocalServer, free_port};
+use testkit::text;
 
 const TIMEOUT: Duration = Duration::from_secs(20);
 const REPLICA: &str = "this is a read replica (in recovery): run it against the primary";
 
-async fn scalar(db: &DatabaseConnection, sql: &str) -> String {
-    db.query_one_raw(Statement::from_string(DbBackend::Postgres, sql))
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
-        .expect("one row")
-        .try_get_by_index::<String>(0)
-        .expect("text")
-}
-
 /// Wait until the standby has replayed everything the primary has written so far.
 async fn caught_up(primary: &DatabaseConnection, replica: &DatabaseConnection) -> Duration {
     let started = Instant::now();
-    let target = scalar(primary, "SELECT pg_current_wal_insert_lsn()::text").await;
+    let target = text(primary, "SELECT pg_current_wal_insert_lsn()::text").await;
     loop {
-        let behind = scalar(
+        let behind = text(
             replica,
             &format!("SELECT (pg_last_wal_replay_lsn() < '{target}'::pg_lsn)::text"),
         )
@@ -58,14 +50,7 @@ async fn a_read_replica_serves_reads_and_refuses_writers() {
     let replica_port = free_port(55475..=55479);
     let primary = LocalServer::prepare("replica", 55470..=55474)
         .with("LOCAL_PG_REPLICA_PORT", &replica_port.to_string());
-    primary.up();
-    let url = DatabaseUrl::parse(&primary.url("url")).expect("owner URL");
-    let db = neonhub_db::connect(&url, TIMEOUT, 2)
-        .await
-        .expect("primary");
-    migration::runner::run(&url, &db, Action::Up(None), &RunOptions::default())
-        .await
-        .expect("migrate the primary");
+    let (url, db) = primary.migrated(2).await;
     seeder::seed(&db, &seeder::SeedOptions::default())
         .await
         .expect("seed the primary");
@@ -102,7 +87,7 @@ async fn a_read_replica_serves_reads_and_refuses_writers() {
         .await
         .expect("replica");
     assert_eq!(
-        scalar(&replica, "SELECT pg_is_in_recovery()::text").await,
+        text(&replica, "SELECT pg_is_in_recovery()::text").await,
         "true"
     );
     let env = std::fs::read_to_string(&primary.env_file).expect(".env");
@@ -123,7 +108,7 @@ async fn a_read_replica_serves_reads_and_refuses_writers() {
     .expect("write on the primary");
     let lag = caught_up(&db, &replica).await;
     assert_eq!(
-        scalar(
+        text(
             &replica,
             &format!("SELECT name FROM organizations WHERE id = '{org0}'")
         )
@@ -268,7 +253,7 @@ async fn a_read_replica_serves_reads_and_refuses_writers() {
     let env = std::fs::read_to_string(&primary.env_file).expect(".env");
     assert!(!env.contains("DATABASE_READ_URL"), "{env}");
     assert_eq!(
-        scalar(&db, "SELECT count(*)::text FROM pg_replication_slots").await,
+        text(&db, "SELECT count(*)::text FROM pg_replication_slots").await,
         "0"
     );
 }

@@ -30,6 +30,20 @@ pub fn server_url() -> DatabaseUrl {
     })
 }
 
+/// The first column of the one row of `sql`, as text (NULL as empty): for assertions.
+///
+/// # Panics
+/// When the query fails or returns no row.
+pub async fn text<C: ConnectionTrait>(db: &C, sql: &str) -> String {
+    db.query_one_raw(Statement::from_string(DbBackend::Postgres, sql))
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .unwrap_or_else(|| panic!("{sql}: no row"))
+        .try_get_by_index::<Option<String>>(0)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .unwrap_or_default()
+}
+
 /// A database created for one test and dropped when this value is dropped.
 pub struct TestDb {
     conn: Option<DatabaseConnection>,

@@ -150,6 +150,28 @@ impl LocalServer {
             .to_owned()
     }
 
+    /// Start it, connect as the owner (a pool of `max_connections`) and apply every migration:
+    /// the owner's URL and connection.
+    pub async fn migrated(
+        &self,
+        max_connections: u32,
+    ) -> (neonhub_db::DatabaseUrl, sea_orm::DatabaseConnection) {
+        self.up();
+        let url = neonhub_db::DatabaseUrl::parse(&self.url("url")).expect("the owner's URL");
+        let db = neonhub_db::connect(&url, std::time::Duration::from_secs(20), max_connections)
+            .await
+            .expect("connect as the owner");
+        migration::runner::run(
+            &url,
+            &db,
+            migration::runner::Action::Up(None),
+            &migration::runner::RunOptions::default(),
+        )
+        .await
+        .expect("migrate");
+        (url, db)
+    }
+
     /// The server's client tools.
     pub fn bin(&self) -> PathBuf {
         let out = self.run(&["bin-dir"]);
