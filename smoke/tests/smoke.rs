@@ -34,7 +34,11 @@ async fn empty_database_counts_zero_everywhere() {
             .unwrap_or_else(|| panic!("{} missing from:\n{text}", table.name));
         assert!(line.contains(" 0  empty"), "{line}");
     }
-    assert!(text.contains("51 tables, 0 failed"), "{text}");
+    let tables = entity::registry::tables().len();
+    assert!(
+        text.contains(&format!("{tables} tables, 0 failed")),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -72,7 +76,11 @@ async fn a_dropped_table_is_reported_on_its_row() {
         "{line}"
     );
     // The other tables are still reported.
-    assert!(text.contains("51 tables, 1 failed"), "{text}");
+    let tables = entity::registry::tables().len();
+    assert!(
+        text.contains(&format!("{tables} tables, 1 failed")),
+        "{text}"
+    );
     assert!(
         text.lines()
             .any(|l| l.contains("campaigns") && l.contains("empty"))
