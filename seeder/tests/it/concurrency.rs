@@ -1,7 +1,7 @@
 //! Four seeders started together (four processes of the built binary, four connections) all
 //! succeed, exactly one of them does the work, and the database ends as after one seed.
 
-mod common;
+use crate::common;
 
 use seeder::{SeedOptions, SeedReport, seed};
 use testkit::TestDb;

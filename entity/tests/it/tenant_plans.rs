@@ -3,7 +3,7 @@
 //! ordered listings use it instead of walking every tenant's rows.
 
 #[allow(dead_code)] // the fixtures of `common` serve other test files
-mod common;
+use crate::common;
 
 use common::rls::{as_tenant, count};
 use entity::tenant::Tenant;

@@ -1,7 +1,7 @@
 //! Relations work both ways, and ON DELETE rules behave as the schema states: deleting an
 //! organization or a user removes its CASCADE children and clears its SET NULL references.
 
-mod common;
+use crate::common;
 
 use entity::prelude::*;
 use sea_orm::{

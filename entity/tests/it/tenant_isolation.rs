@@ -3,7 +3,7 @@
 //! cannot update, delete or insert them, and with no tenant set sees nothing. The owner still
 //! sees everything. The application role can do DML only.
 
-mod common;
+use crate::common;
 
 use common::rls::{as_tenant, attempt, count, insert_json, rls_tables, row_json, row_of};
 use entity::prelude::*;

@@ -1,7 +1,7 @@
 //! The seeder refuses to run while migrations are pending, says to run `make migrate`, exits
 //! non-zero, and creates nothing (not even the migrations table).
 
-mod common;
+use crate::common;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};

@@ -1,7 +1,7 @@
 //! Every table takes a row through its entity and gives it back unchanged; embeddings of the
 //! wrong dimension are refused; `updated_at` moves on update.
 
-mod common;
+use crate::common;
 
 use entity::prelude::*;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbBackend, EntityTrait, Set, Statement};

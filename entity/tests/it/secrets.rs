@@ -283,7 +283,7 @@ fn from_env_reads_neonhub_secret_keys() {
     let run = |keys: Option<&str>| {
         let mut cmd = std::process::Command::new(std::env::current_exe().unwrap());
         cmd.args([
-            "from_env_probe",
+            "secrets::from_env_probe",
             "--exact",
             "--nocapture",
             "--test-threads=1",

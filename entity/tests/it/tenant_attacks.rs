@@ -3,7 +3,7 @@
 //! log and the lookups that run before a tenant is known. Every table, key and function is
 //! enumerated from the catalog, so a table added tomorrow is attacked the day it is added.
 
-mod common;
+use crate::common;
 
 use common::rls::{as_tenant, attempt, count, insert_json, rls_tables, row_json, row_of};
 use entity::auth;

@@ -1,7 +1,7 @@
 //! On a fresh database, one seed installs every fixture of the issue, linked by real foreign
 //! keys; `seeded_tables` names exactly the tables that got rows; no secret column holds data.
 
-mod common;
+use crate::common;
 
 use entity::prelude::*;
 use sea_orm::prelude::PgVector;

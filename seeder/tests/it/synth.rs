@@ -2,7 +2,7 @@
 //! tenants of unequal size, clustered unit vectors; loaded with binary COPY exactly as
 //! planned, HNSW indexes back as they were, atomic, refused twice unless replaced.
 
-mod common;
+use crate::common;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use seeder::synth::{

@@ -1,7 +1,7 @@
 //! Killing the seeder (SIGKILL) in the middle of its transaction leaves no partial data; the
 //! next run completes.
 
-mod common;
+use crate::common;
 
 use seeder::seeded_tables;
 use std::io::{BufRead, BufReader};

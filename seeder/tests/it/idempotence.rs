@@ -2,7 +2,7 @@
 //! and the second run reports 0 created; a dry run writes nothing; rows that drifted from their
 //! fixture are brought back, and only then is an audit entry added.
 
-mod common;
+use crate::common;
 
 use entity::prelude::*;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};

@@ -1,7 +1,7 @@
 //! A seed that fails midway leaves every table as it was: on a fresh database and on a seeded
 //! one with drifted rows; through the library and through the binary (non-zero exit).
 
-mod common;
+use crate::common;
 
 use seeder::{SeedError, SeedOptions, seed, seeded_tables};
 use testkit::TestDb;

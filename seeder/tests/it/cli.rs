@@ -1,7 +1,7 @@
 //! The binary's output: a per-table summary for people, JSON that parses for machines, a dry
 //! run that says so and writes nothing.
 
-mod common;
+use crate::common;
 
 use seeder::{SeedReport, seeded_tables};
 use testkit::TestDb;

@@ -7,7 +7,7 @@
 //! password is in none of them. The dump is 0600 in a 0700 folder, only its encrypted form is
 //! kept.
 
-mod common;
+use crate::common;
 
 use sea_orm::ConnectionTrait;
 use std::os::unix::fs::PermissionsExt;

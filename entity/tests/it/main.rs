@@ -1,0 +1,13 @@
+//! Integration tests of the entity crate, one binary (a module per concern), against a real
+//! PostgreSQL: each test gets its own database cloned from the migrated template (`testkit`).
+
+mod audit_log;
+mod common;
+mod crud;
+mod relations_and_deletes;
+mod search;
+mod secret_scan;
+mod secrets;
+mod tenant_attacks;
+mod tenant_isolation;
+mod tenant_plans;
