@@ -54,8 +54,20 @@ pub struct ForeignKey {
     pub columns: Vec<String>,
     /// Referenced table.
     pub references: String,
+    /// Referenced columns, paired in order with `columns`.
+    pub referenced_columns: Vec<String>,
     /// The ON DELETE rule: `CASCADE`, `SET NULL`, `SET DEFAULT`, `RESTRICT` or `NO ACTION`.
     pub on_delete: String,
+}
+
+impl ForeignKey {
+    /// (referencing column, referenced column) pairs, in key order.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.columns
+            .iter()
+            .map(String::as_str)
+            .zip(self.referenced_columns.iter().map(String::as_str))
+    }
 }
 
 /// The columns that make a foreign key tenant-scoped when they follow its key column.
@@ -185,7 +197,10 @@ impl Catalog {
                     pg_get_constraintdef(con.oid) AS def,
                     array(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, o)
                             JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n
-                           ORDER BY k.o) AS cols
+                           ORDER BY k.o) AS cols,
+                    array(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(n, o)
+                            JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n
+                           ORDER BY k.o) AS ref_cols
                FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid
               WHERE c.relnamespace = 'public'::regnamespace AND con.contype <> 'n'",
         )
@@ -200,6 +215,7 @@ impl Catalog {
                     table: table.clone(),
                     columns: get(&row, "cols")?,
                     references: get(&row, "references")?,
+                    referenced_columns: get(&row, "ref_cols")?,
                     on_delete: get(&row, "on_delete")?,
                 });
             }

@@ -20,7 +20,7 @@
 //! Everything happens in one transaction; a dry run does it all and rolls back. A second run
 //! finds no such user and reports nothing to do.
 
-use crate::export::{fk_pairs, user_columns};
+use crate::export::find_user;
 use neonhub_db::{DbError, catalog::Catalog};
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, Statement,
@@ -177,16 +177,11 @@ fn user_keys(catalog: &Catalog) -> Vec<UserKey> {
         let Some(table) = catalog.tables.get(&fk.table) else {
             continue;
         };
-        let def = table
-            .constraints
-            .get(&fk.name)
-            .map(String::as_str)
-            .unwrap_or_default();
-        for (from, to) in fk_pairs(def) {
+        for (from, to) in fk.pairs() {
             if to == "id" && fk.table != "audit_logs" {
                 keys.push(UserKey {
                     table: fk.table.clone(),
-                    column: from,
+                    column: from.to_owned(),
                     cascade: fk.on_delete == "CASCADE",
                     has_organization: table.columns.iter().any(|c| c.name == "organization_id"),
                 });
@@ -207,21 +202,6 @@ async fn count(txn: &DatabaseTransaction, sql: &str, values: Vec<Value>) -> Resu
         .ok_or_else(|| DbErr::Custom(format!("no row from {sql}")))?
         .try_get_by_index(0)?;
     Ok(u64::try_from(n).unwrap_or_default())
-}
-
-async fn find_user(txn: &DatabaseTransaction, who: &str) -> Result<Option<String>, DbErr> {
-    match txn
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT id::text FROM users WHERE id::text = $1 OR lower(email) = lower($1) \
-             ORDER BY (id::text = $1) DESC LIMIT 1",
-            [who.into()],
-        ))
-        .await?
-    {
-        Some(row) => Ok(Some(row.try_get_by_index(0)?)),
-        None => Ok(None),
-    }
 }
 
 /// Erase the user `who` (id or email) from `db` (the owner's connection, on the primary).
@@ -274,7 +254,6 @@ async fn erase_in(
     ))
     .await?;
     let catalog = Catalog::read(txn).await?;
-    debug_assert!(user_columns(&catalog).contains_key("users"));
     let keys = user_keys(&catalog);
 
     // Organization rows the cascade would take.

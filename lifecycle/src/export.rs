@@ -60,42 +60,16 @@ pub fn withheld(table: &str, column: &str) -> bool {
         || (column.ends_with("_hash") && (column.contains("token") || column.contains("key")))
 }
 
-/// The (from, to) column pairs of a foreign key definition
-/// `FOREIGN KEY (a, b) REFERENCES t(x, y) ...`.
-pub fn fk_pairs(definition: &str) -> Vec<(String, String)> {
-    let list = |s: &str| -> Vec<String> {
-        s.split_once('(')
-            .and_then(|(_, rest)| rest.split_once(')'))
-            .map(|(cols, _)| {
-                cols.split(',')
-                    .map(|c| c.trim().trim_matches('"').to_owned())
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    match definition.split_once(" REFERENCES ") {
-        Some((from, to)) => list(from).into_iter().zip(list(to)).collect(),
-        None => Vec::new(),
-    }
-}
-
 /// Per table, the columns that name a user (sorted; `users` itself by `id`).
 pub fn user_columns(catalog: &Catalog) -> BTreeMap<String, Vec<String>> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
     out.insert("users".into(), vec!["id".into()]);
     for fk in &catalog.foreign_keys {
-        let Some(def) = catalog
-            .tables
-            .get(&fk.table)
-            .and_then(|t| t.constraints.get(&fk.name))
-        else {
-            continue;
-        };
-        for (from, to) in fk_pairs(def) {
+        for (from, to) in fk.pairs() {
             if (fk.references == "users" && to == "id") || to == "user_id" {
                 let cols = out.entry(fk.table.clone()).or_default();
-                if !cols.contains(&from) {
-                    cols.push(from);
+                if !cols.iter().any(|c| c == from) {
+                    cols.push(from.to_owned());
                     cols.sort();
                 }
             }
@@ -139,13 +113,7 @@ fn select_rows(catalog: &Catalog, table: &str, columns: &[String]) -> (String, V
             .tables
             .get(&fk.references)
             .is_some_and(|p| p.columns.iter().any(|c| c.name == "name"));
-        let def = catalog
-            .tables
-            .get(table)
-            .and_then(|t| t.constraints.get(&fk.name))
-            .map(String::as_str)
-            .unwrap_or_default();
-        let Some((from, _)) = fk_pairs(def).into_iter().find(|(_, to)| to == "id") else {
+        let Some((from, _)) = fk.pairs().find(|(_, to)| *to == "id") else {
             continue;
         };
         if has_name {
@@ -204,6 +172,25 @@ async fn scalar(
     }
 }
 
+/// The id of the user whose id or email (any case) is `who`.
+///
+/// # Errors
+/// The database error of the lookup.
+pub async fn find_user<C: ConnectionTrait>(db: &C, who: &str) -> Result<Option<String>, DbErr> {
+    match db
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT id::text FROM users WHERE id::text = $1 OR lower(email) = lower($1) \
+             ORDER BY (id::text = $1) DESC LIMIT 1",
+            [who.into()],
+        ))
+        .await?
+    {
+        Some(row) => Ok(Some(row.try_get_by_index(0)?)),
+        None => Ok(None),
+    }
+}
+
 /// Export everything naming the user `who` (an id or an email) from `db` (the owner) to `out`.
 ///
 /// # Errors
@@ -219,14 +206,9 @@ pub async fn export_user<W: Write>(
             Some(AccessMode::ReadOnly),
         )
         .await?;
-    let user_id = scalar(
-        &txn,
-        "SELECT id::text FROM users WHERE id::text = $1 OR lower(email) = lower($1) \
-         ORDER BY (id::text = $1) DESC LIMIT 1",
-        vec![who.into()],
-    )
-    .await?
-    .ok_or_else(|| ExportError::UnknownUser(who.to_owned()))?;
+    let user_id = find_user(&txn, who)
+        .await?
+        .ok_or_else(|| ExportError::UnknownUser(who.to_owned()))?;
     let schema_version = scalar(&txn, "SELECT max(version) FROM seaql_migrations", vec![]).await?;
     let generated_at = scalar(
         &txn,

@@ -130,17 +130,17 @@ impl PurgeReport {
     }
 }
 
-/// The selection of one batch: `ctid`s of at most `$2` rows past the window, oldest first.
-fn batch_select(rule: &Rule) -> String {
+/// The rows of `rule` past the window (`$1`: the cutoff), oldest first: their `ctid`s.
+fn past_window(rule: &Rule) -> String {
     let (t, c) = (&rule.table, &rule.column);
     match (&rule.keep_per_user, rule.default_days) {
         (Some(user), Some(days)) => format!(
             "SELECT d.ctid FROM {t} d LEFT JOIN user_settings s ON s.user_id = d.{user} \
              WHERE d.{c} < $1::timestamptz \
                    - make_interval(days => coalesce(s.data_retention_days, {days})) \
-             ORDER BY d.{c} LIMIT $2"
+             ORDER BY d.{c}"
         ),
-        _ => format!("SELECT ctid FROM {t} WHERE {c} < $1::timestamptz ORDER BY {c} LIMIT $2"),
+        _ => format!("SELECT ctid FROM {t} WHERE {c} < $1::timestamptz ORDER BY {c}"),
     }
 }
 
@@ -152,19 +152,16 @@ fn delete_sql(rule: &Rule) -> String {
         )
     } else {
         format!(
-            "WITH gone AS (DELETE FROM {t} WHERE ctid = ANY (ARRAY({select})) RETURNING 1) \
-             SELECT count(*) AS deleted FROM gone",
+            "WITH gone AS (DELETE FROM {t} WHERE ctid = ANY (ARRAY({select} LIMIT $2)) \
+             RETURNING 1) SELECT count(*) AS deleted FROM gone",
             t = rule.table,
-            select = batch_select(rule)
+            select = past_window(rule)
         )
     }
 }
 
 fn count_sql(rule: &Rule) -> String {
-    format!(
-        "SELECT count(*) AS n FROM ({}) past",
-        batch_select(rule).replace("LIMIT $2", "")
-    )
+    format!("SELECT count(*) AS n FROM ({}) past", past_window(rule))
 }
 
 async fn one<C: ConnectionTrait>(db: &C, sql: &str, values: Vec<Value>) -> Result<i64, DbErr> {

@@ -9,7 +9,7 @@ use lifecycle::{Policy, PurgeOptions, purge};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use std::collections::BTreeMap;
 use std::time::Duration;
-use testkit::{AppLogin, TestDb};
+use testkit::{AppLogin, TestDb, text};
 
 /// Rows dated around the windows: (table, rows past the window) that the fixture adds.
 const PAST: [(&str, u64); 7] = [
@@ -266,6 +266,65 @@ async fn an_interrupted_purge_rerun_ends_in_the_same_state() {
         .expect("rerun");
     assert!(!second.interrupted);
     assert_eq!(first.rows + second.rows, 93);
+    set_audit_purge_flag_and_delete(db.conn(), OWN_AUDIT).await;
+    assert_eq!(rows(db.conn()).await, expected);
+}
+
+#[tokio::test]
+async fn a_purge_killed_midway_and_rerun_ends_in_the_same_state() {
+    let db = fixture().await;
+    let expected = expected_after(db.conn()).await;
+    let run = |pause_ms: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_lifecycle"))
+            .args([
+                "--database-url",
+                db.url().as_str(),
+                "purge",
+                "--batch-rows",
+                "3",
+            ])
+            .args(["--pause-ms", pause_ms])
+            .env("RUST_BACKTRACE", "0")
+            .env_remove("RETENTION_AUDIT_LOGS")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start lifecycle purge")
+    };
+    // 93 rows in batches of 3 with 300 ms pauses: about 10 s. SIGKILL it after a few batches.
+    let mut child = run("300");
+    let count = || async {
+        text(
+            db.conn(),
+            "SELECT count(*)::text FROM metric_events WHERE type = 'purge'",
+        )
+        .await
+    };
+    let started = std::time::Instant::now();
+    while count().await == "25" {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the purge never started"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reaped");
+    let left: u64 = text(
+        db.conn(),
+        "SELECT (count(*) FILTER (WHERE created_at < now() - interval '13 months'))::text \
+         FROM metric_events",
+    )
+    .await
+    .parse()
+    .expect("count");
+    assert!(
+        left > 0,
+        "killed before the end: some rows past the window are left"
+    );
+    // No batch was left half done: every remaining row is either kept or still past its window.
+    let status = run("0").wait().expect("rerun");
+    assert!(status.success());
     set_audit_purge_flag_and_delete(db.conn(), OWN_AUDIT).await;
     assert_eq!(rows(db.conn()).await, expected);
 }

@@ -155,7 +155,11 @@ impl Readiness {
                     continue;
                 }
                 match role {
-                    Role::Distributed if !pairs_tenant(table, &fk.name, &fk.columns) => {
+                    Role::Distributed
+                        if !fk.pairs().any(|(from, to)| {
+                            from == DISTRIBUTION_COLUMN && to == DISTRIBUTION_COLUMN
+                        }) =>
+                    {
                         blockers.push(Blocker::ForeignKeyWithoutTenant {
                             name: fk.name.clone(),
                             references: fk.references.clone(),
@@ -198,22 +202,4 @@ impl Readiness {
             self.blockers().count()
         )
     }
-}
-
-/// Does the foreign key `name` of `table` pair `organization_id` with `organization_id` (its
-/// definition: `FOREIGN KEY (a, organization_id) REFERENCES parent(id, organization_id)`)?
-fn pairs_tenant(table: &neonhub_db::catalog::Table, name: &str, columns: &[String]) -> bool {
-    let Some(def) = table.constraints.get(name) else {
-        return false;
-    };
-    let referenced: Vec<&str> = def
-        .split_once(" REFERENCES ")
-        .and_then(|(_, rest)| rest.split_once('('))
-        .and_then(|(_, rest)| rest.split_once(')'))
-        .map(|(cols, _)| cols.split(',').map(str::trim).collect())
-        .unwrap_or_default();
-    columns
-        .iter()
-        .zip(referenced)
-        .any(|(from, to)| from == DISTRIBUTION_COLUMN && to == DISTRIBUTION_COLUMN)
 }

@@ -246,6 +246,26 @@ async fn a_read_replica_serves_reads_and_refuses_writers() {
             .iter()
             .all(|n| n.model.organization_id == org0)
     );
+    // The same login naming another tenant's id on the replica: row-level security holds there
+    // too (nothing of the other tenant, not even a count).
+    let org1 = plan.tenants()[1].id;
+    let (stolen, counted) = with_tenant(&app, Tenant::new(org0), |txn| {
+        let query = query.clone();
+        Box::pin(async move {
+            let found = nearest_chunks(txn, org1, None, &query, &hnsw)
+                .await
+                .map_err(|e| sea_orm::DbErr::Custom(e.to_string()))?;
+            let counted = testkit::text(
+                txn,
+                &format!("SELECT count(*)::text FROM chunks WHERE organization_id = '{org1}'"),
+            )
+            .await;
+            Ok((found.neighbors.len(), counted))
+        })
+    })
+    .await
+    .expect("another tenant's id on the replica");
+    assert_eq!((stolen, counted.as_str()), (0, "0"));
 
     drop(app);
     drop(replica);
