@@ -67,8 +67,13 @@ lsn_number() {
 # info FILE KEY: a value of a backup's .info file (KEY=value lines; never sourced).
 info() { sed -n "s/^$2=//p" "$1" | head -n 1; }
 
+# Can a server listen on port $1? SO_REUSEADDR as PostgreSQL sets it: connections of a server
+# that just stopped (TIME_WAIT) do not keep the port.
 port_free() {
-  python3 -c 'import socket,sys; s=socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2>/dev/null
+  python3 -c 'import socket,sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2>/dev/null
 }
 
 # --- base backups ---------------------------------------------------------------------------

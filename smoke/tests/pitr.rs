@@ -44,7 +44,7 @@ async fn a_restore_to_a_time_holds_exactly_what_was_committed_before_it() {
     let primary = LocalServer::prepare("pitr", 55480..=55484)
         .with("LOCAL_PG_ARCHIVE", "1")
         .with("LOCAL_PG_RESTORE_PORT", &restore_port.to_string());
-    let (_, db) = primary.migrated(1).await;
+    let (url, db) = primary.migrated(1).await;
     let before_backup = text(
         &db,
         "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')",
@@ -97,6 +97,19 @@ async fn a_restore_to_a_time_holds_exactly_what_was_committed_before_it() {
     )
     .await;
     assert!(report.ready(), "{}", report.to_markdown());
+    // The restored server does not archive into the primary's archive; the primary does.
+    let replication = |r: &smoke::Report| r.check("Replication").expect("check").summary.clone();
+    assert!(
+        replication(&report).contains("WAL archiving off"),
+        "{}",
+        replication(&report)
+    );
+    let on_primary = smoke::doctor(Some(&url), TIMEOUT).await;
+    assert!(
+        replication(&on_primary).contains("WAL archiving on, last segment"),
+        "{}",
+        replication(&on_primary)
+    );
     drop(restored);
     // The primary was not touched.
     assert_eq!(batches(&db).await, "batch a,batch b,batch c / 75");

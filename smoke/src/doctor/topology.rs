@@ -69,36 +69,50 @@ async fn primary_check(db: &DatabaseConnection) -> Check {
     )
     .await;
     details.extend(standbys.iter().map(|s| format!("standby {s}")));
-    let archive = rows(
-        db,
-        "SELECT current_setting('archive_mode') || '|' \
-                || coalesce(last_archived_wal, '') || '|' \
-                || coalesce(extract(epoch FROM now() - last_archived_time)::bigint::text, '') \
-                || '|' || failed_count || '|' \
-                || (last_failed_time IS NOT NULL \
-                    AND last_failed_time > coalesce(last_archived_time, '-infinity'))::text \
-         FROM pg_stat_archiver",
-    )
-    .await;
-    let archiving = match archive.first().map(|a| a.split('|').collect::<Vec<_>>()) {
-        Some(parts) if parts.len() == 5 && parts[0] != "off" => {
-            if parts[4] == "true" {
-                status = Status::Warn;
-                format!(
-                    "WAL archiving FAILING ({} failures; see the server log)",
-                    parts[3]
-                )
-            } else if parts[1].is_empty() {
-                "WAL archiving on, nothing archived yet".to_owned()
-            } else {
-                format!(
-                    "WAL archiving on, last segment {} archived {} s ago",
-                    parts[1], parts[2]
-                )
+    let archive = db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT current_setting('archive_mode') <> 'off' AS on, last_archived_wal AS last, \
+                    extract(epoch FROM now() - last_archived_time)::bigint AS age, \
+                    failed_count AS failures, \
+                    coalesce(last_failed_time > coalesce(last_archived_time, '-infinity'), false) \
+                        AS failing \
+             FROM pg_stat_archiver",
+        ))
+        .await
+        .ok()
+        .flatten();
+    let get_bool = |name: &str| {
+        archive
+            .as_ref()
+            .and_then(|r| r.try_get::<bool>("", name).ok())
+    };
+    let archiving = match (get_bool("on"), get_bool("failing")) {
+        (None, _) => "WAL archiving state not visible to this role".to_owned(),
+        (Some(false), _) => {
+            "WAL archiving off (no point-in-time recovery from this server)".to_owned()
+        }
+        (Some(true), Some(true)) => {
+            status = Status::Warn;
+            let failures = archive
+                .as_ref()
+                .and_then(|r| r.try_get::<i64>("", "failures").ok());
+            format!(
+                "WAL archiving FAILING ({} failures; see the server log)",
+                failures.unwrap_or_default()
+            )
+        }
+        (Some(true), _) => {
+            let row = archive.as_ref();
+            match row.and_then(|r| r.try_get::<Option<String>>("", "last").ok().flatten()) {
+                None => "WAL archiving on, nothing archived yet".to_owned(),
+                Some(last) => format!(
+                    "WAL archiving on, last segment {last} archived {} s ago",
+                    row.and_then(|r| r.try_get::<i64>("", "age").ok())
+                        .unwrap_or_default()
+                ),
             }
         }
-        Some(_) => "WAL archiving off (no point-in-time recovery from this server)".to_owned(),
-        None => "WAL archiving state not visible to this role".to_owned(),
     };
     Check::new(
         "Replication",
