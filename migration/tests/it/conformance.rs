@@ -37,7 +37,7 @@ async fn migrated_schema_matches_the_expected_schema() {
     Migrator::up(db.conn(), None).await.expect("up");
     let actual = db.catalog().await.render();
     if std::env::var_os("BLESS").is_some_and(|v| v == "1") {
-        // `BLESS=1 cargo test -p migration --test conformance`: accept the migrated schema as
+        // `BLESS=1 cargo test -p migration --test it conformance::`: accept the migrated schema as
         // the new expectation; review the diff of expected_schema.txt before committing.
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/expected_schema.txt");
         std::fs::write(path, &actual).expect("write expected_schema.txt");

@@ -40,6 +40,7 @@ async fn connect(url: &str) -> DatabaseConnection {
 
 #[tokio::test]
 async fn a_restore_to_a_time_holds_exactly_what_was_committed_before_it() {
+    let _turn = crate::OWN_SERVERS.lock().await;
     let restore_port = free_port(55485..=55489);
     let primary = LocalServer::prepare("pitr", 55480..=55484)
         .with("LOCAL_PG_ARCHIVE", "1")

@@ -47,6 +47,7 @@ fn assert_replica_refusal(what: &str, err: &dyn std::fmt::Display) {
 
 #[tokio::test]
 async fn a_read_replica_serves_reads_and_refuses_writers() {
+    let _turn = crate::OWN_SERVERS.lock().await;
     let replica_port = free_port(55475..=55479);
     let primary = LocalServer::prepare("replica", 55470..=55474)
         .with("LOCAL_PG_REPLICA_PORT", &replica_port.to_string());

@@ -3,7 +3,7 @@
 
 #[test]
 fn committed_schema_doc_is_up_to_date() {
-    let committed = include_str!("../../docs/SCHEMA.md");
+    let committed = include_str!("../../../docs/SCHEMA.md");
     let generated = smoke::schema_doc::render();
     if committed != generated {
         let first = committed

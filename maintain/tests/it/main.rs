@@ -1,0 +1,6 @@
+//! Integration tests of vector-maintain: the plan, its application, the CLI.
+//! One binary, a module per concern (tests/it/main.rs), against a real PostgreSQL: each test gets
+//! its own database cloned from the migrated template (`testkit`).
+
+mod cli;
+mod vector_maintain;
