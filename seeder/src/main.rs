@@ -50,10 +50,12 @@ struct Cli {
     #[arg(long, env = "SEED_LOCK_TIMEOUT", default_value_t = 60)]
     lock_timeout: u64,
     /// Fail on purpose after writing this table's fixtures (tests the rollback).
+    #[cfg(feature = "test-hooks")]
     #[arg(long, hide = true, value_name = "TABLE")]
     fail_after: Option<String>,
     /// Pause (30 s) inside the transaction after writing this table's fixtures, printing
     /// `paused after TABLE` to stderr (tests killing the seeder midway).
+    #[cfg(feature = "test-hooks")]
     #[arg(long, hide = true, value_name = "TABLE")]
     pause_after: Option<String>,
     #[command(subcommand)]
@@ -146,7 +148,9 @@ async fn run(mut cli: Cli) -> Result<()> {
     let options = SeedOptions {
         dry_run: cli.dry_run,
         lock_timeout: Duration::from_secs(cli.lock_timeout),
+        #[cfg(feature = "test-hooks")]
         fail_after: cli.fail_after,
+        #[cfg(feature = "test-hooks")]
         pause_after: cli.pause_after,
     };
     let seeded = seeder::seed(&db, &options).await;

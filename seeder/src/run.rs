@@ -31,11 +31,14 @@ pub struct SeedOptions {
     /// zero waits forever.
     pub lock_timeout: Duration,
     /// Fail on purpose once every fixture row of this table has been written (to test that a
-    /// failure leaves the database as it was). Must name one of [`seeded_tables`].
+    /// failure leaves the database as it was). Must name one of [`seeded_tables`]. Test hook:
+    /// only with the `test-hooks` feature, which release builds do not carry.
+    #[cfg(feature = "test-hooks")]
     pub fail_after: Option<String>,
     /// Pause for 30 s inside the transaction once every fixture row of this table has been
     /// written, after printing `paused after <table>` to stderr (to test that killing the
-    /// process midway leaves nothing behind).
+    /// process midway leaves nothing behind). Test hook, as `fail_after`.
+    #[cfg(feature = "test-hooks")]
     pub pause_after: Option<String>,
 }
 
@@ -44,7 +47,9 @@ impl Default for SeedOptions {
         Self {
             dry_run: false,
             lock_timeout: DEFAULT_LOCK_TIMEOUT,
+            #[cfg(feature = "test-hooks")]
             fail_after: None,
+            #[cfg(feature = "test-hooks")]
             pause_after: None,
         }
     }
@@ -71,14 +76,7 @@ pub fn seeded_tables() -> Vec<&'static str> {
 pub async fn seed(db: &DatabaseConnection, options: &SeedOptions) -> Result<SeedReport, SeedError> {
     let started = Instant::now();
     let plan = fixtures()?;
-    if let Some(table) = &options.fail_after
-        && !plan.tables().contains(&table.as_str())
-    {
-        return Err(SeedError::UnknownTable(
-            table.clone(),
-            plan.tables().join(", "),
-        ));
-    }
+    hooks::check(options, &plan.tables())?;
     neonhub_db::require_primary(db)
         .await
         .map_err(SeedError::NotPrimary)?;
@@ -165,14 +163,8 @@ async fn apply(
             report.record(table, outcome);
         }
         let last_of_table = steps.peek().is_none_or(|next| next.table() != table);
-        if last_of_table && options.pause_after.as_deref() == Some(table) {
-            eprintln!("paused after {table}");
-            tokio::time::sleep(Duration::from_secs(30)).await;
-        }
-        if last_of_table && options.fail_after.as_deref() == Some(table) {
-            return Err(SeedError::Injected {
-                table: table.to_owned(),
-            });
+        if last_of_table {
+            hooks::after_table(options, table).await?;
         }
     }
     Ok(report)
@@ -302,4 +294,49 @@ async fn audit(
     Err(SeedError::InvalidFixtures(
         "the audit entry could not be written under a fresh id".into(),
     ))
+}
+
+/// The test hooks (`fail_after`, `pause_after`): with the `test-hooks` feature only (the crate's
+/// own tests turn it on); without it they do nothing and cost nothing.
+mod hooks {
+    use super::SeedOptions;
+    use crate::SeedError;
+
+    /// Refuse a `fail_after` that names a table the seed does not write.
+    #[cfg(feature = "test-hooks")]
+    pub(super) fn check(options: &SeedOptions, tables: &[&str]) -> Result<(), SeedError> {
+        match &options.fail_after {
+            Some(table) if !tables.contains(&table.as_str()) => {
+                Err(SeedError::UnknownTable(table.clone(), tables.join(", ")))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Pause or fail once every fixture row of `table` has been written, as asked.
+    #[cfg(feature = "test-hooks")]
+    pub(super) async fn after_table(options: &SeedOptions, table: &str) -> Result<(), SeedError> {
+        if options.pause_after.as_deref() == Some(table) {
+            eprintln!("paused after {table}");
+            tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+        }
+        if options.fail_after.as_deref() == Some(table) {
+            return Err(SeedError::Injected {
+                table: table.to_owned(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Without the feature: nothing to check.
+    #[cfg(not(feature = "test-hooks"))]
+    pub(super) fn check(_: &SeedOptions, _: &[&str]) -> Result<(), SeedError> {
+        Ok(())
+    }
+
+    /// Without the feature: nothing to do.
+    #[cfg(not(feature = "test-hooks"))]
+    pub(super) async fn after_table(_: &SeedOptions, _: &str) -> Result<(), SeedError> {
+        Ok(())
+    }
 }
