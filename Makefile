@@ -21,6 +21,7 @@ demo: db-up migrate seed smoke ## Fresh machine to seeded database: db-up, migra
 
 test: db-up ## Run every test against the local (or configured) Postgres
 	$(CARGO) test --locked --workspace
+	python3 scripts/test_secret_scan.py
 
 lint: ## fmt --check, clippy -D warnings, secret scan, actionlint + zizmor, squawk on the migrations' SQL, shellcheck
 	$(CARGO) fmt --all -- --check

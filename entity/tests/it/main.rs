@@ -6,7 +6,6 @@ mod common;
 mod crud;
 mod relations_and_deletes;
 mod search;
-mod secret_scan;
 mod secrets;
 mod tenant_attacks;
 mod tenant_isolation;
