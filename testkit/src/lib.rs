@@ -44,6 +44,20 @@ pub async fn text<C: ConnectionTrait>(db: &C, sql: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The first column of the one row of `sql`, as a bigint (`count(*)` and the like): for
+/// assertions.
+///
+/// # Panics
+/// When the query fails, returns no row or a value that is not a non-NULL bigint.
+pub async fn int<C: ConnectionTrait>(db: &C, sql: &str) -> i64 {
+    db.query_one_raw(Statement::from_string(DbBackend::Postgres, sql))
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .unwrap_or_else(|| panic!("{sql}: no row"))
+        .try_get_by_index::<i64>(0)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
 /// A database created for one test and dropped when this value is dropped.
 pub struct TestDb {
     conn: Option<DatabaseConnection>,

@@ -2,7 +2,7 @@
 //! migration, refuses edited migrations and databases ahead of the build.
 
 use migration::{EXPECTED_SCHEMA, Migrator, MigratorTrait};
-use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, Statement};
+use sea_orm_migration::sea_orm::ConnectionTrait;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Output, Stdio};
 use testkit::TestDb;
@@ -19,16 +19,6 @@ fn text(out: &Output) -> String {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     )
-}
-
-async fn scalar_i64(db: &TestDb, sql: &str) -> i64 {
-    db.conn()
-        .query_one_raw(Statement::from_string(DbBackend::Postgres, sql))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get_by_index(0)
-        .unwrap()
 }
 
 #[tokio::test]
@@ -65,15 +55,19 @@ async fn eight_concurrent_migrators_apply_each_migration_once() {
         outputs.iter().map(text).collect::<Vec<_>>()
     );
     assert_eq!(
-        scalar_i64(&db, "SELECT count(*) FROM seaql_migrations").await,
+        testkit::int(db.conn(), "SELECT count(*) FROM seaql_migrations").await,
         total
     );
     assert_eq!(
-        scalar_i64(&db, "SELECT count(DISTINCT version) FROM seaql_migrations").await,
+        testkit::int(
+            db.conn(),
+            "SELECT count(DISTINCT version) FROM seaql_migrations"
+        )
+        .await,
         total
     );
     assert_eq!(
-        scalar_i64(&db, "SELECT count(*) FROM _migration_checksums").await,
+        testkit::int(db.conn(), "SELECT count(*) FROM _migration_checksums").await,
         total
     );
     assert_eq!(db.catalog().await.render(), EXPECTED_SCHEMA);
@@ -101,19 +95,19 @@ async fn killed_in_the_middle_of_a_migration_leaves_nothing_behind() {
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
 
-    let recorded = scalar_i64(
-        &db,
+    let recorded = testkit::int(
+        db.conn(),
         &format!("SELECT count(*) FROM seaql_migrations WHERE version = '{victim}'"),
     )
     .await;
     assert_eq!(recorded, 0, "the killed migration must not be recorded");
-    let agents = scalar_i64(
-        &db,
+    let agents = testkit::int(
+        db.conn(),
         "SELECT count(*) FROM pg_class WHERE relname = 'agents'",
     )
     .await;
     assert_eq!(agents, 0, "the killed migration's tables must not exist");
-    let earlier = scalar_i64(&db, "SELECT count(*) FROM seaql_migrations").await;
+    let earlier = testkit::int(db.conn(), "SELECT count(*) FROM seaql_migrations").await;
     assert_eq!(earlier, 6, "the migrations before it stay applied");
 
     let out = migration(&db, &["up"]).output().unwrap();
@@ -191,7 +185,7 @@ async fn fresh_rebuilds_a_migrated_database() {
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(db.catalog().await.render(), EXPECTED_SCHEMA);
     assert_eq!(
-        scalar_i64(&db, "SELECT count(*) FROM organizations").await,
+        testkit::int(db.conn(), "SELECT count(*) FROM organizations").await,
         0
     );
 }

@@ -4,20 +4,10 @@
 //! filled by the trigger, and the result is the expected schema with every key validated.
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, Statement};
+use sea_orm_migration::sea_orm::ConnectionTrait;
 use testkit::TestDb;
 
 const FIRST: &str = "m20261203_000100_tenant_write_rules";
-
-async fn scalar(db: &TestDb, sql: &str) -> i64 {
-    db.conn()
-        .query_one_raw(Statement::from_string(DbBackend::Postgres, sql))
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
-        .unwrap()
-        .try_get_by_index(0)
-        .unwrap()
-}
 
 /// Apply the next `n` migrations.
 async fn up(db: &TestDb, n: u32) {
@@ -49,8 +39,8 @@ async fn existing_rows_get_their_tenant_and_the_keys_validate() {
     // 000100 and 000200: the columns exist, nullable, and nothing is filled yet.
     up(&db, 2).await;
     assert_eq!(
-        scalar(
-            &db,
+        testkit::int(
+            db.conn(),
             "SELECT count(*) FROM campaign_metrics WHERE organization_id IS NULL"
         )
         .await,
@@ -64,9 +54,7 @@ async fn existing_rows_get_their_tenant_and_the_keys_validate() {
         .await
         .unwrap();
     assert_eq!(
-        scalar(
-            &db,
-            "SELECT count(*) FROM campaign_metrics WHERE kind = 'legacy' AND organization_id IS NOT NULL"
+        testkit::int(db.conn(), "SELECT count(*) FROM campaign_metrics WHERE kind = 'legacy' AND organization_id IS NOT NULL"
         )
         .await,
         2
@@ -82,8 +70,8 @@ async fn existing_rows_get_their_tenant_and_the_keys_validate() {
     // The rest of the migrations: backfill (3 batches at least), indexes, keys, validation.
     Migrator::up(db.conn(), None).await.expect("up");
     assert_eq!(
-        scalar(
-            &db,
+        testkit::int(
+            db.conn(),
             "SELECT count(*) FROM campaign_metrics m JOIN campaigns c ON c.id = m.campaign_id
               WHERE m.organization_id IS DISTINCT FROM c.organization_id"
         )
@@ -92,27 +80,21 @@ async fn existing_rows_get_their_tenant_and_the_keys_validate() {
         "every metric carries its campaign's organization"
     );
     assert_eq!(
-        scalar(
-            &db,
-            "SELECT count(*) FROM role_permissions rp JOIN organization_roles r ON r.id = rp.role_id
+        testkit::int(db.conn(), "SELECT count(*) FROM role_permissions rp JOIN organization_roles r ON r.id = rp.role_id
               WHERE rp.organization_id IS DISTINCT FROM r.organization_id"
         )
         .await,
         0
     );
     assert_eq!(
-        scalar(
-            &db,
-            "SELECT count(*) FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND NOT convalidated"
+        testkit::int(db.conn(), "SELECT count(*) FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND NOT convalidated"
         )
         .await,
         0,
         "every constraint validated"
     );
     assert_eq!(
-        scalar(
-            &db,
-            "SELECT count(*) FROM pg_index WHERE indrelid::regclass::text NOT LIKE 'seaql%' AND NOT indisvalid"
+        testkit::int(db.conn(), "SELECT count(*) FROM pg_index WHERE indrelid::regclass::text NOT LIKE 'seaql%' AND NOT indisvalid"
         )
         .await,
         0,

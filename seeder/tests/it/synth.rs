@@ -104,15 +104,6 @@ fn plan_is_deterministic_unequal_and_clustered() {
     assert_eq!(plan.queries(3), again.queries(3));
 }
 
-async fn scalar(db: &DatabaseConnection, sql: &str) -> i64 {
-    db.query_one_raw(Statement::from_string(DbBackend::Postgres, sql))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get_by_index(0)
-        .unwrap()
-}
-
 async fn hnsw_definitions(db: &DatabaseConnection) -> Vec<String> {
     db.query_all_raw(Statement::from_string(
         DbBackend::Postgres,
@@ -138,7 +129,7 @@ async fn load_writes_the_plan_and_restores_the_indexes() {
     assert_eq!(report.index_mode, IndexMode::Rebuild);
     assert_eq!(report.dropped_indexes.len(), 3);
     for table in SynthTable::ALL {
-        let n = scalar(conn, &format!("SELECT count(*) FROM {}", table.name())).await;
+        let n = testkit::int(conn, &format!("SELECT count(*) FROM {}", table.name())).await;
         assert_eq!(n as usize, plan.rows(table), "{}", table.name());
         let line = report
             .tables
@@ -150,7 +141,7 @@ async fn load_writes_the_plan_and_restores_the_indexes() {
     assert_eq!(hnsw_definitions(conn).await, indexes_before);
     // The build's parallel_workers storage parameter is reset.
     assert_eq!(
-        scalar(
+        testkit::int(
             conn,
             "SELECT count(*) FROM pg_class WHERE reloptions::text LIKE '%parallel_workers%'"
         )
@@ -160,7 +151,7 @@ async fn load_writes_the_plan_and_restores_the_indexes() {
 
     // Row by row as planned: tenants, ids and vectors (the binary format is exact).
     for tenant in plan.tenants() {
-        let n = scalar(
+        let n = testkit::int(
             conn,
             &format!(
                 "SELECT count(*) FROM chunks WHERE organization_id = '{}'",
@@ -190,7 +181,7 @@ async fn load_writes_the_plan_and_restores_the_indexes() {
         .map(|t| (0..t.messages).filter(|m| m % 20 % 2 == 1).count())
         .sum();
     assert_eq!(
-        scalar(
+        testkit::int(
             conn,
             "SELECT count(*) FROM messages WHERE role = 'assistant'"
         )
@@ -216,12 +207,15 @@ async fn load_writes_the_plan_and_restores_the_indexes() {
     .await
     .unwrap();
     assert_eq!(replaced.replaced_orgs, 4);
-    assert_eq!(scalar(conn, "SELECT count(*) FROM chunks").await, 600);
+    assert_eq!(testkit::int(conn, "SELECT count(*) FROM chunks").await, 600);
     // Another seed sits beside it.
     load(conn, &SynthPlan::new(small_options(12)).unwrap(), &quiet())
         .await
         .unwrap();
-    assert_eq!(scalar(conn, "SELECT count(*) FROM chunks").await, 1_200);
+    assert_eq!(
+        testkit::int(conn, "SELECT count(*) FROM chunks").await,
+        1_200
+    );
 }
 
 #[tokio::test]
@@ -241,7 +235,10 @@ async fn a_failed_load_leaves_nothing_behind() {
         "{err}"
     );
     assert!(err.to_string().contains("rolled back"), "{err}");
-    assert_eq!(scalar(conn, "SELECT count(*) FROM organizations").await, 0);
+    assert_eq!(
+        testkit::int(conn, "SELECT count(*) FROM organizations").await,
+        0
+    );
     assert_eq!(
         hnsw_definitions(conn).await.len(),
         3,
