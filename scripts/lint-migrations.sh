@@ -3,13 +3,9 @@
 # installed from PyPI into .local/tools on first use. Rules and their reasons: .squawk.toml.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-TOOLS="${LINT_TOOLS_DIR:-$ROOT/.local/tools}"
-SQUAWK_VERSION=2.70.0
-SQUAWK="$TOOLS/squawk/bin/squawk"
-if [ ! -x "$SQUAWK" ]; then
-  PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --no-deps \
-    --target "$TOOLS/squawk" "squawk-cli==$SQUAWK_VERSION"
-fi
+# shellcheck source=scripts/lib/lint-tools.sh
+. "$ROOT/scripts/lib/lint-tools.sh"
+SQUAWK="$(pip_tool squawk squawk-cli 2.70.0 squawk)"
 cd "$ROOT"
 # Files of migrations that run outside a transaction say so in their header.
 outside=$(grep -l '^-- Runs outside a transaction' migration/sql/*.sql || true)
