@@ -28,8 +28,7 @@
 //!
 //! - [`SearchStrategy::Exact`]: scan the organization's rows (through its B-tree index) and
 //!   sort them by distance (index scans off, so the HNSW index is not used). Recall is 1.0; the
-//!   cost grows with the tenant's size (about 3.5–4 µs per row of 1536 dimensions on the
-//!   reference machine: 2–4 ms for 1,000 rows, 44 ms for 11,000, 179 ms for 50,000).
+//!   cost grows linearly with the tenant's size (figures: docs/VECTOR_SEARCH.md).
 //! - [`SearchStrategy::Hnsw`]: walk an HNSW index (`vector_cosine_ops`) with `hnsw.ef_search`
 //!   set to [`SearchOptions::ef_search`] and pgvector 0.8's iterative scan
 //!   (`hnsw.iterative_scan = relaxed_order`): the walk goes on until `k` rows in scope passed
@@ -70,18 +69,14 @@ use uuid::Uuid;
 
 /// Default number of neighbours returned.
 pub const DEFAULT_K: u32 = 10;
-/// Default `hnsw.ef_search`: the size of the candidate list an HNSW walk keeps. On 100k
-/// clustered 1536-d vectors (whole table), pgvector's own default (40) gives a recall@10 of
-/// 0.91–0.94, 64 gives 0.95–0.98, 100 gives 0.97–0.99 (it varies between builds of the same
-/// data), 128–160 give 0.993 and 200 gives 0.997–0.998, at 1.2–1.6 ms p50: 160 keeps the
-/// recall at 0.98 or more whatever the build, for about 0.2 ms (see docs/VECTOR_SEARCH.md).
+/// Default `hnsw.ef_search`: the size of the candidate list an HNSW walk keeps. 160 keeps the
+/// whole-table recall@10 at 0.98 or more whatever the build of the graph, for a fraction of a
+/// millisecond more than lower values (measurements: docs/VECTOR_SEARCH.md, "Why ef_search 160").
 pub const DEFAULT_EF_SEARCH: u32 = 160;
 /// Default scope size (rows) up to which [`SearchStrategy::Auto`] searches exactly, and above
-/// which a tenant gets its own HNSW index ([`tenant_index::TenantIndexPolicy`]): an exact
-/// search costs about 3.5 µs per row of 1536 dimensions on the reference machine (1,743 rows:
-/// 5.2 ms for the statement, 8.5 ms for the helper's whole call, which also reads the rows
-/// into models; 2,324 rows: 12 ms), while a search through a tenant index takes 2–5 ms with a
-/// recall of 0.996–1.0 whatever the tenant (see docs/VECTOR_SEARCH.md).
+/// which a tenant gets its own HNSW index ([`tenant_index::TenantIndexPolicy`]): up to here an
+/// exact search is about as fast as a walk of a tenant index, beyond it slower (measurements:
+/// docs/VECTOR_SEARCH.md, "Why 1,500").
 pub const DEFAULT_EXACT_MAX_ROWS: u32 = 1_500;
 /// Largest `hnsw.ef_search` pgvector accepts (and the largest `k` this module serves).
 pub const MAX_EF_SEARCH: u32 = 1_000;

@@ -3,14 +3,13 @@
 //!
 //! A search inside a large tenant walks its tenant index instead of the table's HNSW index:
 //! every row the walk meets belongs to the tenant, so the recall is that of an unfiltered
-//! search (about 0.99 at `ef_search` 100) instead of falling as the tenant gets sparser in the
-//! table.
+//! search instead of falling as the tenant gets sparser in the table (docs/VECTOR_SEARCH.md).
 //!
 //! The indexes are on [`ORDER_EXPRESSION`], `l2_normalize(embedding)`, not on `embedding`: a
 //! search that knows the tenant has a valid index orders by that expression, which only the
 //! tenant's index can serve, so the planner cannot prefer the table's index (pgvector's cost
-//! model does for tenant indexes of under about 1,800 rows, and for any tenant index when the
-//! table's heap is small). Cosine distance ignores length, so the order is the same. The
+//! model does for small tenant indexes, and for any tenant index when the table's heap is
+//! small: docs/BENCHMARKS.md). Cosine distance ignores length, so the order is the same. The
 //! index's predicate is implied by the search's `organization_id = $2` once the plan is made
 //! for the actual value, which the search forces (`plan_cache_mode = force_custom_plan`).
 //!
