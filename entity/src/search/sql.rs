@@ -1,0 +1,300 @@
+//! The SQL a search sends: the configuring statement (strategy choice and settings in one
+//! round trip), the `SET LOCAL` form of the settings, and the search statement of each
+//! strategy. Public so that tools can replay exactly what the helper sends.
+
+use super::{Configured, HnswIndex, Scope, SearchOptions, SearchStrategy, Target, tenant_index};
+use sea_orm::prelude::PgVector;
+use sea_orm::{DbBackend, Statement, Value};
+
+/// Whether `Auto` counts the scope: inside an organization only (the whole table is never
+/// searched exactly).
+pub(super) fn counts(scope: Scope, options: &SearchOptions) -> bool {
+    options.strategy == SearchStrategy::Auto && scope != Scope::All
+}
+
+/// The settings of the two strategies: (name, value for `Exact`, value for `Hnsw`).
+fn settings(options: &SearchOptions) -> [(&'static str, String, String); 5] {
+    let same = |v: String| (v.clone(), v);
+    let (cache_exact, cache_hnsw) = same("force_custom_plan".into());
+    let (ef_exact, ef_hnsw) = same(options.ef_search.to_string());
+    let (iter_exact, iter_hnsw) = same("relaxed_order".into());
+    [
+        // Plan for the actual tenant and settings every time: a cached generic plan would not
+        // (and could not prove a tenant index's predicate from a parameter).
+        ("plan_cache_mode", cache_exact, cache_hnsw),
+        // Exact: no index scan, so no HNSW (bitmap scans of the tenant's B-tree still run).
+        // HNSW: index scans on, whatever the session says.
+        ("enable_indexscan", "off".into(), "on".into()),
+        // HNSW: no sort, so that the ordered index scan wins over an exact scan and sort.
+        ("enable_sort", "on".into(), "off".into()),
+        // Read by HNSW scans only: harmless for `Exact`.
+        ("hnsw.ef_search", ef_exact, ef_hnsw),
+        ("hnsw.iterative_scan", iter_exact, iter_hnsw),
+    ]
+}
+
+/// The one statement [`super::configure`] runs: through `set_config(..., true)` (the function form
+/// of `SET LOCAL`) it applies the settings of the strategy, and it reads whether the tenant
+/// index named by a parameter exists and is valid (column `tenant_index`; `false` for a NULL
+/// name).
+///
+/// For `Auto` inside an organization it also counts the rows in scope, bounded (column `n`),
+/// and each setting that differs between the strategies takes the value of the one the count
+/// selects; when the tenant index is valid and the search is not narrowed, the count is
+/// skipped (`n` NULL) and the strategy is `Hnsw` through the tenant index. Parameters: `$1` organization id, `$2` the cap (`exact_max_rows + 1`), `$3` the
+/// tenant index name (text or NULL), `$4` the narrowing id when the target has one. Otherwise
+/// (`Exact`, `Hnsw`, or `Auto` over [`Scope::All`], which is `Hnsw`), `n` is NULL and the
+/// only parameter is `$1`, the tenant index name. (This statement runs before the settings it
+/// applies, so its own plan may be a cached generic one: a bounded count over the tenant's
+/// B-tree index either way.)
+pub fn configure_sql(scope: Scope, target: Target, options: &SearchOptions) -> String {
+    let table = target.table();
+    let probe = |param: &str| {
+        format!(
+            "coalesce((SELECT i.indisvalid FROM pg_catalog.pg_index i \
+             WHERE i.indexrelid = pg_catalog.to_regclass({param}::text)), false) AS tenant_index"
+        )
+    };
+    if counts(scope, options) {
+        // Same condition as the search, renumbered: organization $1 (narrowing id stays $4).
+        let condition = target.scope_condition(scope).replace("$2", "$1");
+        let sets = set_configs(options, |exact, hnsw| {
+            if exact == hnsw {
+                format!("'{exact}'")
+            } else {
+                format!("CASE WHEN c.n < $2 THEN '{exact}' ELSE '{hnsw}' END")
+            }
+        });
+        // With a valid tenant index and no narrowing, HNSW through it is right whatever the
+        // tenant's size (as good as exact, and as fast): the count is skipped (CASE evaluates
+        // the subquery only when needed).
+        let skip_count = if target.within().is_none() {
+            "p.tenant_index"
+        } else {
+            "false"
+        };
+        format!(
+            "/* neonhub:search auto {table} */ SELECT c.n, c.tenant_index, {sets} FROM \
+             (SELECT p.tenant_index, CASE WHEN {skip_count} THEN NULL ELSE \
+             (SELECT count(*) FROM (SELECT 1 FROM {table} t WHERE {condition} LIMIT $2) s) \
+             END AS n FROM (SELECT {probe}) p) c",
+            probe = probe("$3"),
+        )
+    } else {
+        let strategy = match options.strategy {
+            SearchStrategy::Exact => SearchStrategy::Exact,
+            SearchStrategy::Auto | SearchStrategy::Hnsw => SearchStrategy::Hnsw,
+        };
+        let sets = set_configs(options, |exact, hnsw| {
+            format!(
+                "'{}'",
+                if strategy == SearchStrategy::Hnsw {
+                    hnsw
+                } else {
+                    exact
+                }
+            )
+        });
+        format!(
+            "/* neonhub:search {strategy} {table} */ SELECT NULL::bigint AS n, {probe}, {sets}",
+            probe = probe("$1"),
+        )
+    }
+}
+
+/// `set_config('name', <value>, true), ...` for every setting, the value expression made by
+/// `value(exact, hnsw)`.
+fn set_configs(options: &SearchOptions, value: impl Fn(&str, &str) -> String) -> String {
+    settings(options)
+        .iter()
+        .map(|(name, exact, hnsw)| format!("set_config('{name}', {}, true)", value(exact, hnsw)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The `SET LOCAL` statements of `Exact` or `Hnsw` (for `Auto`, those of `Exact`), as one
+/// string (one round trip).
+pub fn settings_sql(strategy: SearchStrategy, options: &SearchOptions) -> String {
+    settings(options)
+        .iter()
+        .map(|(name, exact, hnsw)| {
+            let value = if strategy == SearchStrategy::Hnsw {
+                hnsw
+            } else {
+                exact
+            };
+            format!("SET LOCAL {name} = {value}")
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The search statement of `target` inside `scope` as `configured` (`Exact`, or `Hnsw`
+/// through the table's or the tenant's index). Parameters: `$1` the query vector, `$2` the
+/// organization id (NULL and unreferenced for [`Scope::All`]), `$3` k, `$4` the narrowing id
+/// when the target has one. Columns: the entity's columns, then `distance`; nearest first.
+///
+/// The HNSW forms take the first `k` rows of an ordered index scan in a materialised CTE and
+/// sort them again: with `relaxed_order`, the index may return them slightly out of order.
+/// The tenant form orders by [`tenant_index::ORDER_EXPRESSION`], the expression of the tenant
+/// indexes, which the table's index cannot serve: the planner walks the tenant's index (or,
+/// should it have been dropped since [`super::configure`] saw it, scans exactly), whatever its cost
+/// model would prefer. `distance` is always `embedding <=> $1`.
+pub fn search_sql(scope: Scope, target: Target, configured: &Configured) -> String {
+    let table = target.table();
+    let columns = target.columns();
+    let condition = target.scope_condition(scope);
+    let hnsw = |name: &str, order: &str| {
+        format!(
+            "/* neonhub:search {name} {table} */ WITH nearest AS MATERIALIZED (\
+             SELECT {columns}, t.embedding <=> $1 AS distance \
+             FROM {table} t WHERE {condition} \
+             ORDER BY {order} <=> $1 LIMIT $3) \
+             SELECT * FROM nearest ORDER BY distance LIMIT $3"
+        )
+    };
+    match (configured.strategy, configured.hnsw_index) {
+        (SearchStrategy::Hnsw, Some(HnswIndex::Tenant)) => hnsw(
+            "hnsw-tenant",
+            &tenant_index::ORDER_EXPRESSION.replace("embedding", "t.embedding"),
+        ),
+        (SearchStrategy::Hnsw, _) => hnsw("hnsw", "t.embedding"),
+        (SearchStrategy::Exact | SearchStrategy::Auto, _) => format!(
+            "/* neonhub:search exact {table} */ SELECT {columns}, t.embedding <=> $1 AS distance \
+             FROM {table} t WHERE {condition} AND t.embedding IS NOT NULL \
+             ORDER BY t.embedding <=> $1 LIMIT $3"
+        ),
+    }
+}
+
+/// The parameters of [`search_sql`], in order.
+pub fn search_values(
+    scope: Scope,
+    target: Target,
+    query: &PgVector,
+    options: &SearchOptions,
+) -> Vec<Value> {
+    let mut values: Vec<Value> = vec![
+        query.clone().into(),
+        scope.organization().into(),
+        i64::from(options.k).into(),
+    ];
+    if let Some(within) = target.within() {
+        values.push(within.into());
+    }
+    values
+}
+
+pub(super) fn statement(
+    sql: String,
+    scope: Scope,
+    target: Target,
+    query: &PgVector,
+    options: &SearchOptions,
+) -> Statement {
+    Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        sql,
+        search_values(scope, target, query, options),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::{DEFAULT_EXACT_MAX_ROWS, strategy_for};
+    use uuid::Uuid;
+
+    #[test]
+    fn sql_casts_enums_and_narrows_scope() {
+        let org = Scope::Organization(Uuid::nil());
+        let exact = Configured {
+            strategy: SearchStrategy::Exact,
+            hnsw_index: None,
+            scope_rows: None,
+        };
+        let table = Configured {
+            strategy: SearchStrategy::Hnsw,
+            hnsw_index: Some(HnswIndex::Table),
+            ..exact
+        };
+        let tenant = Configured {
+            hnsw_index: Some(HnswIndex::Tenant),
+            ..table
+        };
+        let sql = search_sql(
+            org,
+            Target::Messages {
+                conversation_id: Some(Uuid::nil()),
+            },
+            &exact,
+        );
+        assert!(sql.contains("t.\"role\"::text AS \"role\""), "{sql}");
+        assert!(sql.contains("t.conversation_id = $4"), "{sql}");
+        let chunks = Target::Chunks { dataset_id: None };
+        let hnsw = search_sql(org, chunks, &table);
+        assert!(hnsw.contains("AS MATERIALIZED"), "{hnsw}");
+        assert!(
+            hnsw.contains("ORDER BY t.embedding <=> $1 LIMIT $3"),
+            "{hnsw}"
+        );
+        assert!(!hnsw.contains("$4"), "{hnsw}");
+        let own = search_sql(org, chunks, &tenant);
+        assert!(
+            own.contains("ORDER BY (l2_normalize(t.embedding)::vector(1536)) <=> $1 LIMIT $3"),
+            "{own}"
+        );
+        assert!(own.contains("t.embedding <=> $1 AS distance"), "{own}");
+        let all = search_sql(Scope::All, chunks, &table);
+        assert!(all.contains("WHERE TRUE") && !all.contains("$2"), "{all}");
+        let options = SearchOptions::default().ef_search(77);
+        let target = Target::BrandVoices {
+            brand_id: Some(Uuid::nil()),
+        };
+        let auto = configure_sql(org, target, &options);
+        assert!(auto.contains("organization_id = $1") && auto.contains("brand_id = $4"));
+        assert!(auto.contains("to_regclass($3::text)"), "{auto}");
+        assert!(
+            auto.contains(
+                "set_config('enable_sort', CASE WHEN c.n < $2 THEN 'on' ELSE 'off' END, true)"
+            ),
+            "{auto}"
+        );
+        assert!(
+            auto.contains("set_config('hnsw.ef_search', '77', true)"),
+            "{auto}"
+        );
+        let fixed = configure_sql(org, chunks, &options.strategy(SearchStrategy::Hnsw));
+        assert!(fixed.contains("to_regclass($1::text)"), "{fixed}");
+        assert!(
+            fixed.contains("set_config('enable_sort', 'off', true)"),
+            "{fixed}"
+        );
+        assert_eq!(
+            configure_sql(Scope::All, chunks, &options),
+            fixed,
+            "Auto over the whole table is HNSW"
+        );
+        let hnsw = settings_sql(SearchStrategy::Hnsw, &options);
+        assert!(hnsw.contains("SET LOCAL hnsw.ef_search = 77"), "{hnsw}");
+        assert!(hnsw.contains("SET LOCAL enable_sort = off"), "{hnsw}");
+        assert!(hnsw.contains("relaxed_order"), "{hnsw}");
+        let exact = settings_sql(SearchStrategy::Exact, &options);
+        assert!(
+            exact.contains("SET LOCAL enable_indexscan = off"),
+            "{exact}"
+        );
+        let defaults = SearchOptions::default();
+        let max = u64::from(DEFAULT_EXACT_MAX_ROWS);
+        assert_eq!(strategy_for(max, &defaults), SearchStrategy::Exact);
+        assert_eq!(strategy_for(max + 1, &defaults), SearchStrategy::Hnsw);
+        assert_eq!(
+            chunks.tenant_index_name(Uuid::nil()).as_deref(),
+            Some("chunks_org_hnsw_00000000000000000000000000000000")
+        );
+        assert_eq!(
+            target.tenant_index_name(Uuid::nil()).as_deref(),
+            Some("brand_voices_org_hnsw_00000000000000000000000000000000")
+        );
+    }
+}
