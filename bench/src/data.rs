@@ -3,10 +3,10 @@
 
 use crate::{BenchConfig, BenchError, Server};
 use sea_orm::sqlx::{self, AssertSqlSafe, Connection};
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use seeder::synth::{
     IndexDef, IndexMode, LoadOptions, ProgressMode, SynthPlan, SynthTable, build_index,
-    hnsw_indexes,
+    graph_default_sql, hnsw_indexes,
 };
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -87,8 +87,9 @@ pub async fn checkpoint(db: &DatabaseConnection) {
 }
 
 /// Load the pre-encoded `streams` with one plain `COPY ... FROM STDIN (FORMAT binary)` per
-/// table, in one transaction, the HNSW indexes dropped first (as our loader does). Timed from
-/// the first `COPY` to the end of the last.
+/// table, in one transaction, the HNSW indexes dropped first and the rows written as merged
+/// into the graphs built afterwards (as our loader does). Timed from the first `COPY` to the
+/// end of the last.
 pub async fn raw_copy(
     db: &DatabaseConnection,
     streams: &[(SynthTable, Vec<u8>)],
@@ -103,6 +104,9 @@ pub async fn raw_copy(
         .execute(&mut *tx)
         .await?;
     }
+    sqlx::raw_sql(AssertSqlSafe(graph_default_sql(true)))
+        .execute(&mut *tx)
+        .await?;
     let started = Instant::now();
     let mut rows = 0;
     for (table, bytes) in streams {
@@ -113,6 +117,9 @@ pub async fn raw_copy(
         rows += copy.finish().await?;
     }
     let seconds = started.elapsed().as_secs_f64();
+    sqlx::raw_sql(AssertSqlSafe(graph_default_sql(false)))
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(Load { rows, seconds })
 }
@@ -203,6 +210,17 @@ pub async fn measure_load(
     }
     server.drop_database(&scratch).await?;
     let db = main.expect("at least one round");
+    // The loader writes its rows as merged into the graphs it builds afterwards: none waits.
+    let waiting = count(
+        &db,
+        "SELECT count(*) AS n FROM chunks WHERE NOT embedding_indexed",
+    )
+    .await?;
+    if waiting != 0 {
+        return Err(BenchError::Check(format!(
+            "{waiting} loaded chunks wait outside the graph (expected none after a bulk load)"
+        )));
+    }
     Ok((db, result))
 }
 
@@ -349,4 +367,13 @@ pub async fn vacuum_analyze(db: &DatabaseConnection) -> Result<(), BenchError> {
     db.execute_unprepared(&format!("VACUUM (ANALYZE) {}", names.join(", ")))
         .await?;
     Ok(())
+}
+
+/// The bigint column `n` of the one row `sql` returns.
+pub async fn count(db: &DatabaseConnection, sql: &str) -> Result<i64, BenchError> {
+    let row = db
+        .query_one_raw(Statement::from_string(DbBackend::Postgres, sql))
+        .await?
+        .ok_or_else(|| BenchError::Check(format!("no row from {sql}")))?;
+    Ok(row.try_get::<i64>("", "n")?)
 }

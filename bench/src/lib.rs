@@ -19,7 +19,11 @@
 //! 5. the entity helper vs the same SQL sent raw through sqlx inside the 1% tenant (exact) and
 //!    the largest (its tenant index), after maintenance;
 //! 6. `migrate up` on an empty database vs replaying its `pg_dump --schema-only` with psql;
-//! 7. `smoke::count_tables` vs one statement counting every table.
+//! 7. `smoke::count_tables` vs one statement counting every table;
+//! 9. online ingestion through the entities ([`ingest`]): `insert_many` of 100-row batches
+//!    into the 10% tenant with every index present (the graph deferred) vs the same inserts
+//!    into a copy of the table without vector indexes; the same with the graph maintained on
+//!    insert; the merge `vector-maintain` makes afterwards.
 //!
 //! [`run`] does it all on databases it creates; the binary `bench` is its CLI (`make bench`).
 //! The pieces ([`data`], [`search`], [`schema`], [`counts`]) also run on their own, which the
@@ -28,6 +32,7 @@
 
 pub mod counts;
 pub mod data;
+pub mod ingest;
 pub mod report;
 pub mod rls;
 pub mod schema;
@@ -129,6 +134,9 @@ pub struct BenchConfig {
     pub pgbench_clients: u32,
     /// pgbench seconds of each run of figure 8c.
     pub pgbench_seconds: u64,
+    /// Figure 9: rows per ingestion series (0 skips the figure).
+    #[serde(default)]
+    pub ingest_rows: usize,
 }
 
 impl Default for BenchConfig {
@@ -155,6 +163,7 @@ impl Default for BenchConfig {
             rls_only: false,
             pgbench_clients: 8,
             pgbench_seconds: 20,
+            ingest_rows: 2_000,
         }
     }
 }
@@ -286,6 +295,12 @@ async fn run_all(
     log("smoke vs one statement");
     let smoke = counts::measure(&db, config.repeats).await?;
     report.add_smoke(&smoke);
+
+    if config.ingest_rows > 0 {
+        log("ingestion through the entities: deferred graph vs no vector index");
+        let ingest = ingest::measure(&url, &db, &plan, config, log).await?;
+        report.add_ingest(&ingest);
+    }
     db.close().await.ok();
 
     match tools {

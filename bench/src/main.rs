@@ -14,7 +14,10 @@
 //!   4a, 4b, ...: the goal for each fixed-share tenant (`Auto` after maintenance: k rows,
 //!   recall@k ≥ 0.95, p50 ≤ 10 ms);
 //! - 5: the helper vs the same SQL raw inside the 1% tenant and the largest (after
-//!   maintenance); 6: `migrate up` vs a `pg_dump` replay; 7: smoke vs one statement.
+//!   maintenance); 6: `migrate up` vs a `pg_dump` replay; 7: smoke vs one statement;
+//! - 9: online ingestion through the entities into the 10% tenant, every index present (the
+//!   graph deferred) vs a copy of the table without vector indexes; the graph maintained on
+//!   insert; the merge `vector-maintain` makes afterwards.
 //!
 //! ```text
 //! make bench                                   # Markdown on stdout, progress on stderr
@@ -110,6 +113,9 @@ struct Cli {
     /// pgbench seconds of each run of figure 8c.
     #[arg(long, default_value_t = 20)]
     pgbench_seconds: u64,
+    /// Rows per series of figure 9, online ingestion through the entities (0 skips it).
+    #[arg(long, default_value_t = 2_000)]
+    ingest_rows: usize,
     /// Folder of psql, pg_dump and pgbench.
     #[arg(long)]
     pg_bin_dir: Option<PathBuf>,
@@ -153,6 +159,7 @@ async fn run(cli: Cli) -> Result<()> {
         rls_only: cli.only_rls,
         pgbench_clients: cli.pgbench_clients.max(1),
         pgbench_seconds: cli.pgbench_seconds.max(1),
+        ingest_rows: cli.ingest_rows,
     };
     if config.database == url.database() {
         anyhow::bail!(

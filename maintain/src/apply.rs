@@ -2,7 +2,7 @@
 //! connection, never blocking writes.
 
 use crate::MaintainError;
-use crate::plan::{Action, Plan};
+use crate::plan::{Action, MERGE_BATCH, Plan, merge_sql};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde::Serialize;
 use std::time::{Duration, Instant};
@@ -71,20 +71,47 @@ pub async fn apply(
     let mut done = Vec::with_capacity(plan.actions.len());
     for action in &plan.actions {
         let started = Instant::now();
-        for sql in action.statements() {
-            db.execute_unprepared(&sql)
-                .await
-                .map_err(|error| MaintainError::Action {
-                    action: action.to_string(),
-                    error,
-                })?;
-        }
+        let failed = |error| MaintainError::Action {
+            action: action.to_string(),
+            error,
+        };
+        let action = match action {
+            Action::Merge { table, rows } => {
+                let merged = merge(db, table, *rows).await.map_err(failed)?;
+                Action::Merge {
+                    table: table.clone(),
+                    rows: merged,
+                }
+            }
+            _ => {
+                for sql in action.statements() {
+                    db.execute_unprepared(&sql).await.map_err(failed)?;
+                }
+                action.clone()
+            }
+        };
         let finished = Done {
-            action: action.clone(),
+            action,
             seconds: started.elapsed().as_secs_f64(),
         };
         on_done(&finished);
         done.push(finished);
     }
     Ok(done)
+}
+
+/// Merge the waiting rows of `table` into its graph, [`MERGE_BATCH`] rows per transaction,
+/// until a batch comes back short or the `planned` rows are done (rows inserted meanwhile are
+/// left to the next run, so a run under a steady stream of inserts still ends). Returns the
+/// rows merged.
+async fn merge(db: &DatabaseConnection, table: &str, planned: u64) -> Result<u64, sea_orm::DbErr> {
+    let sql = merge_sql(table, MERGE_BATCH);
+    let mut merged = 0;
+    loop {
+        let batch = db.execute_unprepared(&sql).await?.rows_affected();
+        merged += batch;
+        if batch < MERGE_BATCH || merged >= planned {
+            return Ok(merged);
+        }
+    }
 }

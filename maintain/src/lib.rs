@@ -1,4 +1,10 @@
-//! Maintenance of the tenant HNSW indexes (`vector-maintain`, `make vector-maintain`).
+//! Maintenance of the HNSW indexes (`vector-maintain`, `make vector-maintain`): merging the rows
+//! that wait outside the graph, and the tenant indexes.
+//!
+//! On `chunks` and `messages` a new row does not enter the HNSW graph on insert (the insert
+//! path stays fast; searches scan the waiting rows exactly): a run first merges the waiting
+//! rows in batches ([`Action::Merge`]), so run it often (every few minutes) where rows arrive
+//! steadily.
 //!
 //! A tenant with more rows in a vector table than [`TenantIndexPolicy::index_above`] gets a
 //! partial HNSW index of its own (see [`entity::search::tenant_index`]); one that shrank below
@@ -23,7 +29,7 @@ mod apply;
 mod plan;
 
 pub use apply::{ApplyOptions, Done, apply};
-pub use plan::{Action, DropReason, Kept, Plan, RebuildReason, plan};
+pub use plan::{Action, DropReason, Kept, MERGE_BATCH, Plan, RebuildReason, merge_sql, plan};
 
 /// Name of the advisory lock that serialises maintainers.
 pub const LOCK_NAME: &str = "neonhub:vector-maintain";
@@ -100,8 +106,10 @@ pub struct Report {
     pub dry_run: bool,
     /// Actions carried out.
     pub done: Vec<Done>,
-    /// Actions a new plan finds after the run (none, unless rows changed meanwhile).
+    /// Index actions a new plan finds after the run (none, unless rows changed meanwhile).
     pub pending_after: Vec<Action>,
+    /// Rows inserted during the run that wait for the next one (merges of the new plan).
+    pub waiting_after: u64,
     /// Seconds the run took, lock wait included.
     pub seconds: f64,
 }
@@ -141,12 +149,22 @@ pub async fn run(
         lock.release().await.ok();
     }
     db.close().await.ok();
-    let (plan, done, pending_after) = outcome?;
+    let (plan, done, after) = outcome?;
+    let (merges, pending_after): (Vec<Action>, Vec<Action>) =
+        after.into_iter().partition(Action::is_merge);
+    let waiting_after = merges
+        .iter()
+        .map(|merge| match merge {
+            Action::Merge { rows, .. } => *rows,
+            _ => 0,
+        })
+        .sum();
     Ok(Report {
         plan,
         dry_run: options.dry_run,
         done,
         pending_after,
+        waiting_after,
         seconds: started.elapsed().as_secs_f64(),
     })
 }

@@ -1,4 +1,5 @@
-//! `vector-maintain`: give every large tenant its own HNSW index, drop those no longer needed.
+//! `vector-maintain`: merge the rows waiting outside the HNSW graph, give every large tenant its
+//! own HNSW index, drop those no longer needed.
 //!
 //! ```text
 //! make vector-maintain                          # plan, apply, verify
@@ -7,6 +8,9 @@
 //! cargo run --release -p maintain --bin vector-maintain -- --help
 //! ```
 //!
+//! New rows of `chunks` and `messages` wait outside the HNSW graph (inserts stay fast, searches
+//! scan them exactly): a run first merges them into it in batches of 1,000, so schedule it
+//! every few minutes where rows arrive steadily (`make doctor` warns when many wait).
 //! A tenant with more rows in `chunks` or `messages` than `--index-above` (default: the
 //! search's exact threshold, so that every tenant `Auto` searches through HNSW has an index)
 //! gets a partial HNSW index `<table>_org_hnsw_<org>`; an index whose tenant fell to
@@ -27,7 +31,7 @@ use std::time::Duration;
 #[derive(Parser)]
 #[command(
     version,
-    about = "Create and drop the tenant HNSW indexes (partial indexes of large tenants)"
+    about = "Merge waiting rows into the HNSW graphs; create and drop the tenant HNSW indexes"
 )]
 struct Cli {
     #[command(flatten)]
@@ -123,6 +127,12 @@ async fn maintain_indexes(cli: Cli) -> Result<()> {
             report.plan.kept.len(),
             report.seconds
         );
+        if report.waiting_after > 0 {
+            println!(
+                "{} row(s) arrived during the run: the next run merges them",
+                report.waiting_after
+            );
+        }
     }
     if !report.pending_after.is_empty() {
         bail!(

@@ -56,6 +56,15 @@ pub enum Action {
         /// Why.
         reason: RebuildReason,
     },
+    /// Merge the rows waiting outside the graph of a table whose graph is deferred
+    /// ([`tenant_index::deferred_graph`]): set `embedding_indexed` in batches, so that the
+    /// table's HNSW index and the tenant indexes take them in.
+    Merge {
+        /// Table.
+        table: String,
+        /// Rows waiting when planned.
+        rows: u64,
+    },
     /// Drop the index.
     Drop {
         /// Table.
@@ -72,12 +81,13 @@ pub enum Action {
 }
 
 impl Action {
-    /// The index acted on.
-    pub fn index(&self) -> &str {
+    /// The index acted on (for a merge, the table's HNSW index).
+    pub fn index(&self) -> String {
         match self {
             Self::Create { index, .. } | Self::Rebuild { index, .. } | Self::Drop { index, .. } => {
-                index
+                index.clone()
             }
+            Self::Merge { table, .. } => format!("{table}_embedding_hnsw_idx"),
         }
     }
 
@@ -99,14 +109,39 @@ impl Action {
                 tenant_index::create_sql(table, *organization_id),
             ],
             Self::Drop { index, .. } => vec![tenant_index::drop_sql(index)],
+            Self::Merge { table, .. } => vec![merge_sql(table, MERGE_BATCH)],
         }
     }
+
+    /// Whether the action is a merge of waiting rows (rows inserted during a run are normal
+    /// work for the next one, not a failure to converge).
+    pub fn is_merge(&self) -> bool {
+        matches!(self, Self::Merge { .. })
+    }
+}
+
+/// Rows a merge batch sets `embedding_indexed` on: one transaction each, so a run stopped
+/// half-way keeps the batches done, and row locks are held for a batch only.
+pub const MERGE_BATCH: u64 = 1_000;
+
+/// One batch of a merge: up to `batch` waiting rows of `table` (found through
+/// `<table>_embedding_pending_idx`; rows locked by a writer are skipped, the next run takes
+/// them) enter the graph.
+pub fn merge_sql(table: &str, batch: u64) -> String {
+    let column = tenant_index::GRAPH_COLUMN;
+    format!(
+        "UPDATE {table} SET {column} = true WHERE id IN (SELECT id FROM {table} \
+         WHERE NOT {column} AND embedding IS NOT NULL LIMIT {batch} FOR UPDATE SKIP LOCKED)"
+    )
 }
 
 impl std::fmt::Display for Action {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Create { index, rows, .. } => write!(f, "create {index} ({rows} rows)"),
+            Self::Merge { table, rows } => {
+                write!(f, "merge {rows} waiting rows of {table} into its graph")
+            }
             Self::Rebuild {
                 index,
                 rows,
@@ -155,7 +190,8 @@ pub struct Kept {
 pub struct Plan {
     /// The policy applied.
     pub policy: TenantIndexPolicy,
-    /// Actions, in the order they run: drops, rebuilds, creations (largest tenant first).
+    /// Actions, in the order they run: merges, drops, rebuilds, creations (largest tenant
+    /// first).
     pub actions: Vec<Action>,
     /// Indexes that stay.
     pub kept: Vec<Kept>,
@@ -219,6 +255,22 @@ async fn tenant_count<C: ConnectionTrait>(
     Ok(u64::try_from(row.try_get::<i64>("", "n")?).unwrap_or(0))
 }
 
+/// Rows of `table` waiting outside its graph: with an embedding, not merged (through the
+/// partial B-tree over them).
+async fn waiting_rows<C: ConnectionTrait>(db: &C, table: &str) -> Result<u64, DbErr> {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            format!(
+                "SELECT count(*) AS n FROM {table} WHERE NOT {} AND embedding IS NOT NULL",
+                tenant_index::GRAPH_COLUMN
+            ),
+        ))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("count returned no row".into()))?;
+    Ok(u64::try_from(row.try_get::<i64>("", "n")?).unwrap_or(0))
+}
+
 async fn existing_indexes<C: ConnectionTrait>(db: &C, table: &str) -> Result<Vec<Existing>, DbErr> {
     let rows = db
         .query_all_raw(Statement::from_sql_and_values(
@@ -257,12 +309,21 @@ pub async fn plan<C: ConnectionTrait>(
     policy: &TenantIndexPolicy,
 ) -> Result<Plan, MaintainError> {
     policy.validate().map_err(MaintainError::Policy)?;
-    let (mut drops, mut rebuilds, mut creates, mut kept) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut merges, mut drops, mut rebuilds, mut creates, mut kept) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for table in tenant_index::tables() {
         let exists = relation_exists(db, table).await?;
         if !exists {
             return Err(MaintainError::NotMigrated(table.to_owned()));
+        }
+        if tenant_index::deferred_graph(table) {
+            let rows = waiting_rows(db, table).await?;
+            if rows > 0 {
+                merges.push(Action::Merge {
+                    table: table.to_owned(),
+                    rows,
+                });
+            }
         }
         let counts = tenant_rows(db, table, policy.keep_above).await?;
         let existing = existing_indexes(db, table).await?;
@@ -297,7 +358,9 @@ pub async fn plan<C: ConnectionTrait>(
                     index,
                     reason: RebuildReason::Invalid,
                 }),
-                Some(e) if !tenant_index::definition_matches(&e.definition, organization_id) => {
+                Some(e)
+                    if !tenant_index::definition_matches(table, &e.definition, organization_id) =>
+                {
                     rebuilds.push(Action::Rebuild {
                         table: table.to_owned(),
                         organization_id,
@@ -338,12 +401,15 @@ pub async fn plan<C: ConnectionTrait>(
         }
     }
     let rows_of = |a: &Action| match a {
-        Action::Create { rows, .. } | Action::Rebuild { rows, .. } | Action::Drop { rows, .. } => {
-            *rows
-        }
+        Action::Create { rows, .. }
+        | Action::Rebuild { rows, .. }
+        | Action::Drop { rows, .. }
+        | Action::Merge { rows, .. } => *rows,
     };
     creates.sort_by_key(|a| std::cmp::Reverse(rows_of(a)));
-    let mut actions = drops;
+    // Merges first: the indexes built afterwards then hold every row.
+    let mut actions = merges;
+    actions.extend(drops);
     actions.extend(rebuilds);
     actions.extend(creates);
     Ok(Plan {

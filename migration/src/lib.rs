@@ -37,6 +37,7 @@ mod m20261203_000600_tenant_unique_keys;
 mod m20261204_000100_retention_indexes;
 mod m20261204_000200_audit_log_purge;
 mod m20261204_000300_audit_log_scrub;
+mod m20261204_000400_deferred_vector_graph;
 pub mod render;
 pub mod runner;
 pub mod state;
@@ -86,6 +87,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000100_retention_indexes::Migration),
             Box::new(m20261204_000200_audit_log_purge::Migration),
             Box::new(m20261204_000300_audit_log_scrub::Migration),
+            Box::new(m20261204_000400_deferred_vector_graph::Migration),
         ];
         // Crash tests pause inside a named migration (feature `test-hooks`, tests only).
         #[cfg(feature = "test-hooks")]

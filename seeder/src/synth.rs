@@ -34,7 +34,8 @@ pub(crate) mod rng;
 
 pub use copy::{CopyEncoder, HEADER, SIGNATURE, TRAILER};
 pub use load::{
-    IndexDef, IndexMode, LoadOptions, SynthReport, TableLoad, build_index, hnsw_indexes, load,
+    IndexDef, IndexMode, LoadOptions, SynthReport, TableLoad, build_index, graph_default_sql,
+    hnsw_indexes, load,
 };
 pub use plan::{
     EMAIL_DOMAIN, SMALL_TENANT_SHARE, SynthOptions, SynthPlan, SynthTable, Tenant, estimate_bytes,

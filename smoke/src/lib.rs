@@ -16,4 +16,4 @@ pub mod scale_out;
 pub mod schema_doc;
 
 pub use counts::{TableCount, count_tables, render_counts};
-pub use doctor::{Check, Report, Status, doctor};
+pub use doctor::{Check, Report, Status, WAITING_WARN, doctor};

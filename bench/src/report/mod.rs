@@ -85,6 +85,9 @@ pub struct BenchReport {
     pub schema: Option<SchemaResult>,
     /// Figure 7 in detail.
     pub smoke: Option<SmokeResult>,
+    /// Figure 9 in detail: online ingestion.
+    #[serde(default)]
+    pub ingest: Option<crate::ingest::IngestResult>,
     /// Figures 8a–8c in detail.
     pub rls: Option<crate::rls::RlsResult>,
     /// Remarks (skipped figures, checks that failed).
@@ -131,6 +134,7 @@ impl BenchReport {
             schema: None,
             smoke: None,
             rls: None,
+            ingest: None,
             notes: Vec::new(),
             total_seconds: 0.0,
         }
@@ -484,5 +488,62 @@ impl BenchReport {
             Some(("≤ 2×", ratio <= 2.0)),
         ));
         self.smoke = Some(smoke.clone());
+    }
+
+    /// Figures 9, 9b and 9c: online ingestion through the entities.
+    pub fn add_ingest(&mut self, ingest: &crate::ingest::IngestResult) {
+        let tenant = format!(
+            "insert_many of {}-row batches of chunks with embeddings into the {:.0}% tenant \
+             ({} rows, median of {} series)",
+            crate::ingest::BATCH,
+            ingest.tenant_share * 100.0,
+            ingest.rows,
+            ingest.rounds
+        );
+        let baseline = format!(
+            "{:.0} rows/s without vector indexes",
+            ingest.baseline_rows_per_second
+        );
+        let deferred = ingest.deferred_rows_per_second / ingest.baseline_rows_per_second;
+        self.figures.push(figure(
+            "9",
+            format!("Online ingestion, every index present (the graph deferred): {tenant}"),
+            format!("{:.0} rows/s", ingest.deferred_rows_per_second),
+            baseline.clone(),
+            deferred,
+            "with every index / without vector indexes",
+            Some(("≥ 0.5×", deferred >= 0.5)),
+        ));
+        let immediate = ingest.immediate_rows_per_second / ingest.baseline_rows_per_second;
+        self.figures.push(figure(
+            "9b",
+            "The same inserts with each row put into the HNSW graphs on insert \
+             (`embedding_indexed = true`: what every insert paid before the graph was deferred)"
+                .into(),
+            format!("{:.0} rows/s", ingest.immediate_rows_per_second),
+            baseline,
+            immediate,
+            "graph on insert / without vector indexes",
+            None,
+        ));
+        let merge = ingest.merge_rows_per_second / ingest.immediate_rows_per_second;
+        self.figures.push(figure(
+            "9c",
+            format!(
+                "vector-maintain merging the {} waiting rows into the graphs (batches of {}), \
+                 off the request path",
+                ingest.merged_rows,
+                maintain::MERGE_BATCH
+            ),
+            format!("{:.0} rows/s", ingest.merge_rows_per_second),
+            format!(
+                "{:.0} rows/s graph on insert",
+                ingest.immediate_rows_per_second
+            ),
+            merge,
+            "merge / graph on insert",
+            None,
+        ));
+        self.ingest = Some(ingest.clone());
     }
 }

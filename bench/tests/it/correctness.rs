@@ -3,13 +3,15 @@
 //! against exact search, every tenant gets k rows from every strategy before and after the
 //! tenant-index maintenance, the plans are the intended ones, the maintenance is idempotent
 //! and afterwards the tenants above its (scaled-down) threshold are answered by their own
-//! index and the small ones exactly, smoke and the one statement agree, and a pg_dump replay
-//! gives the migrated schema.
+//! index and the small ones exactly, the ingestion figure inserts, waits and merges what it
+//! says, smoke and the one statement agree, and a pg_dump replay gives the migrated schema.
 
 use bench::search::{
     Answered, measure_global, measure_overhead, measure_tenants, measure_unfiltered, query_vectors,
 };
-use bench::{BenchConfig, BenchReport, PgTools, Server, counts, data, render_markdown, schema};
+use bench::{
+    BenchConfig, BenchReport, PgTools, Server, counts, data, ingest, render_markdown, schema,
+};
 use entity::search::{HnswIndex, SearchStrategy};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use std::time::Duration;
@@ -216,6 +218,46 @@ async fn small_configuration_is_correct() {
     assert_eq!(overhead[1].hnsw_index, Some(HnswIndex::Tenant));
     assert_eq!(overhead[1].rows, plan.largest_tenant().chunks);
 
+    // Figure 9: every series inserted its rows, the deferred ones waited and vector-maintain
+    // merged them (the ones put into the graph on insert never waited), the baseline table is
+    // gone; then the inserted rows go, for the counts below.
+    let ingest_config = BenchConfig {
+        ingest_rows: 200,
+        ..config.clone()
+    };
+    let ingest = ingest::measure(db.url(), db.conn(), &plan, &ingest_config, &log)
+        .await
+        .unwrap();
+    assert_eq!((ingest.rows, ingest.rounds), (200, 3));
+    assert_eq!(ingest.merged_rows, 600, "{ingest:?}");
+    for rate in [
+        ingest.baseline_rows_per_second,
+        ingest.deferred_rows_per_second,
+        ingest.immediate_rows_per_second,
+        ingest.merge_rows_per_second,
+    ] {
+        assert!(rate.is_finite() && rate > 0.0, "{ingest:?}");
+    }
+    assert!((ingest.tenant_share - 0.11).abs() < 0.02, "{ingest:?}");
+    let baseline_left = data::count(
+        db.conn(),
+        "SELECT count(*) AS n FROM pg_namespace WHERE nspname = 'ingest_baseline'",
+    )
+    .await
+    .unwrap();
+    assert_eq!(baseline_left, 0);
+    let added = data::count(
+        db.conn(),
+        "WITH gone AS (DELETE FROM chunks WHERE text LIKE 'ingested chunk %' RETURNING 1) \
+         SELECT count(*) AS n FROM gone",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        added, 800,
+        "3 deferred series and one on insert, 200 rows each"
+    );
+
     // Figure 7: the same counts both ways.
     let smoke = counts::measure(db.conn(), 1).await.unwrap();
     assert!(smoke.equal);
@@ -228,10 +270,11 @@ async fn small_configuration_is_correct() {
     report.add_unfiltered(&unfiltered);
     report.add_overhead(&overhead);
     report.add_smoke(&smoke);
+    report.add_ingest(&ingest);
     let markdown = render_markdown(&report);
     for id in [
         "| 2 |", "| 2b |", "| 3a |", "| 3b |", "| 3c |", "| 3d |", "| 4a |", "| 4b |", "| 4c |",
-        "| 4d |", "| 5a |", "| 5b |", "| 7 |",
+        "| 4d |", "| 5a |", "| 5b |", "| 7 |", "| 9 |", "| 9b |", "| 9c |",
     ] {
         assert!(markdown.contains(id), "{id} in:\n{markdown}");
     }

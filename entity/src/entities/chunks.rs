@@ -27,6 +27,12 @@ pub struct Model {
     /// HNSW index, cosine.
     #[sea_orm(column_type = "Vector(Some(1536))")]
     pub embedding: Option<PgVector>,
+    /// Whether the embedding is in the table's HNSW graph (and its tenant's index): false from
+    /// insert until `vector-maintain` merges the row (once it has an embedding), so that inserts
+    /// do not pay for the graph; searches scan the waiting rows exactly meanwhile
+    /// (docs/VECTOR_SEARCH.md, "Deferred graph").
+    #[sea_orm(default_value = false)]
+    pub embedding_indexed: bool,
     #[sea_orm(column_type = "JsonBinary")]
     pub metadata: Option<Json>,
     #[sea_orm(default_expr = "Expr::cust(\"now()\")")]

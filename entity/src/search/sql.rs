@@ -138,20 +138,37 @@ pub fn settings_sql(strategy: SearchStrategy, options: &SearchOptions) -> String
 /// sort them again: with `relaxed_order`, the index may return them slightly out of order.
 /// The tenant form orders by [`tenant_index::ORDER_EXPRESSION`], the expression of the tenant
 /// indexes, which the table's index cannot serve: the planner walks the tenant's index (or,
-/// should it have been dropped since [`super::configure`] saw it, scans exactly), whatever its cost
-/// model would prefer. `distance` is always `embedding <=> $1`.
+/// should it have been dropped since [`super::configure`] saw it, scans exactly), whatever its
+/// cost model would prefer. `distance` is always `embedding <=> $1`.
+///
+/// On a table whose graph is deferred ([`tenant_index::deferred_graph`]: `chunks`,
+/// `messages`), the HNSW indexes hold the merged rows only (`embedding_indexed`), so the HNSW
+/// forms walk them for those and add the `k` nearest of the rows still waiting for
+/// `vector-maintain`, found exactly through the small `<table>_embedding_pending_idx`; the
+/// union is sorted again. A row is therefore found from the moment it is committed.
 pub fn search_sql(scope: Scope, target: Target, configured: &Configured) -> String {
     let table = target.table();
     let columns = target.columns();
     let condition = target.scope_condition(scope);
+    let select = format!("SELECT {columns}, t.embedding <=> $1 AS distance FROM {table} t");
     let hnsw = |name: &str, order: &str| {
-        format!(
-            "/* neonhub:search {name} {table} */ WITH nearest AS MATERIALIZED (\
-             SELECT {columns}, t.embedding <=> $1 AS distance \
-             FROM {table} t WHERE {condition} \
-             ORDER BY {order} <=> $1 LIMIT $3) \
-             SELECT * FROM nearest ORDER BY distance LIMIT $3"
-        )
+        if tenant_index::deferred_graph(table) {
+            format!(
+                "/* neonhub:search {name} {table} */ WITH nearest AS MATERIALIZED (\
+                 {select} WHERE {condition} AND t.embedding_indexed \
+                 ORDER BY {order} <=> $1 LIMIT $3), \
+                 waiting AS MATERIALIZED ({select} WHERE {condition} \
+                 AND NOT t.embedding_indexed AND t.embedding IS NOT NULL \
+                 ORDER BY t.embedding <=> $1 LIMIT $3) \
+                 SELECT * FROM nearest UNION ALL SELECT * FROM waiting ORDER BY distance LIMIT $3"
+            )
+        } else {
+            format!(
+                "/* neonhub:search {name} {table} */ WITH nearest AS MATERIALIZED (\
+                 {select} WHERE {condition} ORDER BY {order} <=> $1 LIMIT $3) \
+                 SELECT * FROM nearest ORDER BY distance LIMIT $3"
+            )
+        }
     };
     match (configured.strategy, configured.hnsw_index) {
         (SearchStrategy::Hnsw, Some(HnswIndex::Tenant)) => hnsw(
@@ -160,8 +177,8 @@ pub fn search_sql(scope: Scope, target: Target, configured: &Configured) -> Stri
         ),
         (SearchStrategy::Hnsw, _) => hnsw("hnsw", "t.embedding"),
         (SearchStrategy::Exact | SearchStrategy::Auto, _) => format!(
-            "/* neonhub:search exact {table} */ SELECT {columns}, t.embedding <=> $1 AS distance \
-             FROM {table} t WHERE {condition} AND t.embedding IS NOT NULL \
+            "/* neonhub:search exact {table} */ {select} \
+             WHERE {condition} AND t.embedding IS NOT NULL \
              ORDER BY t.embedding <=> $1 LIMIT $3"
         ),
     }

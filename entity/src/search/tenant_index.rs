@@ -55,6 +55,31 @@ pub fn tables() -> Vec<&'static str> {
         .collect()
 }
 
+/// Whether `table`'s HNSW graph is deferred: it has an `embedding_indexed` column (from the
+/// entity registry), its HNSW indexes (the table's and the tenant indexes) hold only the rows
+/// where it is true, and `vector-maintain` merges the others (`chunks`, `messages`; see
+/// `docs/VECTOR_SEARCH.md`, "Deferred graph").
+pub fn deferred_graph(table: &str) -> bool {
+    registry::tables().iter().any(|t| {
+        t.name == table
+            && t.columns()
+                .iter()
+                .any(|c| c.name == GRAPH_COLUMN && c.pg_type == "boolean")
+    })
+}
+
+/// The column that says whether a row is in the graph, on the tables of [`deferred_graph`].
+pub const GRAPH_COLUMN: &str = "embedding_indexed";
+
+/// The predicate of the tenant index of `organization_id` on `table` (without `WHERE`).
+fn predicate(table: &str, organization_id: Uuid) -> String {
+    if deferred_graph(table) {
+        format!("organization_id = '{organization_id}'::uuid AND {GRAPH_COLUMN}")
+    } else {
+        format!("organization_id = '{organization_id}'::uuid")
+    }
+}
+
 /// The prefix of every tenant index name of `table` (`chunks_org_hnsw_`).
 pub fn name_prefix(table: &str) -> String {
     format!("{table}_org_hnsw_")
@@ -85,8 +110,9 @@ pub fn create_sql(table: &str, organization_id: Uuid) -> String {
         "CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {table} \
          USING hnsw ({ORDER_EXPRESSION} vector_cosine_ops) \
          WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION}) \
-         WHERE organization_id = '{organization_id}'::uuid",
-        name = index_name(table, organization_id)
+         WHERE {predicate}",
+        name = index_name(table, organization_id),
+        predicate = predicate(table, organization_id),
     )
 }
 
@@ -96,18 +122,22 @@ pub fn drop_sql(name: &str) -> String {
 }
 
 /// Whether `indexdef` (from `pg_get_indexdef`) is the definition [`create_sql`] makes for
-/// `organization_id`: HNSW on [`ORDER_EXPRESSION`] with cosine distance, this module's
-/// parameters, and
-/// the tenant's predicate. An index by the right name but another definition is rebuilt.
-pub fn definition_matches(indexdef: &str, organization_id: Uuid) -> bool {
+/// `organization_id` on `table`: HNSW on [`ORDER_EXPRESSION`] with cosine distance, this
+/// module's parameters, and the tenant's predicate (with [`GRAPH_COLUMN`] on the tables of
+/// [`deferred_graph`]). An index by the right name but another definition is rebuilt.
+pub fn definition_matches(table: &str, indexdef: &str, organization_id: Uuid) -> bool {
     let compact: String = indexdef.split_whitespace().collect::<Vec<_>>().join(" ");
+    let tenant = format!("(organization_id = '{organization_id}'::uuid)");
+    let predicate = if deferred_graph(table) {
+        format!("WHERE ({tenant} AND {GRAPH_COLUMN})")
+    } else {
+        format!("WHERE {tenant}")
+    };
     compact.contains(&format!(
         "USING hnsw ({ORDER_EXPRESSION_DEPARSED} vector_cosine_ops)"
     )) && compact.contains(&format!("m='{HNSW_M}'"))
         && compact.contains(&format!("ef_construction='{HNSW_EF_CONSTRUCTION}'"))
-        && compact.contains(&format!(
-            "WHERE (organization_id = '{organization_id}'::uuid)"
-        ))
+        && compact.ends_with(&predicate)
 }
 
 /// Which tenants get an index. The defaults follow [`super::DEFAULT_EXACT_MAX_ROWS`]: a tenant
@@ -170,6 +200,13 @@ mod tests {
     }
 
     #[test]
+    fn chunks_and_messages_defer_their_graph() {
+        let mut found: Vec<_> = tables().into_iter().filter(|t| deferred_graph(t)).collect();
+        found.sort_unstable();
+        assert_eq!(found, vec!["chunks", "messages"]);
+    }
+
+    #[test]
     fn tables_are_those_with_tenant_and_embedding() {
         let mut found = tables();
         found.sort_unstable();
@@ -197,17 +234,48 @@ mod tests {
         assert!(
             sql.starts_with("CREATE INDEX CONCURRENTLY IF NOT EXISTS chunks_org_hnsw_0191d7a4")
         );
+        assert!(sql.ends_with(
+            "WHERE organization_id = '0191d7a4-1c2b-7def-8abc-0123456789ab'::uuid AND embedding_indexed"
+        ));
+        let voices = create_sql("brand_voices", org);
         assert!(
-            sql.ends_with("WHERE organization_id = '0191d7a4-1c2b-7def-8abc-0123456789ab'::uuid")
+            voices
+                .ends_with("WHERE organization_id = '0191d7a4-1c2b-7def-8abc-0123456789ab'::uuid"),
+            "{voices}"
         );
-        let def = format!(
-            "CREATE INDEX {} ON public.chunks USING hnsw (((l2_normalize(embedding))::vector(1536)) vector_cosine_ops) \
-             WITH (m='16', ef_construction='64') WHERE (organization_id = '{org}'::uuid)",
-            index_name("chunks", org)
-        );
-        assert!(definition_matches(&def, org));
-        assert!(!definition_matches(&def.replace("'16'", "'8'"), org));
-        assert!(!definition_matches(&def, Uuid::nil()));
+        let def = |table: &str, predicate: &str| {
+            format!(
+                "CREATE INDEX {} ON public.{table} USING hnsw (((l2_normalize(embedding))::vector(1536)) vector_cosine_ops) \
+                 WITH (m='16', ef_construction='64') WHERE {predicate}",
+                index_name(table, org)
+            )
+        };
+        let merged = format!("((organization_id = '{org}'::uuid) AND embedding_indexed)");
+        let tenant_only = format!("(organization_id = '{org}'::uuid)");
+        let chunks = def("chunks", &merged);
+        assert!(definition_matches("chunks", &chunks, org));
+        assert!(!definition_matches(
+            "chunks",
+            &chunks.replace("'16'", "'8'"),
+            org
+        ));
+        assert!(!definition_matches("chunks", &chunks, Uuid::nil()));
+        // An index from before the deferred graph (every row of the tenant) is rebuilt.
+        assert!(!definition_matches(
+            "chunks",
+            &def("chunks", &tenant_only),
+            org
+        ));
+        assert!(definition_matches(
+            "brand_voices",
+            &def("brand_voices", &tenant_only),
+            org
+        ));
+        assert!(!definition_matches(
+            "brand_voices",
+            &def("brand_voices", &merged),
+            org
+        ));
     }
 
     #[test]

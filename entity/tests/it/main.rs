@@ -4,6 +4,7 @@
 mod audit_log;
 mod common;
 mod crud;
+mod deferred_graph;
 mod relations_and_deletes;
 mod search;
 mod secrets;

@@ -19,7 +19,7 @@ use testkit::{AppLogin, TestDb};
 use uuid::Uuid;
 
 /// Deterministic generator (SplitMix64) for clustered unit vectors.
-struct Gen(u64);
+pub(crate) struct Gen(pub(crate) u64);
 
 impl Gen {
     fn next(&mut self) -> u64 {
@@ -39,7 +39,7 @@ impl Gen {
     }
 
     /// One of 8 fixed cluster centres plus noise, normalised.
-    fn vector(&mut self) -> Vec<f32> {
+    pub(crate) fn vector(&mut self) -> Vec<f32> {
         let cluster = self.next() % 8;
         let mut centre = Gen(cluster + 1000);
         let mut v: Vec<f64> = (0..EMBEDDING_DIM)
@@ -64,14 +64,14 @@ fn cosine_distance(a: &[f32], b: &[f32]) -> f64 {
 
 /// Two organizations: `small` with 6 chunks, `large` with 294 chunks in two datasets, both
 /// with a conversation of messages and a brand with voices.
-struct Fixture {
-    small: Uuid,
-    large: Uuid,
-    large_datasets: [Uuid; 2],
+pub(crate) struct Fixture {
+    pub(crate) small: Uuid,
+    pub(crate) large: Uuid,
+    pub(crate) large_datasets: [Uuid; 2],
     large_conversation: Uuid,
     large_brands: [Uuid; 2],
     /// (id, organization, dataset, vector) of every chunk.
-    chunks: Vec<(Uuid, Uuid, Uuid, Vec<f32>)>,
+    pub(crate) chunks: Vec<(Uuid, Uuid, Uuid, Vec<f32>)>,
 }
 
 const SMALL_CHUNKS: usize = 6;
@@ -218,12 +218,19 @@ async fn org_with_data(
     (org.id, datasets, conversation.id, brands)
 }
 
-async fn fixture(db: &DatabaseConnection) -> Fixture {
+pub(crate) async fn fixture(db: &DatabaseConnection) -> Fixture {
     let mut g = Gen(7);
     let mut chunks = Vec::new();
     let (small, ..) = org_with_data(db, "small", SMALL_CHUNKS, &mut g, &mut chunks).await;
     let (large, large_datasets, large_conversation, large_brands) =
         org_with_data(db, "large", LARGE_CHUNKS, &mut g, &mut chunks).await;
+    // Merged into the graphs, as vector-maintain does: these tests walk the HNSW indexes
+    // (the rows that wait outside them are the deferred_graph module's).
+    db.execute_unprepared(
+        "UPDATE chunks SET embedding_indexed = true; UPDATE messages SET embedding_indexed = true",
+    )
+    .await
+    .unwrap();
     db.execute_unprepared("ANALYZE").await.unwrap();
     Fixture {
         small,
@@ -236,7 +243,7 @@ async fn fixture(db: &DatabaseConnection) -> Fixture {
 }
 
 /// The exact top `k` of `candidates` by cosine distance to `query`.
-fn brute_force<'a>(
+pub(crate) fn brute_force<'a>(
     candidates: impl Iterator<Item = &'a (Uuid, Uuid, Uuid, Vec<f32>)>,
     query: &[f32],
     k: usize,
@@ -249,7 +256,7 @@ fn brute_force<'a>(
     all
 }
 
-fn query(seed: u64) -> pgvector::Vector {
+pub(crate) fn query(seed: u64) -> pgvector::Vector {
     embedding(Gen(seed).vector()).unwrap()
 }
 

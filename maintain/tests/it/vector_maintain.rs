@@ -442,3 +442,110 @@ async fn builds_wait_for_open_writers_and_never_block_new_writes() {
     assert_eq!(f.tenant_indexes().await.len(), 4);
     writer.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn waiting_rows_are_merged_in_batches_past_locked_rows_and_a_stopped_run_is_completed() {
+    let f = Fixture::new().await;
+    let org0 = f.org(0);
+    // A bulk load's rows are in the graph already; the tenant indexes are built (an index
+    // build waits for open writers, a merge does not: they are apart here); 1,200 rows
+    // inserted since then wait.
+    let waiting = "SELECT count(*) FROM chunks WHERE NOT embedding_indexed";
+    assert_eq!(testkit::int(f.db.conn(), waiting).await, 0);
+    f.run().await;
+    f.exec(&format!(
+        "INSERT INTO chunks (dataset_id, document_id, organization_id, embedding_space_id, idx, \
+         text, embedding) SELECT dataset_id, document_id, organization_id, embedding_space_id, \
+         idx + 100000 * g, text, embedding FROM chunks, generate_series(1, 12) g \
+         WHERE organization_id = '{org0}'"
+    ))
+    .await;
+    assert_eq!(testkit::int(f.db.conn(), waiting).await, 1_200);
+    let planned = plan(f.db.conn(), &POLICY).await.unwrap();
+    assert_eq!(
+        planned.actions,
+        vec![Action::Merge {
+            table: "chunks".into(),
+            rows: 1_200
+        }],
+    );
+
+    // A run stopped after one batch (a killed cron job): the batch stays merged.
+    f.exec(&maintain::merge_sql("chunks", 500)).await;
+    assert_eq!(testkit::int(f.db.conn(), waiting).await, 700);
+
+    // A writer holds one waiting row: the merge goes past it instead of waiting.
+    let writer = testkit::neonhub_db::connect(f.db.url(), std::time::Duration::from_secs(10), 1)
+        .await
+        .unwrap();
+    let open = sea_orm::TransactionTrait::begin(&writer).await.unwrap();
+    open.execute_unprepared(
+        "UPDATE chunks SET text = text || ' (edited)' WHERE id = \
+         (SELECT id FROM chunks WHERE NOT embedding_indexed ORDER BY id LIMIT 1)",
+    )
+    .await
+    .unwrap();
+    let report = tokio::time::timeout(std::time::Duration::from_secs(120), f.run())
+        .await
+        .expect("the merge waited for the writer's row lock");
+    let merged: Vec<u64> = report
+        .done
+        .iter()
+        .filter_map(|d| match &d.action {
+            Action::Merge { table, rows } if table == "chunks" => Some(*rows),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(merged, vec![699], "{:?}", names(&report.plan.actions));
+    assert_eq!(
+        report.waiting_after, 1,
+        "the locked row waits for the next run"
+    );
+    assert!(
+        report.pending_after.is_empty(),
+        "a waiting row is not a failure"
+    );
+    open.commit().await.unwrap();
+    writer.close().await.unwrap();
+
+    let next = f.run().await;
+    assert_eq!(
+        names(&next.plan.actions),
+        vec!["merge 1 waiting rows of chunks into its graph"]
+    );
+    let last = f.run().await;
+    assert!(last.plan.is_empty(), "{:?}", names(&last.plan.actions));
+    assert_eq!(testkit::int(f.db.conn(), waiting).await, 0);
+    // The tenant's index holds the merged rows: its predicate names the graph column.
+    let definition = testkit::text(
+        f.db.conn(),
+        &format!(
+            "SELECT pg_get_indexdef('{}'::regclass)",
+            tenant_index::index_name("chunks", org0)
+        ),
+    )
+    .await;
+    assert!(
+        tenant_index::definition_matches("chunks", &definition, org0),
+        "{definition}"
+    );
+
+    // A message without an embedding never waits; embedded later, it waits until merged.
+    f.exec(&format!(
+        "INSERT INTO messages (organization_id, conversation_id, role, content) \
+         SELECT organization_id, conversation_id, 'user', '{{\"late\": true}}' FROM messages \
+         WHERE organization_id = '{org0}' LIMIT 1"
+    ))
+    .await;
+    assert!(f.run().await.plan.is_empty(), "nothing to merge");
+    f.exec(
+        "UPDATE messages SET embedding = (SELECT embedding FROM chunks LIMIT 1) \
+         WHERE content ? 'late'",
+    )
+    .await;
+    let late = f.run().await;
+    assert_eq!(
+        names(&late.plan.actions),
+        vec!["merge 1 waiting rows of messages into its graph"]
+    );
+}

@@ -1,6 +1,7 @@
 //! Migrations are safe on a live database: the committed SQL is what they run, a migration
 //! behind a long transaction fails fast with a message naming the lock and succeeds once it is
-//! gone, and concurrent index builds never block writers and recover from INVALID leftovers.
+//! gone, concurrent index builds never block writers and recover from INVALID leftovers, and
+//! the deferred graph's column and indexes arrive without a table rewrite.
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
@@ -9,6 +10,7 @@ use std::time::{Duration, Instant};
 use testkit::TestDb;
 
 const HNSW: &str = "m20261125_001500_hnsw_vector_indexes";
+const DEFERRED_GRAPH: &str = "m20261204_000400_deferred_vector_graph";
 
 #[tokio::test]
 async fn committed_sql_is_what_the_migrations_run() {
@@ -163,24 +165,26 @@ async fn index_valid(db: &TestDb, name: &str) -> Option<bool> {
         .map(|r| r.try_get_by_index(0).unwrap())
 }
 
-#[tokio::test]
-async fn concurrent_index_build_never_blocks_writers() {
-    let db = TestDb::migrated_until(HNSW).await;
+/// One organization with a conversation of `n` messages with embeddings.
+async fn messages_with_embeddings(db: &TestDb, n: u32) {
     db.conn()
-        .execute_unprepared(
+        .execute_unprepared(&format!(
             "INSERT INTO organizations (id, slug, name) VALUES ('0190a0a0-0000-7000-8000-000000000001', 'w', 'W');
              INSERT INTO conversations (id, organization_id) VALUES
                  ('0190a0a0-0000-7000-8000-000000000002', '0190a0a0-0000-7000-8000-000000000001');
              INSERT INTO messages (organization_id, conversation_id, role, content, embedding)
              SELECT '0190a0a0-0000-7000-8000-000000000001', '0190a0a0-0000-7000-8000-000000000002',
-                    'user', '{}'::jsonb,
+                    'user', '{{}}'::jsonb,
                     (SELECT array_agg(random())::vector(1536) FROM generate_series(1, 1536) WHERE g > 0)
-               FROM generate_series(1, 2000) g",
-        )
+               FROM generate_series(1, {n}) g"
+        ))
         .await
         .unwrap();
+}
 
-    // A writer inserts messages the whole time the index builds.
+/// Apply the next migration while a writer inserts messages the whole time; returns the
+/// writer's inserts and its slowest one.
+async fn next_migration_under_writes(db: &TestDb) -> (u32, Duration) {
     let writer_db = db.conn().clone();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let stop_writer = stop.clone();
@@ -195,7 +199,7 @@ async fn concurrent_index_build_never_blocks_writers() {
                              '0190a0a0-0000-7000-8000-000000000002', 'user', '{}')",
                 )
                 .await
-                .expect("an insert failed during the index build");
+                .expect("an insert failed during the migration");
             slowest = slowest.max(t.elapsed());
             n += 1;
             tokio::time::sleep(Duration::from_millis(5)).await;
@@ -205,9 +209,16 @@ async fn concurrent_index_build_never_blocks_writers() {
     tokio::time::sleep(Duration::from_millis(100)).await;
     Migrator::up(db.conn(), Some(1))
         .await
-        .expect("concurrent index migration");
+        .expect("the migration under writes");
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
-    let (inserts, slowest) = writer.await.unwrap();
+    writer.await.unwrap()
+}
+
+#[tokio::test]
+async fn concurrent_index_build_never_blocks_writers() {
+    let db = TestDb::migrated_until(HNSW).await;
+    messages_with_embeddings(&db, 2000).await;
+    let (inserts, slowest) = next_migration_under_writes(&db).await;
     assert!(
         inserts > 5,
         "the writer ran during the build ({inserts} inserts)"
@@ -219,6 +230,79 @@ async fn concurrent_index_build_never_blocks_writers() {
     assert_eq!(
         index_valid(&db, "messages_embedding_hnsw_idx").await,
         Some(true)
+    );
+}
+
+#[tokio::test]
+async fn the_deferred_graph_rewrites_no_table_blocks_no_writer_and_keeps_rows_in_the_graph() {
+    let db = TestDb::migrated_until(DEFERRED_GRAPH).await;
+    messages_with_embeddings(&db, 500).await;
+    let filenodes = "SELECT pg_relation_filenode('messages')::bigint * 1000000 \
+                     + pg_relation_filenode('chunks')::bigint";
+    let before = testkit::int(db.conn(), filenodes).await;
+    let (inserts, slowest) = next_migration_under_writes(&db).await;
+    assert!(inserts > 5, "the writer ran ({inserts} inserts)");
+    assert!(
+        slowest < Duration::from_secs(2),
+        "an insert waited {slowest:?}"
+    );
+    assert_eq!(
+        testkit::int(db.conn(), filenodes).await,
+        before,
+        "no table was rewritten (the column's default is in the catalog, no backfill)"
+    );
+    assert_eq!(
+        testkit::int(
+            db.conn(),
+            "SELECT count(*) FROM messages WHERE embedding IS NOT NULL AND embedding_indexed"
+        )
+        .await,
+        500,
+        "the rows that were in the full index are in the partial one"
+    );
+    db.conn()
+        .execute_unprepared(
+            "INSERT INTO messages (organization_id, conversation_id, role, content)
+             VALUES ('0190a0a0-0000-7000-8000-000000000001',
+                     '0190a0a0-0000-7000-8000-000000000002', 'user', '{\"new\": true}')",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        testkit::text(
+            db.conn(),
+            "SELECT embedding_indexed::text FROM messages WHERE content ? 'new'"
+        )
+        .await,
+        "false",
+        "a new row waits for vector-maintain"
+    );
+    let cat = db.catalog().await;
+    for table in ["messages", "chunks"] {
+        let hnsw = format!("{table}_embedding_hnsw_idx");
+        assert!(
+            cat.tables[table].indexes[&hnsw].ends_with("WHERE embedding_indexed"),
+            "{}",
+            cat.tables[table].indexes[&hnsw]
+        );
+        assert_eq!(index_valid(&db, &hnsw).await, Some(true));
+        let pending = format!("{table}_embedding_pending_idx");
+        assert_eq!(index_valid(&db, &pending).await, Some(true));
+    }
+    // Down: the full index is back, the column gone, still without a rewrite.
+    Migrator::down(db.conn(), Some(1)).await.expect("down");
+    assert_eq!(testkit::int(db.conn(), filenodes).await, before);
+    let cat = db.catalog().await;
+    assert!(
+        cat.tables["chunks"].indexes["chunks_embedding_hnsw_idx"]
+            .ends_with("WITH (m='16', ef_construction='64')"),
+        "{}",
+        cat.tables["chunks"].indexes["chunks_embedding_hnsw_idx"]
+    );
+    assert!(
+        !cat.tables["messages"]
+            .indexes
+            .contains_key("messages_embedding_pending_idx")
     );
 }
 

@@ -4,6 +4,7 @@ use super::SynthError;
 use super::copy::CopyEncoder;
 use super::plan::{EMAIL_DOMAIN, SynthPlan, SynthTable, estimate_bytes, slug_prefix};
 use super::progress::{Progress, ProgressMode};
+use entity::search::tenant_index;
 use sea_orm::DatabaseConnection;
 use sea_orm::sqlx::{self, AssertSqlSafe, Connection, Row, postgres::PgConnection};
 use serde::{Deserialize, Serialize};
@@ -219,9 +220,23 @@ pub async fn load(
         indexes
     };
 
+    // With the graphs rebuilt after the load (or left to a later build), the loaded rows are
+    // in them from the start: they are written as merged, not left waiting for
+    // vector-maintain. With the indexes kept, they wait like any insert.
+    let merged_on_load = options.index_mode != IndexMode::Keep;
+    if merged_on_load {
+        sqlx::raw_sql(AssertSqlSafe(graph_default_sql(true)))
+            .execute(&mut *tx)
+            .await?;
+    }
     let copy_started = Instant::now();
     let tables = copy_all(&mut tx, plan, options.batch_rows, &mut progress).await?;
     let copy_seconds = copy_started.elapsed().as_secs_f64();
+    if merged_on_load {
+        sqlx::raw_sql(AssertSqlSafe(graph_default_sql(false)))
+            .execute(&mut *tx)
+            .await?;
+    }
 
     let mut index_seconds = 0.0;
     if options.index_mode == IndexMode::Rebuild {
@@ -265,6 +280,25 @@ pub async fn load(
         small_tenant: plan.small_tenant().map(|t| t.id),
         largest_tenant: plan.largest_tenant().id,
     })
+}
+
+/// `ALTER TABLE … ALTER COLUMN embedding_indexed SET DEFAULT <value>` for every table the plan
+/// fills whose graph is deferred: a bulk load that builds the HNSW indexes afterwards sets it
+/// to `true` for its rows (they are in the graph from its build on) and back to `false` before
+/// it commits, in its own transaction (which holds the tables' locks already).
+pub fn graph_default_sql(value: bool) -> String {
+    SynthTable::ALL
+        .iter()
+        .map(|t| t.name())
+        .filter(|name| tenant_index::deferred_graph(name))
+        .map(|name| {
+            format!(
+                "ALTER TABLE {name} ALTER COLUMN {} SET DEFAULT {value}",
+                tenant_index::GRAPH_COLUMN
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The HNSW indexes of the tables the plan fills, as `pg_indexes` defines them.

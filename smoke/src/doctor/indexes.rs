@@ -1,9 +1,11 @@
 //! The index checks: every vector column's HNSW index, the expected indexes, indexed foreign
-//! keys, and the tenant vector indexes the maintenance policy wants.
+//! keys, the rows waiting outside the HNSW graphs, and the tenant vector indexes the
+//! maintenance policy wants.
 
 use super::{Check, Status};
 use entity::registry;
 use entity::search::tenant_index::{self, TenantIndexPolicy};
+use maintain::Action;
 use migration::EXPECTED_SCHEMA;
 use neonhub_db::catalog::Catalog;
 use sea_orm::DatabaseConnection;
@@ -77,12 +79,20 @@ pub(super) fn indexes(catalog: &Catalog) -> Check {
 pub(super) async fn tenant_vector_indexes(
     db: &DatabaseConnection,
     present: &[(String, String, String)],
-) -> Check {
+) -> Vec<Check> {
     let name = "Tenant vector indexes";
     let plan = match maintain::plan(db, &TenantIndexPolicy::default()).await {
         Ok(plan) => plan,
-        Err(err) => return Check::new(name, Status::Warn, format!("cannot plan: {err}")),
+        Err(err) => {
+            return vec![Check::new(
+                name,
+                Status::Warn,
+                format!("cannot plan: {err}"),
+            )];
+        }
     };
+    let (merges, due): (Vec<&Action>, Vec<&Action>) =
+        plan.actions.iter().partition(|a| a.is_merge());
     let mut per_table: Vec<String> = tenant_index::tables()
         .iter()
         .map(|table| {
@@ -97,7 +107,7 @@ pub(super) async fn tenant_vector_indexes(
         per_table.join(", "),
         plan.policy.index_above
     );
-    if plan.is_empty() {
+    let tenants = if due.is_empty() {
         Check::new(name, Status::Pass, format!("{summary}; none missing"))
     } else {
         Check::new(
@@ -105,9 +115,48 @@ pub(super) async fn tenant_vector_indexes(
             Status::Warn,
             format!(
                 "{summary}; {} action(s) due: run `make vector-maintain`",
-                plan.actions.len()
+                due.len()
             ),
         )
-        .with_details(plan.actions.iter().map(ToString::to_string).collect())
+        .with_details(due.iter().map(ToString::to_string).collect())
+    };
+    vec![vector_graph(&merges), tenants]
+}
+
+/// Rows waiting outside the HNSW graphs (all tables together) above which the doctor warns:
+/// every search scans its scope's waiting rows exactly (about 10 µs each, docs/VECTOR_SEARCH.md).
+pub const WAITING_WARN: u64 = 5_000;
+
+/// The rows that wait outside the graphs of the deferred tables (the merges of the plan).
+fn vector_graph(merges: &[&Action]) -> Check {
+    let name = "Vector graph backlog";
+    let waiting: u64 = merges
+        .iter()
+        .map(|a| match a {
+            Action::Merge { rows, .. } => *rows,
+            _ => 0,
+        })
+        .sum();
+    let details = merges.iter().map(ToString::to_string).collect();
+    if waiting > WAITING_WARN {
+        Check::new(
+            name,
+            Status::Warn,
+            format!(
+                "{waiting} rows wait outside the HNSW graphs (more than {WAITING_WARN}: searches \
+                 scan them exactly): run `make vector-maintain`, and schedule it more often"
+            ),
+        )
+        .with_details(details)
+    } else {
+        Check::new(
+            name,
+            Status::Pass,
+            format!(
+                "{waiting} rows wait outside the HNSW graphs (at most {WAITING_WARN}); \
+                 `make vector-maintain` merges them"
+            ),
+        )
+        .with_details(details)
     }
 }

@@ -12,6 +12,7 @@ mod schema;
 mod topology;
 
 use data::{connectors, retention, seed};
+pub use indexes::WAITING_WARN;
 use indexes::{indexes, tenant_vector_indexes};
 use schema::{extensions, migrations, schema};
 use topology::replication;
@@ -262,7 +263,7 @@ pub async fn doctor(url: Option<&DatabaseUrl>, connect_timeout: Duration) -> Rep
     checks.push(migrations(&db).await);
     checks.push(schema(&catalog));
     checks.push(indexes(&catalog));
-    checks.push(tenant_vector_indexes(&db, &tenant_indexes).await);
+    checks.extend(tenant_vector_indexes(&db, &tenant_indexes).await);
     checks.push(seed(&db).await);
     checks.push(connectors(&db).await);
     checks.push(retention(&db).await);

@@ -1,7 +1,8 @@
 //! `doctor` passes every required check on a migrated and seeded database, and names the
 //! problem when a migration is pending or an HNSW index is missing; tenant HNSW indexes are
-//! not schema drift, and a due `vector-maintain` is a warning; so is an overdue retention purge,
-//! until `lifecycle purge` has run.
+//! not schema drift, and a due `vector-maintain` is a warning; so are more rows waiting outside
+//! the HNSW graphs than searches should scan exactly, and an overdue retention purge, until
+//! `vector-maintain` / `lifecycle purge` has run.
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::ConnectionTrait;
@@ -30,6 +31,7 @@ async fn migrated_and_seeded_database_is_ready() {
         "Schema",
         "Indexes",
         "Tenant vector indexes",
+        "Vector graph backlog",
         "Seed",
         "Connector catalogue",
         "Retention",
@@ -247,5 +249,47 @@ async fn rows_past_their_retention_window_warn_until_purged() {
     assert_eq!(
         report(&db).await.check("Retention").map(|c| c.status),
         Some(Status::Pass)
+    );
+}
+
+#[tokio::test]
+async fn a_long_backlog_outside_the_graph_warns_until_merged() {
+    let db = TestDb::migrated().await;
+    let waiting = smoke::WAITING_WARN + 1;
+    db.conn()
+        .execute_unprepared(&format!(
+            "INSERT INTO organizations (id, slug, name) VALUES ('0190a0a0-0000-7000-8000-000000000001', 'w', 'W');
+             INSERT INTO conversations (id, organization_id) VALUES
+                 ('0190a0a0-0000-7000-8000-000000000002', '0190a0a0-0000-7000-8000-000000000001');
+             INSERT INTO messages (organization_id, conversation_id, role, content, embedding)
+             SELECT '0190a0a0-0000-7000-8000-000000000001', '0190a0a0-0000-7000-8000-000000000002',
+                    'user', '{{}}'::jsonb, ('[' || g || repeat(',1', 1535) || ']')::vector
+               FROM generate_series(1, {waiting}) g"
+        ))
+        .await
+        .unwrap();
+    let r = report(&db).await;
+    let check = r.check("Vector graph backlog").unwrap();
+    assert_eq!(check.status, Status::Warn, "{}", r.to_markdown());
+    assert!(
+        check.summary.contains(&format!("{waiting} rows wait")),
+        "{}",
+        check.summary
+    );
+    assert!(
+        check.summary.contains("make vector-maintain"),
+        "{}",
+        check.summary
+    );
+    assert!(r.ready(), "a warning, not a failure");
+    maintain::run(db.url(), &maintain::RunOptions::default(), |_| {})
+        .await
+        .unwrap();
+    let r = report(&db).await;
+    assert_eq!(
+        r.check("Vector graph backlog").map(|c| c.status),
+        Some(Status::Pass),
+        "{}",
+        r.to_markdown()
     );
 }
