@@ -23,7 +23,9 @@
 //! 9. online ingestion through the entities ([`ingest`]): `insert_many` of 100-row batches
 //!    into the 10% tenant with every index present (the graph deferred) vs the same inserts
 //!    into a copy of the table without vector indexes; the same with the graph maintained on
-//!    insert; the merge `vector-maintain` makes afterwards.
+//!    insert; the merge `vector-maintain` makes afterwards;
+//! 10. the vector index storage of `chunks`, every family ([`storage`]: the half-precision
+//!     graph, the tenant indexes, the waiting rows' B-tree) vs one float32 HNSW of the table.
 //!
 //! [`run`] does it all on databases it creates; the binary `bench` is its CLI (`make bench`).
 //! The pieces ([`data`], [`search`], [`schema`], [`counts`]) also run on their own, which the
@@ -39,6 +41,7 @@ pub mod schema;
 pub mod search;
 pub mod server;
 pub mod stats;
+pub mod storage;
 
 pub use report::{BenchReport, Figure, render_markdown};
 pub use server::{PgTools, Server};
@@ -291,6 +294,10 @@ async fn run_all(
     log("helper vs raw SQL inside tenants");
     let overhead = search::measure_overhead(&db, &plan, &queries, config).await?;
     report.add_overhead(&overhead);
+
+    log("vector index storage vs one float32 HNSW (built for the comparison)");
+    let storage = storage::measure(&db).await?;
+    report.add_storage(&storage);
 
     log("smoke vs one statement");
     let smoke = counts::measure(&db, config.repeats).await?;

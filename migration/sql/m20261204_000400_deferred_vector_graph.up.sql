@@ -22,7 +22,7 @@ SET statement_timeout = 0;
 
 SELECT NOT indisvalid AS invalid FROM pg_index WHERE indexrelid = to_regclass($1);
 
-CREATE INDEX CONCURRENTLY IF NOT EXISTS messages_embedding_hnsw_next_idx ON messages USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64) WHERE embedding_indexed;
+CREATE INDEX CONCURRENTLY IF NOT EXISTS messages_embedding_hnsw_next_idx ON messages USING hnsw ((embedding::halfvec(1536)) halfvec_cosine_ops) WITH (m = 16, ef_construction = 64) WHERE embedding_indexed;
 
 SET statement_timeout = '5min';
 
@@ -51,7 +51,7 @@ SET statement_timeout = 0;
 
 SELECT NOT indisvalid AS invalid FROM pg_index WHERE indexrelid = to_regclass($1);
 
-CREATE INDEX CONCURRENTLY IF NOT EXISTS chunks_embedding_hnsw_next_idx ON chunks USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64) WHERE embedding_indexed;
+CREATE INDEX CONCURRENTLY IF NOT EXISTS chunks_embedding_hnsw_next_idx ON chunks USING hnsw ((embedding::halfvec(1536)) halfvec_cosine_ops) WITH (m = 16, ef_construction = 64) WHERE embedding_indexed;
 
 SET statement_timeout = '5min';
 

@@ -16,7 +16,9 @@
 //!   waiting rows of the tenant exactly through it, and `vector-maintain` finds them through
 //!   it. A row without an embedding never waits (a message that is never embedded costs
 //!   nothing); one embedded later, by an UPDATE, starts waiting then.
-//! - `<table>_embedding_hnsw_idx` becomes partial, `WHERE embedding_indexed`: built
+//! - `<table>_embedding_hnsw_idx` becomes partial, `WHERE embedding_indexed`, and half
+//!   precision, on `embedding::halfvec(1536)` (`halfvec_cosine_ops`): half the size of the
+//!   `vector` graph (measured: docs/VECTOR_SEARCH.md, "Half precision graphs"). Built
 //!   `CONCURRENTLY` beside the full one, which is then dropped concurrently, and renamed to the
 //!   old name. Searches keep working throughout (the full index serves them until it goes).
 //!
@@ -37,8 +39,15 @@ pub struct Migration;
 /// The tables whose graph is deferred.
 const TABLES: [&str; 2] = ["messages", "chunks"];
 
-/// The HNSW parameters of the table indexes (as in `m20261125_001500_hnsw_vector_indexes`).
-const HNSW: &str = "USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)";
+/// The graph: HNSW over the embedding in half precision (`halfvec`, 2 bytes a dimension: half
+/// the size and build time of the `vector` graph, the same recall; searches sort the rows it
+/// finds by the full-precision distance), the parameters of
+/// `m20261125_001500_hnsw_vector_indexes`, merged rows only.
+const GRAPH: &str = "USING hnsw ((embedding::halfvec(1536)) halfvec_cosine_ops) \
+                     WITH (m = 16, ef_construction = 64) WHERE embedding_indexed";
+
+/// The index `m20261125_001500_hnsw_vector_indexes` made, which `down` restores.
+const FULL: &str = "USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)";
 
 /// Whether index `name` exists and is partial (has a predicate).
 async fn is_partial(manager: &SchemaManager<'_>, name: &str) -> Result<bool, DbErr> {
@@ -124,13 +133,7 @@ impl MigrationTrait for Migration {
             .await?;
             let name = format!("{table}_embedding_hnsw_idx");
             if !is_partial(manager, &name).await? {
-                replace_index(
-                    manager,
-                    table,
-                    &name,
-                    &format!("{HNSW} WHERE embedding_indexed"),
-                )
-                .await?;
+                replace_index(manager, table, &name, GRAPH).await?;
             }
         }
         Ok(())
@@ -141,7 +144,7 @@ impl MigrationTrait for Migration {
         for table in TABLES.iter().rev() {
             let name = format!("{table}_embedding_hnsw_idx");
             if is_partial(manager, &name).await? {
-                replace_index(manager, table, &name, HNSW).await?;
+                replace_index(manager, table, &name, FULL).await?;
             }
             drop_index_concurrently(manager, &format!("{table}_embedding_pending_idx")).await?;
             db.execute_unprepared(&format!(

@@ -94,7 +94,14 @@ pub fn render_markdown(report: &BenchReport) -> String {
         "| # | figure | value | baseline | ratio | target | met |\n|---|---|---|---|---|---|---|"
     );
     let mut figures: Vec<&Figure> = report.figures.iter().collect();
-    figures.sort_by(|a, b| a.id.cmp(&b.id));
+    // By number, then letter: 2, 2b, 3a, …, 9c, 10.
+    figures.sort_by_key(|f| {
+        let digits = f.id.chars().take_while(char::is_ascii_digit).count();
+        (
+            f.id[..digits].parse::<u32>().unwrap_or(u32::MAX),
+            f.id[digits..].to_owned(),
+        )
+    });
     for f in figures {
         let met = match f.met {
             Some(true) => "yes",

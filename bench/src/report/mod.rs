@@ -85,6 +85,9 @@ pub struct BenchReport {
     pub schema: Option<SchemaResult>,
     /// Figure 7 in detail.
     pub smoke: Option<SmokeResult>,
+    /// Figure 10 in detail: vector index storage.
+    #[serde(default)]
+    pub storage: Option<crate::storage::StorageResult>,
     /// Figure 9 in detail: online ingestion.
     #[serde(default)]
     pub ingest: Option<crate::ingest::IngestResult>,
@@ -135,6 +138,7 @@ impl BenchReport {
             smoke: None,
             rls: None,
             ingest: None,
+            storage: None,
             notes: Vec::new(),
             total_seconds: 0.0,
         }
@@ -545,5 +549,34 @@ impl BenchReport {
             None,
         ));
         self.ingest = Some(ingest.clone());
+    }
+
+    /// Figure 10: the vector index storage of `chunks` vs one float32 HNSW of the table.
+    pub fn add_storage(&mut self, storage: &crate::storage::StorageResult) {
+        let mb = |bytes: i64| bytes as f64 / 1e6;
+        let ratio = storage.total_bytes() as f64 / storage.float32_bytes.max(1) as f64;
+        self.figures.push(figure(
+            "10",
+            "Vector index storage of chunks, every family (half-precision graph of merged rows + \
+             tenant indexes + the waiting rows' B-tree) vs one float32 HNSW of the whole table"
+                .into(),
+            format!(
+                "{:.0} MB (graph {:.0} MB, {} tenant indexes {:.0} MB, waiting B-tree {:.1} MB)",
+                mb(storage.total_bytes()),
+                mb(storage.table_graph_bytes),
+                storage.tenant_indexes,
+                mb(storage.tenant_index_bytes),
+                mb(storage.pending_bytes)
+            ),
+            format!(
+                "{:.0} MB, float32 HNSW (built in {:.1} s)",
+                mb(storage.float32_bytes),
+                storage.float32_build_seconds
+            ),
+            ratio,
+            "every family / one float32 HNSW",
+            Some(("≤ 1.0×", ratio <= 1.0)),
+        ));
+        self.storage = Some(storage.clone());
     }
 }

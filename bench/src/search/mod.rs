@@ -29,11 +29,12 @@ const WARMUP: usize = 10;
 
 /// Whole-table top-k, the same statement for both plans (the settings decide). The graph is
 /// partial (`WHERE embedding_indexed`: rows wait outside it until vector-maintain merges
-/// them), so the statement states the predicate for the planner to take the index; after the
-/// bulk load every row is merged ([`crate::data::measure_load`] checks it), so it covers the
-/// whole table.
+/// them) and in half precision, so the statement states the predicate and the graph's
+/// expression for the planner to take the index; after the bulk load every row is merged
+/// ([`crate::data::measure_load`] checks it), so it covers the whole table. The ids are those
+/// of the half-precision order (the helper re-sorts its rows by full-precision distance).
 const GLOBAL_SQL: &str = "/* bench global */ SELECT id FROM chunks WHERE embedding_indexed \
-     ORDER BY embedding <=> $1 LIMIT $2";
+     ORDER BY embedding::halfvec(1536) <=> $1::halfvec(1536) LIMIT $2";
 /// Exact top-k inside one organization (the baseline of figures 4 and the tenant table).
 const TENANT_EXACT_SQL: &str = "/* bench tenant exact */ SELECT id FROM chunks \
      WHERE organization_id = $2 AND embedding IS NOT NULL ORDER BY embedding <=> $1 LIMIT $3";

@@ -11,6 +11,7 @@ use bench::search::{
 };
 use bench::{
     BenchConfig, BenchReport, PgTools, Server, counts, data, ingest, render_markdown, schema,
+    storage,
 };
 use entity::search::{HnswIndex, SearchStrategy};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
@@ -258,6 +259,22 @@ async fn small_configuration_is_correct() {
         "3 deferred series and one on insert, 200 rows each"
     );
 
+    // Figure 10: every family measured, the float32 baseline built and dropped again.
+    let storage = storage::measure(db.conn()).await.unwrap();
+    assert!(
+        storage.table_graph_bytes > 0 && storage.float32_bytes > 0,
+        "{storage:?}"
+    );
+    assert!(storage.pending_bytes > 0, "{storage:?}");
+    assert_eq!(storage.tenant_indexes, 3, "{storage:?}");
+    let baseline_index = data::count(
+        db.conn(),
+        "SELECT count(*) AS n FROM pg_class WHERE relname = 'bench_chunks_float32_hnsw'",
+    )
+    .await
+    .unwrap();
+    assert_eq!(baseline_index, 0);
+
     // Figure 7: the same counts both ways.
     let smoke = counts::measure(db.conn(), 1).await.unwrap();
     assert!(smoke.equal);
@@ -271,10 +288,11 @@ async fn small_configuration_is_correct() {
     report.add_overhead(&overhead);
     report.add_smoke(&smoke);
     report.add_ingest(&ingest);
+    report.add_storage(&storage);
     let markdown = render_markdown(&report);
     for id in [
         "| 2 |", "| 2b |", "| 3a |", "| 3b |", "| 3c |", "| 3d |", "| 4a |", "| 4b |", "| 4c |",
-        "| 4d |", "| 5a |", "| 5b |", "| 7 |", "| 9 |", "| 9b |", "| 9c |",
+        "| 4d |", "| 5a |", "| 5b |", "| 7 |", "| 9 |", "| 9b |", "| 9c |", "| 10 |",
     ] {
         assert!(markdown.contains(id), "{id} in:\n{markdown}");
     }

@@ -29,7 +29,8 @@
 //! - [`SearchStrategy::Exact`]: scan the organization's rows (through its B-tree index) and
 //!   sort them by distance (index scans off, so the HNSW index is not used). Recall is 1.0; the
 //!   cost grows linearly with the tenant's size (figures: docs/VECTOR_SEARCH.md).
-//! - [`SearchStrategy::Hnsw`]: walk an HNSW index (`vector_cosine_ops`) with `hnsw.ef_search`
+//! - [`SearchStrategy::Hnsw`]: walk an HNSW index (cosine; in half precision on `chunks` and
+//!   `messages`, [`tenant_index::Precision`]) with `hnsw.ef_search`
 //!   set to [`SearchOptions::ef_search`] and pgvector 0.8's iterative scan
 //!   (`hnsw.iterative_scan = relaxed_order`): the walk goes on until `k` rows in scope passed
 //!   the filter, and the final rows are re-sorted by distance. The index is the tenant's own
@@ -47,6 +48,11 @@
 //!   ([`configure_sql`]), so `Auto` costs no extra round trip. A search over [`Scope::All`]
 //!   (the whole table, for platform-wide jobs run by the owner role) always walks the table's
 //!   index. docs/VECTOR_SEARCH.md has the measurements behind the defaults.
+//!
+//! On `chunks` and `messages` a new row waits outside the HNSW indexes until `vector-maintain`
+//! merges it (inserts do not pay for the graph): the `Hnsw` forms add the exact nearest of the
+//! scope's waiting rows to what the walk found ([`search_sql`]; docs/VECTOR_SEARCH.md,
+//! "Deferred graph"), so every row is found from its commit.
 //!
 //! Plans are made for the actual parameters every time (`plan_cache_mode =
 //! force_custom_plan`): a generic plan cached by a prepared statement would ignore both the

@@ -136,10 +136,12 @@ pub fn settings_sql(strategy: SearchStrategy, options: &SearchOptions) -> String
 ///
 /// The HNSW forms take the first `k` rows of an ordered index scan in a materialised CTE and
 /// sort them again: with `relaxed_order`, the index may return them slightly out of order.
-/// The tenant form orders by [`tenant_index::ORDER_EXPRESSION`], the expression of the tenant
-/// indexes, which the table's index cannot serve: the planner walks the tenant's index (or,
-/// should it have been dropped since [`super::configure`] saw it, scans exactly), whatever its
-/// cost model would prefer. `distance` is always `embedding <=> $1`.
+/// The tenant form orders by [`tenant_index::Precision::tenant_expression`], the expression of
+/// the tenant indexes, which the table's index cannot serve: the planner walks the tenant's
+/// index (or, should it have been dropped since [`super::configure`] saw it, scans exactly),
+/// whatever its cost model would prefer. The walk compares in the index's precision
+/// ([`tenant_index::Precision`]: half on `chunks` and `messages`); `distance` is always
+/// `embedding <=> $1` in full precision, and the final sort is by it.
 ///
 /// On a table whose graph is deferred ([`tenant_index::deferred_graph`]: `chunks`,
 /// `messages`), the HNSW indexes hold the merged rows only (`embedding_indexed`), so the HNSW
@@ -151,12 +153,21 @@ pub fn search_sql(scope: Scope, target: Target, configured: &Configured) -> Stri
     let columns = target.columns();
     let condition = target.scope_condition(scope);
     let select = format!("SELECT {columns}, t.embedding <=> $1 AS distance FROM {table} t");
+    let precision = tenant_index::Precision::of(table);
+    let query = precision.query("$1");
+    // A half-precision walk orders candidates by an approximation of the distance: take
+    // twice k of them, so that the rows whose full-precision order differs at the k-th place
+    // are still among them when the union is sorted by `distance`.
+    let candidates = match precision {
+        tenant_index::Precision::Full => "$3",
+        tenant_index::Precision::Half => "$3 * 2",
+    };
     let hnsw = |name: &str, order: &str| {
         if tenant_index::deferred_graph(table) {
             format!(
                 "/* neonhub:search {name} {table} */ WITH nearest AS MATERIALIZED (\
                  {select} WHERE {condition} AND t.embedding_indexed \
-                 ORDER BY {order} <=> $1 LIMIT $3), \
+                 ORDER BY {order} <=> {query} LIMIT {candidates}), \
                  waiting AS MATERIALIZED ({select} WHERE {condition} \
                  AND NOT t.embedding_indexed AND t.embedding IS NOT NULL \
                  ORDER BY t.embedding <=> $1 LIMIT $3) \
@@ -165,7 +176,7 @@ pub fn search_sql(scope: Scope, target: Target, configured: &Configured) -> Stri
         } else {
             format!(
                 "/* neonhub:search {name} {table} */ WITH nearest AS MATERIALIZED (\
-                 {select} WHERE {condition} ORDER BY {order} <=> $1 LIMIT $3) \
+                 {select} WHERE {condition} ORDER BY {order} <=> {query} LIMIT {candidates}) \
                  SELECT * FROM nearest ORDER BY distance LIMIT $3"
             )
         }
@@ -173,9 +184,16 @@ pub fn search_sql(scope: Scope, target: Target, configured: &Configured) -> Stri
     match (configured.strategy, configured.hnsw_index) {
         (SearchStrategy::Hnsw, Some(HnswIndex::Tenant)) => hnsw(
             "hnsw-tenant",
-            &tenant_index::ORDER_EXPRESSION.replace("embedding", "t.embedding"),
+            &precision
+                .tenant_expression()
+                .replace("embedding", "t.embedding"),
         ),
-        (SearchStrategy::Hnsw, _) => hnsw("hnsw", "t.embedding"),
+        (SearchStrategy::Hnsw, _) => hnsw(
+            "hnsw",
+            &precision
+                .table_expression()
+                .replace("embedding", "t.embedding"),
+        ),
         (SearchStrategy::Exact | SearchStrategy::Auto, _) => format!(
             "/* neonhub:search exact {table} */ {select} \
              WHERE {condition} AND t.embedding IS NOT NULL \
@@ -252,13 +270,26 @@ mod tests {
         let hnsw = search_sql(org, chunks, &table);
         assert!(hnsw.contains("AS MATERIALIZED"), "{hnsw}");
         assert!(
-            hnsw.contains("ORDER BY t.embedding <=> $1 LIMIT $3"),
+            hnsw.contains(
+                "ORDER BY (t.embedding::halfvec(1536)) <=> $1::halfvec(1536) LIMIT $3 * 2"
+            ),
             "{hnsw}"
+        );
+        assert!(
+            hnsw.contains("AND NOT t.embedding_indexed") && hnsw.contains("UNION ALL"),
+            "{hnsw}"
+        );
+        let voices = search_sql(org, Target::BrandVoices { brand_id: None }, &table);
+        assert!(
+            voices.contains("ORDER BY t.embedding <=> $1 LIMIT $3") && !voices.contains("UNION"),
+            "{voices}"
         );
         assert!(!hnsw.contains("$4"), "{hnsw}");
         let own = search_sql(org, chunks, &tenant);
         assert!(
-            own.contains("ORDER BY (l2_normalize(t.embedding)::vector(1536)) <=> $1 LIMIT $3"),
+            own.contains(
+                "ORDER BY (l2_normalize(t.embedding)::halfvec(1536)) <=> $1::halfvec(1536) LIMIT $3 * 2"
+            ),
             "{own}"
         );
         assert!(own.contains("t.embedding <=> $1 AS distance"), "{own}");

@@ -1,11 +1,13 @@
 //! Tenant indexes: partial HNSW indexes that hold one organization's rows of a vector table
-//! (`CREATE INDEX … USING hnsw (embedding vector_cosine_ops) … WHERE organization_id = '…'`).
+//! (`CREATE INDEX … USING hnsw ((l2_normalize(embedding)::halfvec(1536)) halfvec_cosine_ops) …
+//! WHERE organization_id = '…' AND embedding_indexed`).
 //!
 //! A search inside a large tenant walks its tenant index instead of the table's HNSW index:
 //! every row the walk meets belongs to the tenant, so the recall is that of an unfiltered
 //! search instead of falling as the tenant gets sparser in the table (docs/VECTOR_SEARCH.md).
 //!
-//! The indexes are on [`ORDER_EXPRESSION`], `l2_normalize(embedding)`, not on `embedding`: a
+//! The indexes are on [`Precision::tenant_expression`], `l2_normalize(embedding)`, not on
+//! `embedding` (in half precision on the tables of [`deferred_graph`], like their table index): a
 //! search that knows the tenant has a valid index orders by that expression, which only the
 //! tenant's index can serve, so the planner cannot prefer the table's index (pgvector's cost
 //! model does for small tenant indexes, and for any tenant index when the table's heap is
@@ -20,16 +22,85 @@
 //! exists (`SearchResults::hnsw_index`).
 
 use crate::registry;
+use crate::vector::EMBEDDING_DIM;
 use uuid::Uuid;
 
-/// The expression the tenant indexes are built on, and that searches through a tenant index
-/// order by: the embedding scaled to unit length (pgvector's `l2_normalize`, immutable), which
-/// has the same cosine distances as the embedding, cast back to its dimensions (an HNSW index
-/// needs them).
-pub const ORDER_EXPRESSION: &str = "(l2_normalize(embedding)::vector(1536))";
+/// How a table's HNSW indexes (the table's and the tenant indexes) hold the vectors. The
+/// column is `vector(1536)` either way, and distances returned by searches are always computed
+/// on it in full precision; the graph is walked in the index's precision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Precision {
+    /// `vector` (4 bytes a dimension), `vector_cosine_ops`: `brand_voices`.
+    Full,
+    /// `halfvec` (2 bytes a dimension), `halfvec_cosine_ops`: the tables of
+    /// [`deferred_graph`] (`chunks`, `messages`). Half the index size and build time at the
+    /// same recall (docs/VECTOR_SEARCH.md, "Half precision graphs").
+    Half,
+}
 
-/// [`ORDER_EXPRESSION`] as `pg_get_indexdef` prints it.
-const ORDER_EXPRESSION_DEPARSED: &str = "((l2_normalize(embedding))::vector(1536))";
+impl Precision {
+    /// The precision of `table`'s HNSW indexes.
+    pub fn of(table: &str) -> Self {
+        if deferred_graph(table) {
+            Self::Half
+        } else {
+            Self::Full
+        }
+    }
+
+    /// The pgvector type the index holds (`vector` or `halfvec`).
+    pub fn type_name(self) -> &'static str {
+        match self {
+            Self::Full => "vector",
+            Self::Half => "halfvec",
+        }
+    }
+
+    /// The operator class of cosine distance for [`Self::type_name`].
+    pub fn opclass(self) -> &'static str {
+        match self {
+            Self::Full => "vector_cosine_ops",
+            Self::Half => "halfvec_cosine_ops",
+        }
+    }
+
+    /// The expression the table's index is built on, and that a search through it orders by
+    /// (`embedding` itself in full precision).
+    pub fn table_expression(self) -> String {
+        match self {
+            Self::Full => "embedding".into(),
+            Self::Half => format!("(embedding::halfvec({EMBEDDING_DIM}))"),
+        }
+    }
+
+    /// The expression the tenant indexes are built on, and that searches through a tenant
+    /// index order by: the embedding scaled to unit length (pgvector's `l2_normalize`,
+    /// immutable), which has the same cosine distances, cast to the index's type with its
+    /// dimensions (an HNSW index needs them).
+    pub fn tenant_expression(self) -> String {
+        format!(
+            "(l2_normalize(embedding)::{}({EMBEDDING_DIM}))",
+            self.type_name()
+        )
+    }
+
+    /// [`Self::tenant_expression`] as `pg_get_indexdef` prints it.
+    fn tenant_expression_deparsed(self) -> String {
+        format!(
+            "((l2_normalize(embedding))::{}({EMBEDDING_DIM}))",
+            self.type_name()
+        )
+    }
+
+    /// The query vector, parameter `param`, as the index compares it.
+    pub fn query(self, param: &str) -> String {
+        match self {
+            Self::Full => param.into(),
+            Self::Half => format!("{param}::halfvec({EMBEDDING_DIM})"),
+        }
+    }
+}
 
 /// `m` of every HNSW index of the schema (the table indexes of the migrations and the tenant
 /// indexes).
@@ -106,12 +177,15 @@ pub fn create_sql(table: &str, organization_id: Uuid) -> String {
         tables().contains(&table),
         "{table} has no tenant indexes (see tenant_index::tables)"
     );
+    let precision = Precision::of(table);
     format!(
         "CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {table} \
-         USING hnsw ({ORDER_EXPRESSION} vector_cosine_ops) \
+         USING hnsw ({expression} {opclass}) \
          WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION}) \
          WHERE {predicate}",
         name = index_name(table, organization_id),
+        expression = precision.tenant_expression(),
+        opclass = precision.opclass(),
         predicate = predicate(table, organization_id),
     )
 }
@@ -122,7 +196,8 @@ pub fn drop_sql(name: &str) -> String {
 }
 
 /// Whether `indexdef` (from `pg_get_indexdef`) is the definition [`create_sql`] makes for
-/// `organization_id` on `table`: HNSW on [`ORDER_EXPRESSION`] with cosine distance, this
+/// `organization_id` on `table`: HNSW on [`Precision::tenant_expression`] with cosine
+/// distance in the table's precision, this
 /// module's parameters, and the tenant's predicate (with [`GRAPH_COLUMN`] on the tables of
 /// [`deferred_graph`]). An index by the right name but another definition is rebuilt.
 pub fn definition_matches(table: &str, indexdef: &str, organization_id: Uuid) -> bool {
@@ -133,8 +208,11 @@ pub fn definition_matches(table: &str, indexdef: &str, organization_id: Uuid) ->
     } else {
         format!("WHERE {tenant}")
     };
+    let precision = Precision::of(table);
     compact.contains(&format!(
-        "USING hnsw ({ORDER_EXPRESSION_DEPARSED} vector_cosine_ops)"
+        "USING hnsw ({} {})",
+        precision.tenant_expression_deparsed(),
+        precision.opclass()
     )) && compact.contains(&format!("m='{HNSW_M}'"))
         && compact.contains(&format!("ef_construction='{HNSW_EF_CONSTRUCTION}'"))
         && compact.ends_with(&predicate)
@@ -193,10 +271,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_expression_has_the_embedding_dimensions() {
-        let dim = format!("vector({})", crate::vector::EMBEDDING_DIM);
-        assert!(ORDER_EXPRESSION.contains(&dim));
-        assert!(ORDER_EXPRESSION_DEPARSED.contains(&dim));
+    fn expressions_have_the_embedding_dimensions_and_the_tables_precision() {
+        for (table, ty) in [("chunks", "halfvec"), ("brand_voices", "vector")] {
+            let precision = Precision::of(table);
+            let dim = format!("{ty}({EMBEDDING_DIM})");
+            assert!(precision.tenant_expression().contains(&dim));
+            assert!(precision.tenant_expression_deparsed().contains(&dim));
+            assert!(precision.opclass().starts_with(ty));
+        }
+        assert_eq!(Precision::Full.table_expression(), "embedding");
+        assert_eq!(Precision::Full.query("$1"), "$1");
+        assert_eq!(Precision::Half.query("$1"), "$1::halfvec(1536)");
     }
 
     #[test]
@@ -244,8 +329,13 @@ mod tests {
             "{voices}"
         );
         let def = |table: &str, predicate: &str| {
+            let (ty, ops) = if table == "brand_voices" {
+                ("vector", "vector_cosine_ops")
+            } else {
+                ("halfvec", "halfvec_cosine_ops")
+            };
             format!(
-                "CREATE INDEX {} ON public.{table} USING hnsw (((l2_normalize(embedding))::vector(1536)) vector_cosine_ops) \
+                "CREATE INDEX {} ON public.{table} USING hnsw (((l2_normalize(embedding))::{ty}(1536)) {ops}) \
                  WITH (m='16', ef_construction='64') WHERE {predicate}",
                 index_name(table, org)
             )

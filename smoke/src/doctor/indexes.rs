@@ -20,18 +20,28 @@ pub(super) fn indexes(catalog: &Catalog) -> Check {
             .iter()
             .filter(|c| c.pg_type.starts_with("vector"))
         {
+            // In the table's precision: `(embedding vector_cosine_ops)`, or
+            // `(((embedding)::halfvec(1536)) halfvec_cosine_ops)` where the graph is half.
+            let precision = tenant_index::Precision::of(table.name);
+            let keyed = match precision {
+                tenant_index::Precision::Full => format!("({} ", col.name),
+                tenant_index::Precision::Half => format!("((({})::halfvec(", col.name),
+            };
             let found = catalog.tables.get(table.name).is_some_and(|t| {
                 t.indexes.values().any(|d| {
                     d.starts_with("hnsw")
-                        && d.contains(&format!("({} vector_cosine_ops)", col.name))
+                        && d.contains(&keyed)
+                        && d.contains(&format!(" {})", precision.opclass()))
                 })
             });
             if found {
                 hnsw += 1;
             } else {
                 problems.push(format!(
-                    "no HNSW (vector_cosine_ops) index on {}.{}",
-                    table.name, col.name
+                    "no HNSW ({}) index on {}.{}",
+                    precision.opclass(),
+                    table.name,
+                    col.name
                 ));
             }
         }

@@ -125,7 +125,7 @@ async fn dropped_hnsw_index_is_named() {
     assert_eq!(idx.status, Status::Fail);
     let details = idx.details.join("\n");
     assert!(
-        details.contains("no HNSW (vector_cosine_ops) index on chunks.embedding"),
+        details.contains("no HNSW (halfvec_cosine_ops) index on chunks.embedding"),
         "{details}"
     );
     assert!(details.contains("chunks_embedding_hnsw_idx"), "{details}");
