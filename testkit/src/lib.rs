@@ -44,6 +44,32 @@ pub async fn text<C: ConnectionTrait>(db: &C, sql: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The organization of [`conversation_with_messages`].
+pub const MESSAGES_ORG: &str = "0190a0a0-0000-7000-8000-000000000001";
+/// The conversation of [`conversation_with_messages`].
+pub const MESSAGES_CONVERSATION: &str = "0190a0a0-0000-7000-8000-000000000002";
+
+/// One organization ([`MESSAGES_ORG`]) with one conversation ([`MESSAGES_CONVERSATION`]) of
+/// `n` user messages with random 1536-d embeddings, written in SQL (for tests of a schema at
+/// any point of its history, where the entities may not fit).
+///
+/// # Panics
+/// When the inserts fail.
+pub async fn conversation_with_messages<C: ConnectionTrait>(db: &C, n: u64) {
+    let sql = format!(
+        "INSERT INTO organizations (id, slug, name) VALUES ('{MESSAGES_ORG}', 'w', 'W');
+         INSERT INTO conversations (id, organization_id) VALUES
+             ('{MESSAGES_CONVERSATION}', '{MESSAGES_ORG}');
+         INSERT INTO messages (organization_id, conversation_id, role, content, embedding)
+         SELECT '{MESSAGES_ORG}', '{MESSAGES_CONVERSATION}', 'user', '{{}}'::jsonb,
+                (SELECT array_agg(random())::vector(1536) FROM generate_series(1, 1536) WHERE g > 0)
+           FROM generate_series(1, {n}) g"
+    );
+    db.execute_unprepared(&sql)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
 /// The first column of the one row of `sql`, as a bigint (`count(*)` and the like): for
 /// assertions.
 ///

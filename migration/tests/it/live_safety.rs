@@ -165,23 +165,6 @@ async fn index_valid(db: &TestDb, name: &str) -> Option<bool> {
         .map(|r| r.try_get_by_index(0).unwrap())
 }
 
-/// One organization with a conversation of `n` messages with embeddings.
-async fn messages_with_embeddings(db: &TestDb, n: u32) {
-    db.conn()
-        .execute_unprepared(&format!(
-            "INSERT INTO organizations (id, slug, name) VALUES ('0190a0a0-0000-7000-8000-000000000001', 'w', 'W');
-             INSERT INTO conversations (id, organization_id) VALUES
-                 ('0190a0a0-0000-7000-8000-000000000002', '0190a0a0-0000-7000-8000-000000000001');
-             INSERT INTO messages (organization_id, conversation_id, role, content, embedding)
-             SELECT '0190a0a0-0000-7000-8000-000000000001', '0190a0a0-0000-7000-8000-000000000002',
-                    'user', '{{}}'::jsonb,
-                    (SELECT array_agg(random())::vector(1536) FROM generate_series(1, 1536) WHERE g > 0)
-               FROM generate_series(1, {n}) g"
-        ))
-        .await
-        .unwrap();
-}
-
 /// Apply the next migration while a writer inserts messages the whole time; returns the
 /// writer's inserts and its slowest one.
 async fn next_migration_under_writes(db: &TestDb) -> (u32, Duration) {
@@ -217,7 +200,7 @@ async fn next_migration_under_writes(db: &TestDb) -> (u32, Duration) {
 #[tokio::test]
 async fn concurrent_index_build_never_blocks_writers() {
     let db = TestDb::migrated_until(HNSW).await;
-    messages_with_embeddings(&db, 2000).await;
+    testkit::conversation_with_messages(db.conn(), 2000).await;
     let (inserts, slowest) = next_migration_under_writes(&db).await;
     assert!(
         inserts > 5,
@@ -236,7 +219,7 @@ async fn concurrent_index_build_never_blocks_writers() {
 #[tokio::test]
 async fn the_deferred_graph_rewrites_no_table_blocks_no_writer_and_keeps_rows_in_the_graph() {
     let db = TestDb::migrated_until(DEFERRED_GRAPH).await;
-    messages_with_embeddings(&db, 500).await;
+    testkit::conversation_with_messages(db.conn(), 500).await;
     let filenodes = "SELECT pg_relation_filenode('messages')::bigint * 1000000 \
                      + pg_relation_filenode('chunks')::bigint";
     let before = testkit::int(db.conn(), filenodes).await;

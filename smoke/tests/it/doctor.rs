@@ -256,18 +256,7 @@ async fn rows_past_their_retention_window_warn_until_purged() {
 async fn a_long_backlog_outside_the_graph_warns_until_merged() {
     let db = TestDb::migrated().await;
     let waiting = smoke::WAITING_WARN + 1;
-    db.conn()
-        .execute_unprepared(&format!(
-            "INSERT INTO organizations (id, slug, name) VALUES ('0190a0a0-0000-7000-8000-000000000001', 'w', 'W');
-             INSERT INTO conversations (id, organization_id) VALUES
-                 ('0190a0a0-0000-7000-8000-000000000002', '0190a0a0-0000-7000-8000-000000000001');
-             INSERT INTO messages (organization_id, conversation_id, role, content, embedding)
-             SELECT '0190a0a0-0000-7000-8000-000000000001', '0190a0a0-0000-7000-8000-000000000002',
-                    'user', '{{}}'::jsonb, ('[' || g || repeat(',1', 1535) || ']')::vector
-               FROM generate_series(1, {waiting}) g"
-        ))
-        .await
-        .unwrap();
+    testkit::conversation_with_messages(db.conn(), waiting).await;
     let r = report(&db).await;
     let check = r.check("Vector graph backlog").unwrap();
     assert_eq!(check.status, Status::Warn, "{}", r.to_markdown());
