@@ -38,6 +38,7 @@ mod m20261204_000100_retention_indexes;
 mod m20261204_000200_audit_log_purge;
 mod m20261204_000300_audit_log_scrub;
 mod m20261204_000400_deferred_vector_graph;
+mod m20261204_000500_graph_build_quality;
 pub mod render;
 pub mod runner;
 pub mod state;
@@ -88,6 +89,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000200_audit_log_purge::Migration),
             Box::new(m20261204_000300_audit_log_scrub::Migration),
             Box::new(m20261204_000400_deferred_vector_graph::Migration),
+            Box::new(m20261204_000500_graph_build_quality::Migration),
         ];
         // Crash tests pause inside a named migration (feature `test-hooks`, tests only).
         #[cfg(feature = "test-hooks")]

@@ -1,7 +1,8 @@
 //! Migrations are safe on a live database: the committed SQL is what they run, a migration
 //! behind a long transaction fails fast with a message naming the lock and succeeds once it is
 //! gone, concurrent index builds never block writers and recover from INVALID leftovers, and
-//! the deferred graph's column and indexes arrive without a table rewrite.
+//! the deferred graph's column and indexes arrive without a table rewrite, and rebuilding a
+//! graph replaces it under its name without blocking a writer, also after a stopped run.
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
@@ -11,6 +12,7 @@ use testkit::TestDb;
 
 const HNSW: &str = "m20261125_001500_hnsw_vector_indexes";
 const DEFERRED_GRAPH: &str = "m20261204_000400_deferred_vector_graph";
+const GRAPH_QUALITY: &str = "m20261204_000500_graph_build_quality";
 
 #[tokio::test]
 async fn committed_sql_is_what_the_migrations_run() {
@@ -287,6 +289,75 @@ async fn the_deferred_graph_rewrites_no_table_blocks_no_writer_and_keeps_rows_in
             .indexes
             .contains_key("messages_embedding_pending_idx")
     );
+}
+
+#[tokio::test]
+async fn the_graph_rebuild_blocks_no_writer_and_completes_a_stopped_run() {
+    let db = TestDb::migrated_until(GRAPH_QUALITY).await;
+    testkit::conversation_with_messages(db.conn(), 500).await;
+    let filenodes = "SELECT pg_relation_filenode('messages')::bigint * 1000000 \
+                     + pg_relation_filenode('chunks')::bigint";
+    // In the graph, as vector-maintain leaves them.
+    db.conn()
+        .execute_unprepared("UPDATE messages SET embedding_indexed = true")
+        .await
+        .unwrap();
+    let before = testkit::int(db.conn(), filenodes).await;
+    // A run stopped after building the new graph of messages, before the swap.
+    db.conn()
+        .execute_unprepared(
+            "CREATE INDEX messages_embedding_hnsw_next_idx ON messages \
+             USING hnsw ((embedding::halfvec(1536)) halfvec_cosine_ops) \
+             WITH (m = 16, ef_construction = 128) WHERE embedding_indexed",
+        )
+        .await
+        .unwrap();
+    let (inserts, slowest) = next_migration_under_writes(&db).await;
+    assert!(inserts > 5, "the writer ran ({inserts} inserts)");
+    assert!(
+        slowest < Duration::from_secs(2),
+        "an insert waited {slowest:?}"
+    );
+    assert_eq!(
+        testkit::int(db.conn(), filenodes).await,
+        before,
+        "no rewrite"
+    );
+    let dbr = &db;
+    let graphs = |ef: &'static str| async move {
+        let cat = dbr.catalog().await;
+        for table in ["messages", "chunks"] {
+            let def = &cat.tables[table].indexes[&format!("{table}_embedding_hnsw_idx")];
+            assert!(
+                def.contains(&format!("ef_construction='{ef}'"))
+                    && def.contains("halfvec_cosine_ops")
+                    && def.ends_with("WHERE embedding_indexed"),
+                "{def}"
+            );
+            let next = format!("{table}_embedding_hnsw_next_idx");
+            assert!(
+                !cat.tables[table].indexes.contains_key(&next),
+                "{next} left"
+            );
+            assert_eq!(
+                index_valid(dbr, &format!("{table}_embedding_hnsw_idx")).await,
+                Some(true)
+            );
+        }
+    };
+    graphs("128").await;
+    assert_eq!(
+        testkit::int(
+            db.conn(),
+            "SELECT count(*) FROM messages WHERE embedding IS NOT NULL AND embedding_indexed"
+        )
+        .await,
+        500
+    );
+    Migrator::down(db.conn(), Some(1)).await.expect("down");
+    graphs("64").await;
+    Migrator::up(db.conn(), Some(1)).await.expect("up again");
+    graphs("128").await;
 }
 
 #[tokio::test]
