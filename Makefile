@@ -12,7 +12,7 @@ RUN = @$(CARGO) run --quiet --locked -p
 
 .PHONY: help demo test lint fmt build db-up db-down db-destroy db-status psql \
         backup-base restore-point restore-pitr restore-down db-replica-up db-replica-down \
-        migrate migrate-status migrate-down migrate-fresh seed smoke doctor backup restore docs migrations-sql bench synth vector-maintain purge export-user erase-user
+        migrate migrate-status migrate-down migrate-fresh seed smoke doctor backup restore docs migrations-sql bench bench-scale synth vector-maintain purge export-user erase-user
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
@@ -69,6 +69,19 @@ migrations-sql: db-up ## Write the SQL every migration runs to migration/sql/ (f
 
 bench: db-up ## Scale benchmark (100k chunks), Markdown figures vs baselines; ARGS="--chunks 20000", ARGS=--json
 	@PG_BIN_DIR="$$($(LOCAL_PG) bin-dir)" $(CARGO) run --quiet --locked --release -p bench -- $(ARGS)
+
+# The scale configuration of issue 14 (docs/BENCHMARKS.md): 1M chunks and 100k messages over
+# 1,000 organizations, every tenant of 1,000 rows or more and 100 smaller ones; builds stay in
+# memory with maintenance_work_mem a quarter of the machine's RAM (PGOPTIONS, every connection
+# of the run). About 40 minutes on 2 cores; the second distribution: ARGS="--centroids 64".
+SCALE_MWM = $$(awk '/MemTotal/ {printf "%dMB", $$2 / 4096}' /proc/meminfo)
+SCALE_ARGS = --chunks 1000000 --messages 100000 --orgs 1000 --shares 0.0001,0.001,0.01,0.1,0.3 \
+	--queries 30 --tenant-queries 5 --small-tenants 100 --storage-sample-rows 100000 \
+	--load-rounds 1 --no-serial-baseline --no-rls --ef-sweep 40,100,160 --repeats 3
+
+bench-scale: db-up ## Scale benchmark: 1M chunks over 1,000 organizations (~40 min); ARGS adds flags
+	@PG_BIN_DIR="$$($(LOCAL_PG) bin-dir)" PGOPTIONS="-c maintenance_work_mem=$(SCALE_MWM)" \
+		$(CARGO) run --quiet --locked --release -p bench -- $(SCALE_ARGS) $(ARGS)
 
 vector-maintain: ## Tenant HNSW indexes: build for large tenants, drop unneeded (CONCURRENTLY); ARGS=--dry-run
 	$(RUN) maintain --bin vector-maintain -- $(ARGS)

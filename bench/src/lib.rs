@@ -25,7 +25,13 @@
 //!    into a copy of the table without vector indexes; the same with the graph maintained on
 //!    insert; the merge `vector-maintain` makes afterwards;
 //! 10. the vector index storage of `chunks`, every family ([`storage`]: the half-precision
-//!     graph, the tenant indexes, the waiting rows' B-tree) vs one float32 HNSW of the table.
+//!     graph, the tenant indexes, the waiting rows' B-tree) vs one float32 HNSW of the table;
+//! 11. the planning time of the helper's search statement with every maintenance index present
+//!     (whole table, and the largest tenant answered by each path).
+//!
+//! The scale configuration (`make bench-scale`: 1M chunks over 1,000 organizations) runs the
+//! same code with flags: tenants below 1,000 rows sampled, the float32 baseline of figure 10
+//! built on a sample and scaled; `--centroids`/`--spread` give the second data distribution.
 //!
 //! [`run`] does it all on databases it creates; the binary `bench` is its CLI (`make bench`).
 //! The pieces ([`data`], [`search`], [`schema`], [`counts`]) also run on their own, which the
@@ -140,6 +146,29 @@ pub struct BenchConfig {
     /// Figure 9: rows per ingestion series (0 skips the figure).
     #[serde(default)]
     pub ingest_rows: usize,
+    /// Clusters of the synthetic embeddings ([`SynthOptions::centroids`]).
+    #[serde(default = "default_centroids")]
+    pub centroids: usize,
+    /// Noise of the synthetic embeddings relative to their centroid ([`SynthOptions::spread`]):
+    /// wider clusters are harder for a graph and for a quantized first pass.
+    #[serde(default = "default_spread")]
+    pub spread: f32,
+    /// Tenants below [`search::SMALL_TENANT_ROWS`] rows measured in the tenant table: `None`
+    /// every one, else an even sample of this many by size (the others are all measured).
+    #[serde(default)]
+    pub small_tenants: Option<usize>,
+    /// Figure 10: build the float32 baseline on a sample of this many rows when `chunks` has
+    /// more, and scale its size (0: always on the whole table).
+    #[serde(default)]
+    pub storage_sample_rows: usize,
+}
+
+fn default_centroids() -> usize {
+    SynthOptions::default().centroids
+}
+
+fn default_spread() -> f32 {
+    SynthOptions::default().spread
 }
 
 impl Default for BenchConfig {
@@ -167,6 +196,10 @@ impl Default for BenchConfig {
             pgbench_clients: 8,
             pgbench_seconds: 20,
             ingest_rows: 2_000,
+            centroids: default_centroids(),
+            spread: default_spread(),
+            small_tenants: None,
+            storage_sample_rows: 0,
         }
     }
 }
@@ -180,6 +213,8 @@ impl BenchConfig {
             chunks: self.chunks,
             messages: self.messages,
             seed: self.seed,
+            centroids: self.centroids,
+            spread: self.spread,
             ..SynthOptions::default()
         })?)
     }
@@ -282,6 +317,19 @@ async fn run_all(
     let tenants = search::measure_tenants(&db, &url, &plan, &queries, config, log).await?;
     report.add_tenants(&tenants);
 
+    log("planning time of the search statement with every maintenance index");
+    let planning = search::measure_planning(&db, &tenants, &queries, config).await?;
+    for row in &planning.rows {
+        log(&format!(
+            "planning, {} ({}): {}; execution {}",
+            row.case,
+            row.answered.label(),
+            row.planning.describe(),
+            row.execution.describe()
+        ));
+    }
+    report.add_planning(&planning);
+
     log("searching: whole table through the helper vs raw SQL");
     let unfiltered = search::measure_unfiltered(&db, &queries, &global.exact_ids, config).await?;
     log(&format!(
@@ -296,7 +344,7 @@ async fn run_all(
     report.add_overhead(&overhead);
 
     log("vector index storage vs one float32 HNSW (built for the comparison)");
-    let storage = storage::measure(&db).await?;
+    let storage = storage::measure(&db, config.storage_sample_rows).await?;
     report.add_storage(&storage);
 
     log("smoke vs one statement");

@@ -15,6 +15,8 @@
 //!   recall@k ≥ 0.95, p50 ≤ 10 ms);
 //! - 5: the helper vs the same SQL raw inside the 1% tenant and the largest (after
 //!   maintenance); 6: `migrate up` vs a `pg_dump` replay; 7: smoke vs one statement;
+//! - 10: vector index storage of `chunks` vs one float32 HNSW; 11: planning time of the
+//!   search statement with every maintenance index;
 //! - 9: online ingestion through the entities into the 10% tenant, every index present (the
 //!   graph deferred) vs a copy of the table without vector indexes; the graph maintained on
 //!   insert; the merge `vector-maintain` makes afterwards.
@@ -116,6 +118,20 @@ struct Cli {
     /// Rows per series of figure 9, online ingestion through the entities (0 skips it).
     #[arg(long, default_value_t = 2_000)]
     ingest_rows: usize,
+    /// Clusters of the synthetic embeddings (fewer: larger, harder clusters).
+    #[arg(long, default_value_t = seeder::synth::SynthOptions::default().centroids)]
+    centroids: usize,
+    /// Noise of the synthetic embeddings relative to their centroid (wider: harder).
+    #[arg(long, default_value_t = seeder::synth::SynthOptions::default().spread)]
+    spread: f32,
+    /// Measure only this many tenants below 1,000 rows (an even sample by size) in the tenant
+    /// table; the larger ones are all measured (default: every tenant).
+    #[arg(long)]
+    small_tenants: Option<usize>,
+    /// Figure 10: build the float32 baseline on this many rows when chunks has more, and scale
+    /// its size by the rows (0: on the whole table).
+    #[arg(long, default_value_t = 0)]
+    storage_sample_rows: usize,
     /// Folder of psql, pg_dump and pgbench.
     #[arg(long)]
     pg_bin_dir: Option<PathBuf>,
@@ -160,6 +176,10 @@ async fn run(cli: Cli) -> Result<()> {
         pgbench_clients: cli.pgbench_clients.max(1),
         pgbench_seconds: cli.pgbench_seconds.max(1),
         ingest_rows: cli.ingest_rows,
+        centroids: cli.centroids.max(1),
+        spread: cli.spread,
+        small_tenants: cli.small_tenants,
+        storage_sample_rows: cli.storage_sample_rows,
     };
     if config.database == url.database() {
         anyhow::bail!(

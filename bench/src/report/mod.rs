@@ -2,7 +2,7 @@
 //! Markdown rendering.
 //!
 //! This file: the report's types and the figures of the load, the schema, isolation and smoke;
-//! [`vector`]: the vector-search figures (2 to 5, 9, 10); [`markdown`]: the rendering.
+//! [`vector`]: the vector-search figures (2 to 5, 9 to 11); [`markdown`]: the rendering.
 
 use crate::BenchConfig;
 use crate::counts::SmokeResult;
@@ -88,6 +88,9 @@ pub struct BenchReport {
     /// Figure 10 in detail: vector index storage.
     #[serde(default)]
     pub storage: Option<crate::storage::StorageResult>,
+    /// Figure 11 in detail: planning time of the search statement.
+    #[serde(default)]
+    pub planning: Option<crate::search::PlanningResult>,
     /// Figure 9 in detail: online ingestion.
     #[serde(default)]
     pub ingest: Option<crate::ingest::IngestResult>,
@@ -139,6 +142,7 @@ impl BenchReport {
             rls: None,
             ingest: None,
             storage: None,
+            planning: None,
             notes: Vec::new(),
             total_seconds: 0.0,
         }

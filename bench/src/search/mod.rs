@@ -5,7 +5,8 @@
 //!
 //! Split by figure family: [`global`] (whole table, figures 2 to 3b), [`tenants`] (inside each
 //! tenant, before and after the tenant-index maintenance), [`overhead`] (the helper over the whole
-//! table and inside a tenant vs the same SQL raw, figures 3c to 5); the statements, the series,
+//! table and inside a tenant vs the same SQL raw, figures 3c to 5), [`planning`] (figure 11);
+//! the statements, the series,
 //! the goals and the plan checks they share stay here.
 
 use crate::stats::{Latency, mean_recall};
@@ -224,6 +225,12 @@ impl SearchSeries {
 pub const GOAL_RECALL: f64 = 0.95;
 /// p50 latency (ms) every tenant must reach through the helper (`Auto`, after the maintenance).
 pub const GOAL_P50_MS: f64 = 10.0;
+/// p95 latency (ms) every tenant must reach through the helper (`Auto`, after the maintenance;
+/// figure 4z).
+pub const GOAL_P95_MS: f64 = 25.0;
+/// Tenants with at least this many rows are always measured (figure 4z); smaller ones may be
+/// sampled ([`crate::BenchConfig::small_tenants`]).
+pub const SMALL_TENANT_ROWS: usize = 1_000;
 /// Recall@k the helper must reach over the whole table (figure 3c).
 pub const UNFILTERED_RECALL: f64 = 0.98;
 /// Largest helper p50 / raw p50 over the whole table (figure 3d).
@@ -275,8 +282,10 @@ pub fn plan_matches(explained: &Explained, table: &str, scope: Scope) -> bool {
 
 mod global;
 mod overhead;
+mod planning;
 mod tenants;
 
 pub use global::*;
 pub use overhead::*;
+pub use planning::*;
 pub use tenants::*;

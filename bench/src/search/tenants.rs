@@ -44,6 +44,11 @@ impl TenantRow {
         let auto = &self.auto_after;
         auto.every_k(k) && auto.recall >= GOAL_RECALL && auto.latency.p50_ms <= GOAL_P50_MS
     }
+
+    /// The goal every tenant must meet (figure 4z): [`TenantRow::goal_met`] and p95 ≤ 25 ms.
+    pub fn every_goal_met(&self, k: usize) -> bool {
+        self.goal_met(k) && self.auto_after.latency.p95_ms <= GOAL_P95_MS
+    }
 }
 
 /// One `maintain::run`.
@@ -232,6 +237,27 @@ async fn exact_series(
     raw_series(&mut conn, EXACT_SETTINGS, TENANT_EXACT_SQL, org, queries, k).await
 }
 
+/// `tenants` (sorted by size) with those below [`SMALL_TENANT_ROWS`] rows that hold no fixed
+/// share thinned to an even sample of `small` by size (all of them when `small` is `None`).
+fn sample_small(tenants: Vec<&Tenant>, fixed: usize, small: Option<usize>) -> Vec<&Tenant> {
+    let is_small = |t: &Tenant| t.chunks < SMALL_TENANT_ROWS && t.index >= fixed;
+    let total = tenants.iter().filter(|t| is_small(t)).count();
+    let keep = small.unwrap_or(total).min(total);
+    let mut seen = 0;
+    tenants
+        .into_iter()
+        .filter(|t| {
+            if !is_small(t) {
+                return true;
+            }
+            // The i-th small tenant is kept when it crosses the next of `keep` even steps.
+            let i = seen;
+            seen += 1;
+            keep > 0 && (i * keep) / total != ((i + 1) * keep) / total
+        })
+        .collect()
+}
+
 /// A tenant's measurements before the maintenance.
 struct Before<'a> {
     tenant: &'a Tenant,
@@ -265,6 +291,7 @@ pub async fn measure_tenants(
     let hnsw = options.strategy(SearchStrategy::Hnsw);
     let mut tenants: Vec<&Tenant> = plan.tenants().iter().collect();
     tenants.sort_by_key(|t| (t.chunks, t.index));
+    let tenants = sample_small(tenants, shares.len(), config.small_tenants);
 
     let mut before = Vec::with_capacity(tenants.len());
     for &tenant in &tenants {
@@ -328,4 +355,42 @@ pub async fn measure_tenants(
         tenants: rows,
         maintenance,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_tenants_are_sampled_evenly_and_the_others_all_kept() {
+        let config = BenchConfig {
+            orgs: 300,
+            chunks: 200_000,
+            shares: vec![0.0001, 0.1],
+            ..BenchConfig::default()
+        };
+        let plan = config.plan().unwrap();
+        let mut all: Vec<&Tenant> = plan.tenants().iter().collect();
+        all.sort_by_key(|t| (t.chunks, t.index));
+        let small = |t: &&&Tenant| t.chunks < SMALL_TENANT_ROWS && t.index >= 2;
+        let small_count = all.iter().filter(small).count();
+        assert!(small_count > 100, "{small_count}");
+        let kept = sample_small(all.clone(), 2, Some(20));
+        assert_eq!(kept.iter().filter(small).count(), 20);
+        assert_eq!(kept.len(), all.len() - small_count + 20);
+        assert!(
+            kept.iter().any(|t| t.index == 0),
+            "a fixed share is kept however small"
+        );
+        // Spread over the sizes: the sample reaches both ends of the small ones.
+        let sizes: Vec<usize> = kept.iter().filter(small).map(|t| t.chunks).collect();
+        let all_sizes: Vec<usize> = all.iter().filter(small).map(|t| t.chunks).collect();
+        assert!(sizes[0] <= all_sizes[small_count / 10]);
+        assert!(sizes[19] >= all_sizes[small_count * 9 / 10]);
+        assert_eq!(sample_small(all.clone(), 2, None).len(), all.len());
+        assert_eq!(
+            sample_small(all.clone(), 2, Some(0)).len(),
+            all.len() - small_count
+        );
+    }
 }

@@ -7,7 +7,8 @@
 //! says, smoke and the one statement agree, and a pg_dump replay gives the migrated schema.
 
 use bench::search::{
-    Answered, measure_global, measure_overhead, measure_tenants, measure_unfiltered, query_vectors,
+    Answered, measure_global, measure_overhead, measure_planning, measure_tenants,
+    measure_unfiltered, query_vectors,
 };
 use bench::{
     BenchConfig, BenchReport, PgTools, Server, counts, data, ingest, render_markdown, schema,
@@ -259,8 +260,16 @@ async fn small_configuration_is_correct() {
         "3 deferred series and one on insert, 200 rows each"
     );
 
-    // Figure 10: every family measured, the float32 baseline built and dropped again.
-    let storage = storage::measure(db.conn()).await.unwrap();
+    // Figure 10: every family measured, the float32 baseline built and dropped again; built
+    // on a sample, its size scaled by the rows comes within a few percent of the full build.
+    let storage = storage::measure(db.conn(), 0).await.unwrap();
+    assert_eq!(storage.float32_sample_rows, None);
+    assert_eq!(storage.rows, 1_500, "{storage:?}");
+    let sampled = storage::measure(db.conn(), 500).await.unwrap();
+    assert_eq!(sampled.float32_sample_rows, Some(500));
+    let scale = sampled.float32_bytes as f64 / storage.float32_bytes as f64;
+    assert!((0.95..=1.05).contains(&scale), "{sampled:?} vs {storage:?}");
+    assert_eq!(sampled.total_bytes(), storage.total_bytes());
     assert!(
         storage.table_graph_bytes > 0 && storage.float32_bytes > 0,
         "{storage:?}"
@@ -274,6 +283,31 @@ async fn small_configuration_is_correct() {
     .await
     .unwrap();
     assert_eq!(baseline_index, 0);
+    let sample_left = data::count(
+        db.conn(),
+        "SELECT count(*) AS n FROM pg_class WHERE relname = 'bench_float32_sample'",
+    )
+    .await
+    .unwrap();
+    assert_eq!(sample_left, 0);
+
+    // Figure 11: the helper's statements explained with every maintenance index present.
+    let planning = measure_planning(db.conn(), &result, &queries, &config)
+        .await
+        .unwrap();
+    let answered: Vec<Answered> = planning.rows.iter().map(|r| r.answered).collect();
+    assert_eq!(planning.rows[0].case, "whole table");
+    for path in [Answered::TableIndex, Answered::TenantIndex, Answered::Exact] {
+        assert!(answered.contains(&path), "{planning:?}");
+    }
+    assert_eq!(planning.tenant_indexes, 3, "{planning:?}");
+    assert!(planning.chunks_indexes > planning.tenant_indexes);
+    for row in &planning.rows {
+        assert!(
+            row.planning.p50_ms > 0.0 && row.execution.p50_ms > 0.0,
+            "{row:?}"
+        );
+    }
 
     // Figure 7: the same counts both ways.
     let smoke = counts::measure(db.conn(), 1).await.unwrap();
@@ -289,10 +323,12 @@ async fn small_configuration_is_correct() {
     report.add_smoke(&smoke);
     report.add_ingest(&ingest);
     report.add_storage(&storage);
+    report.add_planning(&planning);
     let markdown = render_markdown(&report);
     for id in [
         "| 2 |", "| 2b |", "| 3a |", "| 3b |", "| 3c |", "| 3d |", "| 4a |", "| 4b |", "| 4c |",
-        "| 4d |", "| 5a |", "| 5b |", "| 7 |", "| 9 |", "| 9b |", "| 9c |", "| 10 |",
+        "| 4d |", "| 4z |", "| 5a |", "| 5b |", "| 7 |", "| 9 |", "| 9b |", "| 9c |", "| 10 |",
+        "| 11 |",
     ] {
         assert!(markdown.contains(id), "{id} in:\n{markdown}");
     }
