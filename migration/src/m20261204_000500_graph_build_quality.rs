@@ -2,8 +2,10 @@
 //! at 200k clustered chunks the whole-table recall@10 stopped at 0.97 whatever `ef_search`
 //! (0.975 at 1,000, with 1,000 candidates): some rows were reachable by no walk, because a
 //! graph built with a short candidate list links rows inserted late poorly. Built with 128,
-//! the same graph reaches 1.000 at `ef_search` 160 (m = 32 with 64: 0.990), for 1.5× the build
-//! time and the same size (docs/VECTOR_SEARCH.md, "Why ef_construction 128"). The tenant
+//! the same graph reaches 1.000 at `ef_search` 160 (m = 32 with 64: 0.990), the same size for
+//! about twice the build time (100k chunks: 77 s against 36 s; docs/VECTOR_SEARCH.md, "Why
+//! ef_construction 128"). On a table of millions of rows, give the migrating role the
+//! `maintenance_work_mem` the graph needs (about 4 KB a row) before running it. The tenant
 //! indexes follow (`entity::search::tenant_index::HNSW_EF_CONSTRUCTION`; `vector-maintain`
 //! rebuilds the old ones as "definition changed").
 //!

@@ -26,7 +26,10 @@ impl BenchReport {
         self.figures.push(figure(
             "2",
             format!(
-                "HNSW build of chunks (m 16, ef_construction 64; maintenance_work_mem {}, index {} MB)",
+                "HNSW build of chunks (m {}, ef_construction {}; maintenance_work_mem {}, index {} \
+                 MB)",
+                entity::search::tenant_index::HNSW_M,
+                entity::search::tenant_index::HNSW_EF_CONSTRUCTION,
                 index.maintenance_work_mem,
                 index.chunks_index_bytes / (1 << 20)
             ),

@@ -108,8 +108,8 @@ pub const HNSW_M: u32 = 16;
 /// `ef_construction` of the tenant indexes, as of the graphs of `chunks` and `messages` since
 /// `m20261204_000500_graph_build_quality` (the `brand_voices` index keeps 64): with 64, a
 /// clustered graph of 200k rows left some rows unreachable (recall@10 stopped at 0.97); with
-/// 128 it reaches 1.000 at the default `ef_search`, for 1.5× the build time and the same size
-/// (docs/VECTOR_SEARCH.md, "Why ef_construction 128").
+/// 128 it reaches 1.000 at the default `ef_search`, the same size for twice the build and merge
+/// time (docs/VECTOR_SEARCH.md, "Why ef_construction 128").
 pub const HNSW_EF_CONSTRUCTION: u32 = 128;
 
 /// The tables that get tenant indexes: those with an `organization_id` and an `embedding`

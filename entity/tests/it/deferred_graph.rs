@@ -149,6 +149,8 @@ async fn rows_are_found_from_commit_by_every_path_and_the_merge_changes_no_answe
         .unwrap();
     assert_eq!(through_tenant.hnsw_index, Some(HnswIndex::Tenant));
     assert_eq!(through_tenant.neighbors[0].model.id, fresh[7].0);
+    // Each neighbour says where it came from (`embedding_indexed`): this one is waiting.
+    assert!(!through_tenant.neighbors[0].model.embedding_indexed);
     let plan = explain(db.conn(), f.large, chunks_target, &own, &hnsw)
         .await
         .unwrap()
