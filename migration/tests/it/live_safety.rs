@@ -167,9 +167,19 @@ async fn index_valid(db: &TestDb, name: &str) -> Option<bool> {
         .map(|r| r.try_get_by_index(0).unwrap())
 }
 
-/// Apply the next migration while a writer inserts messages the whole time; returns the
-/// writer's inserts and its slowest one.
-async fn next_migration_under_writes(db: &TestDb) -> (u32, Duration) {
+/// The file nodes of `messages` and `chunks` as one number: a table rewrite changes it.
+async fn filenodes(db: &TestDb) -> i64 {
+    testkit::int(
+        db.conn(),
+        "SELECT pg_relation_filenode('messages')::bigint * 1000000 \
+         + pg_relation_filenode('chunks')::bigint",
+    )
+    .await
+}
+
+/// Apply the next migration while a writer inserts messages the whole time, and check that the
+/// writer ran throughout and no insert waited 2 s.
+async fn next_migration_under_writes(db: &TestDb) {
     let writer_db = db.conn().clone();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let stop_writer = stop.clone();
@@ -196,22 +206,22 @@ async fn next_migration_under_writes(db: &TestDb) -> (u32, Duration) {
         .await
         .expect("the migration under writes");
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
-    writer.await.unwrap()
+    let (inserts, slowest) = writer.await.unwrap();
+    assert!(
+        inserts > 5,
+        "the writer ran during the migration ({inserts} inserts)"
+    );
+    assert!(
+        slowest < Duration::from_secs(2),
+        "an insert waited {slowest:?}"
+    );
 }
 
 #[tokio::test]
 async fn concurrent_index_build_never_blocks_writers() {
     let db = TestDb::migrated_until(HNSW).await;
     testkit::conversation_with_messages(db.conn(), 2000).await;
-    let (inserts, slowest) = next_migration_under_writes(&db).await;
-    assert!(
-        inserts > 5,
-        "the writer ran during the build ({inserts} inserts)"
-    );
-    assert!(
-        slowest < Duration::from_secs(2),
-        "an insert waited {slowest:?}"
-    );
+    next_migration_under_writes(&db).await;
     assert_eq!(
         index_valid(&db, "messages_embedding_hnsw_idx").await,
         Some(true)
@@ -222,17 +232,10 @@ async fn concurrent_index_build_never_blocks_writers() {
 async fn the_deferred_graph_rewrites_no_table_blocks_no_writer_and_keeps_rows_in_the_graph() {
     let db = TestDb::migrated_until(DEFERRED_GRAPH).await;
     testkit::conversation_with_messages(db.conn(), 500).await;
-    let filenodes = "SELECT pg_relation_filenode('messages')::bigint * 1000000 \
-                     + pg_relation_filenode('chunks')::bigint";
-    let before = testkit::int(db.conn(), filenodes).await;
-    let (inserts, slowest) = next_migration_under_writes(&db).await;
-    assert!(inserts > 5, "the writer ran ({inserts} inserts)");
-    assert!(
-        slowest < Duration::from_secs(2),
-        "an insert waited {slowest:?}"
-    );
+    let before = filenodes(&db).await;
+    next_migration_under_writes(&db).await;
     assert_eq!(
-        testkit::int(db.conn(), filenodes).await,
+        filenodes(&db).await,
         before,
         "no table was rewritten (the column's default is in the catalog, no backfill)"
     );
@@ -276,7 +279,7 @@ async fn the_deferred_graph_rewrites_no_table_blocks_no_writer_and_keeps_rows_in
     }
     // Down: the full index is back, the column gone, still without a rewrite.
     Migrator::down(db.conn(), Some(1)).await.expect("down");
-    assert_eq!(testkit::int(db.conn(), filenodes).await, before);
+    assert_eq!(filenodes(&db).await, before);
     let cat = db.catalog().await;
     assert!(
         cat.tables["chunks"].indexes["chunks_embedding_hnsw_idx"]
@@ -295,14 +298,12 @@ async fn the_deferred_graph_rewrites_no_table_blocks_no_writer_and_keeps_rows_in
 async fn the_graph_rebuild_blocks_no_writer_and_completes_a_stopped_run() {
     let db = TestDb::migrated_until(GRAPH_QUALITY).await;
     testkit::conversation_with_messages(db.conn(), 500).await;
-    let filenodes = "SELECT pg_relation_filenode('messages')::bigint * 1000000 \
-                     + pg_relation_filenode('chunks')::bigint";
     // In the graph, as vector-maintain leaves them.
     db.conn()
         .execute_unprepared("UPDATE messages SET embedding_indexed = true")
         .await
         .unwrap();
-    let before = testkit::int(db.conn(), filenodes).await;
+    let before = filenodes(&db).await;
     // A run stopped after building the new graph of messages, before the swap.
     db.conn()
         .execute_unprepared(
@@ -312,17 +313,8 @@ async fn the_graph_rebuild_blocks_no_writer_and_completes_a_stopped_run() {
         )
         .await
         .unwrap();
-    let (inserts, slowest) = next_migration_under_writes(&db).await;
-    assert!(inserts > 5, "the writer ran ({inserts} inserts)");
-    assert!(
-        slowest < Duration::from_secs(2),
-        "an insert waited {slowest:?}"
-    );
-    assert_eq!(
-        testkit::int(db.conn(), filenodes).await,
-        before,
-        "no rewrite"
-    );
+    next_migration_under_writes(&db).await;
+    assert_eq!(filenodes(&db).await, before, "no rewrite");
     let dbr = &db;
     let graphs = |ef: &'static str| async move {
         let cat = dbr.catalog().await;
