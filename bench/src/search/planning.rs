@@ -1,5 +1,5 @@
 //! Figure 11: planning time of the helper's search statement with every index the maintenance
-//! made present (`EXPLAIN ANALYZE` of exactly what the helper sends, after [`configure`]), for
+//! made present (`EXPLAIN ANALYZE` of exactly what the helper sends, [`explain_analyze`]), for
 //! the whole table and for the largest tenant answered by each path (its own index, the table's
 //! index, exact). Partial indexes cost planning time even when a statement cannot use them
 //! (the planner checks each one's predicate), so this is measured where the tenant indexes are.
@@ -7,8 +7,7 @@
 use super::*;
 use crate::data::count;
 use crate::storage::CHUNKS_TENANT_INDEXES;
-use entity::search::{configure, search_values};
-use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
+use entity::search::explain_analyze;
 
 /// Statements explained per case (planning is fast and steady: a median of this many).
 const PLANNING_QUERIES: usize = 20;
@@ -49,48 +48,29 @@ impl PlanningResult {
     }
 }
 
-/// Planning and execution seconds of the helper's search of `target` in `scope`, and what
-/// answered: [`configure`] then `EXPLAIN (ANALYZE, TIMING OFF)` of [`search_sql`], in a
-/// transaction rolled back afterwards (as the helper runs it).
-async fn explain_analyze(
+/// Planning and execution seconds of the helper's search of the chunks in `scope`, and what
+/// answered ([`explain_analyze`]: exactly what the helper sends, after its configuration).
+async fn planning_of(
     db: &DatabaseConnection,
     scope: Scope,
     query: &Vector,
     options: &SearchOptions,
 ) -> Result<(f64, f64, Answered), BenchError> {
     let target = Target::Chunks { dataset_id: None };
-    let txn = db.begin().await?;
-    let configured = configure(&txn, scope, target, options).await?;
-    let sql = format!(
-        "EXPLAIN (ANALYZE, TIMING OFF) {}",
-        search_sql(scope, target, &configured)
-    );
-    let values = search_values(scope, target, query, options);
-    let rows = txn
-        .query_all_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            sql,
-            values,
-        ))
-        .await?;
-    txn.rollback().await?;
-    let mut times = (None, None);
-    for row in &rows {
-        let line: String = row.try_get_by_index(0)?;
-        let ms = |prefix: &str| {
+    let explained = explain_analyze(db, scope, target, query, options).await?;
+    let ms = |prefix: &str| {
+        explained.plan.lines().find_map(|line| {
             line.trim()
                 .strip_prefix(prefix)
                 .and_then(|rest| rest.trim().strip_suffix("ms"))
                 .and_then(|v| v.trim().parse::<f64>().ok())
-        };
-        times.0 = times.0.or(ms("Planning Time:"));
-        times.1 = times.1.or(ms("Execution Time:"));
-    }
-    match times {
+        })
+    };
+    match (ms("Planning Time:"), ms("Execution Time:")) {
         (Some(planning), Some(execution)) => Ok((
             planning / 1e3,
             execution / 1e3,
-            Answered::of(configured.strategy, configured.hnsw_index),
+            Answered::of(explained.strategy, explained.hnsw_index),
         )),
         _ => Err(BenchError::Check(
             "EXPLAIN ANALYZE printed no planning or execution time".into(),
@@ -125,11 +105,11 @@ pub async fn measure_planning(
     let mut rows = Vec::with_capacity(cases.len());
     for (case, scope) in cases {
         // The first statement of a case warms the relation cache; it is not counted.
-        explain_analyze(db, scope, &queries[0], &options).await?;
+        planning_of(db, scope, &queries[0], &options).await?;
         let (mut planning, mut execution) = (Vec::new(), Vec::new());
         let mut answered = Answered::Exact;
         for query in queries {
-            let (p, e, a) = explain_analyze(db, scope, query, &options).await?;
+            let (p, e, a) = planning_of(db, scope, query, &options).await?;
             planning.push(p);
             execution.push(e);
             answered = a;

@@ -250,8 +250,40 @@ pub async fn explain<C: TransactionTrait>(
     query: &PgVector,
     options: &SearchOptions,
 ) -> Result<Explained, SearchError> {
-    let prefix = "EXPLAIN (COSTS OFF) ";
-    let (configured, rows) = run(db, scope.into(), target, query, options, prefix).await?;
+    explain_with(
+        db,
+        scope.into(),
+        target,
+        query,
+        options,
+        "EXPLAIN (COSTS OFF) ",
+    )
+    .await
+}
+
+/// [`explain`] with `EXPLAIN (ANALYZE, TIMING OFF)`: the search runs (read-only, rolled back
+/// afterwards) and the plan ends with its `Planning Time` and `Execution Time` lines. For
+/// measuring what the helper sends (the benchmark's planning figure), not for every call.
+pub async fn explain_analyze<C: TransactionTrait>(
+    db: &C,
+    scope: impl Into<Scope>,
+    target: Target,
+    query: &PgVector,
+    options: &SearchOptions,
+) -> Result<Explained, SearchError> {
+    let prefix = "EXPLAIN (ANALYZE, TIMING OFF) ";
+    explain_with(db, scope.into(), target, query, options, prefix).await
+}
+
+async fn explain_with<C: TransactionTrait>(
+    db: &C,
+    scope: Scope,
+    target: Target,
+    query: &PgVector,
+    options: &SearchOptions,
+    prefix: &str,
+) -> Result<Explained, SearchError> {
+    let (configured, rows) = run(db, scope, target, query, options, prefix).await?;
     let plan = rows
         .iter()
         .map(|row| row.try_get_by_index::<String>(0))

@@ -9,7 +9,8 @@ use crate::search::{Fixture, Gen, brute_force, fixture, query};
 use entity::prelude::*;
 use entity::search::tenant_index;
 use entity::search::{
-    HnswIndex, Scope, SearchOptions, SearchStrategy, Target, explain, nearest_chunks, search,
+    HnswIndex, Scope, SearchOptions, SearchStrategy, Target, explain, explain_analyze,
+    nearest_chunks, search,
 };
 use entity::tenant::{Tenant, with_tenant};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
@@ -137,6 +138,19 @@ async fn rows_are_found_from_commit_by_every_path_and_the_merge_changes_no_answe
             .plan;
         assert!(plan.contains("chunks_embedding_hnsw_idx"), "{plan}");
         assert!(plan.contains("chunks_embedding_pending_idx"), "{plan}");
+    }
+    // The same statement run under EXPLAIN ANALYZE (what the benchmark's planning figure
+    // reads): the same plan, with its timings.
+    let analyzed = explain_analyze(db.conn(), Scope::All, chunks_target, &own, &hnsw)
+        .await
+        .unwrap();
+    assert_eq!(analyzed.hnsw_index, Some(HnswIndex::Table));
+    for expected in [
+        "chunks_embedding_hnsw_idx",
+        "Planning Time:",
+        "Execution Time:",
+    ] {
+        assert!(analyzed.plan.contains(expected), "{}", analyzed.plan);
     }
 
     // Through the tenant's own index (partial on the merged rows too): still found.
