@@ -1,8 +1,9 @@
 //! `vector-maintain`: large tenants get their own HNSW index, built concurrently; the run is
 //! idempotent, converges, keeps an index through a small shrink (hysteresis), drops it when
 //! the tenant is small, rebuilds INVALID and changed indexes, respects the per-table cap,
-//! two runs at once do the work once, and builds wait for open writers without blocking new
-//! writes. Searches then take the tenant's index: the plan through the entity API with bound
+//! two runs at once do the work once, builds wait for open writers without blocking new
+//! writes, and a build killed midway leaves an INVALID index that searches skip and the next
+//! run rebuilds. Searches then take the tenant's index: the plan through the entity API with bound
 //! parameters, as the owner and as the app role under RLS.
 
 use entity::search::tenant_index::{self, TenantIndexPolicy};
@@ -441,6 +442,120 @@ async fn builds_wait_for_open_writers_and_never_block_new_writes() {
     assert!(report.pending_after.is_empty());
     assert_eq!(f.tenant_indexes().await.len(), 4);
     writer.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_build_killed_midway_leaves_an_invalid_index_that_searches_skip_and_the_next_run_rebuilds()
+ {
+    let f = Fixture::new().await;
+    let org0 = f.org(0);
+    let query = pgvector::Vector::from(f.plan.queries(1).remove(0));
+    // An open writer holds the first build in CREATE INDEX CONCURRENTLY's wait, after the
+    // index was entered in the catalog: the moment a killed build leaves it behind.
+    let writer = testkit::neonhub_db::connect(f.db.url(), std::time::Duration::from_secs(10), 1)
+        .await
+        .unwrap();
+    let open = sea_orm::TransactionTrait::begin(&writer).await.unwrap();
+    open.execute_unprepared(&insert_chunk(org0, 100_000))
+        .await
+        .unwrap();
+    let url = f.db.url().clone();
+    let options = f.options();
+    let maintainer = tokio::spawn(async move { run(&url, &options, |_| {}).await });
+    // The maintainer's backend is terminated in the middle of its build (what an operator's
+    // pg_terminate_backend, a failover or an out-of-memory kill of the backend does).
+    let kill = "SELECT count(pg_catalog.pg_terminate_backend(pid)) AS n FROM pg_stat_activity \
+                WHERE wait_event_type = 'Lock' AND query LIKE 'CREATE INDEX CONCURRENTLY%' \
+                AND datname = current_database()";
+    let mut killed = false;
+    for _ in 0..600 {
+        if testkit::int(f.db.conn(), kill).await > 0 {
+            killed = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(killed, "the build never waited for the open writer");
+    let error = maintainer
+        .await
+        .unwrap()
+        .expect_err("a killed build fails the run");
+    assert!(
+        error.to_string().contains("run vector-maintain again"),
+        "{error}"
+    );
+    open.commit().await.unwrap();
+    writer.close().await.unwrap();
+    let invalid: Vec<String> = f
+        .tenant_indexes()
+        .await
+        .into_iter()
+        .filter(|(_, valid)| !valid)
+        .map(|(name, _)| name)
+        .collect();
+    assert_eq!(
+        invalid.len(),
+        1,
+        "the killed build leaves its INVALID index"
+    );
+    assert!(invalid[0].starts_with("chunks_"), "{invalid:?}");
+
+    // Until the next run, searches of every tenant skip the INVALID index and stay exact (as
+    // the owner, and as the application role under row-level security).
+    let auto = SearchOptions::default().exact_max_rows(50);
+    let ids = |r: &entity::search::SearchResults<entity::chunks::Model>| {
+        r.neighbors.iter().map(|n| n.model.id).collect::<Vec<_>>()
+    };
+    let app = AppLogin::new(&f.db).await;
+    for i in 0..3 {
+        let org = f.org(i);
+        let exact = nearest_chunks(
+            f.db.conn(),
+            org,
+            None,
+            &query,
+            &auto.strategy(SearchStrategy::Exact),
+        )
+        .await
+        .unwrap();
+        let found = with_tenant(&app.conn, Tenant::new(org), |txn| {
+            let query = query.clone();
+            Box::pin(async move {
+                Ok::<_, sea_orm::DbErr>(
+                    nearest_chunks(txn, org, None, &query, &auto).await.unwrap(),
+                )
+            })
+        })
+        .await
+        .unwrap();
+        assert_ne!(found.hnsw_index, Some(HnswIndex::Tenant), "tenant {i}");
+        assert!(
+            found
+                .neighbors
+                .iter()
+                .all(|n| n.model.organization_id == org)
+        );
+        assert_eq!(found.neighbors.len(), 10);
+        if found.strategy == SearchStrategy::Exact {
+            assert_eq!(ids(&found), ids(&exact), "tenant {i}");
+        }
+    }
+    app.drop_role().await;
+
+    // The next run rebuilds it, and the one after has nothing to do.
+    let report = f.run().await;
+    assert!(
+        report.plan.actions.iter().any(|a| matches!(
+            a,
+            Action::Rebuild { index, reason: RebuildReason::Invalid, .. } if *index == invalid[0]
+        )),
+        "{:?}",
+        names(&report.plan.actions)
+    );
+    assert!(f.tenant_indexes().await.iter().all(|(_, valid)| *valid));
+    assert_eq!(f.tenant_indexes().await.len(), 4);
+    let last = f.run().await;
+    assert!(last.plan.is_empty(), "{:?}", names(&last.plan.actions));
 }
 
 #[tokio::test]
