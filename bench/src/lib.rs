@@ -53,7 +53,7 @@ pub use report::{BenchReport, Figure, render_markdown};
 pub use server::{PgTools, Server};
 
 use entity::search::tenant_index::TenantIndexPolicy;
-use entity::search::{DEFAULT_EF_SEARCH, DEFAULT_EXACT_MAX_ROWS};
+use entity::search::{DEFAULT_EF_SEARCH, DEFAULT_EXACT_MAX_ROWS, DEFAULT_WHOLE_TABLE_EF_SEARCH};
 use seeder::synth::{SynthOptions, SynthPlan};
 use serde::{Deserialize, Serialize};
 use std::time::Instant;
@@ -119,8 +119,12 @@ pub struct BenchConfig {
     pub tenant_queries: usize,
     /// Neighbours per query.
     pub k: u32,
-    /// `hnsw.ef_search` of the headline figures (the helper's default).
+    /// `hnsw.ef_search` of the walks inside a tenant (the helper's default).
     pub ef_search: u32,
+    /// `hnsw.ef_search` of the whole-table figures, raw and through the helper (the helper's
+    /// default over [`entity::search::Scope::All`]).
+    #[serde(default = "default_whole_table_ef_search")]
+    pub whole_table_ef_search: u32,
     /// `ef_search` values of the sweep.
     pub ef_sweep: Vec<u32>,
     /// The `Auto` threshold (rows) used by the helper.
@@ -163,6 +167,10 @@ pub struct BenchConfig {
     pub storage_sample_rows: usize,
 }
 
+fn default_whole_table_ef_search() -> u32 {
+    DEFAULT_WHOLE_TABLE_EF_SEARCH
+}
+
 fn default_centroids() -> usize {
     SynthOptions::default().centroids
 }
@@ -185,6 +193,7 @@ impl Default for BenchConfig {
             tenant_queries: 50,
             k: 10,
             ef_search: DEFAULT_EF_SEARCH,
+            whole_table_ef_search: DEFAULT_WHOLE_TABLE_EF_SEARCH,
             ef_sweep: vec![40, 64, 100, 128, 160, 200],
             exact_max_rows: DEFAULT_EXACT_MAX_ROWS,
             tenant_index_above: None,
@@ -224,6 +233,7 @@ impl BenchConfig {
         entity::search::SearchOptions::default()
             .k(self.k)
             .ef_search(self.ef_search)
+            .whole_table_ef_search(self.whole_table_ef_search)
             .exact_max_rows(self.exact_max_rows)
     }
 

@@ -78,9 +78,12 @@ struct Cli {
     /// Queries for each tenant without a fixed share in the tenant table.
     #[arg(long, default_value_t = 50)]
     tenant_queries: usize,
-    /// hnsw.ef_search of the headline figures and the helper.
+    /// hnsw.ef_search of the walks inside a tenant (the helper's default).
     #[arg(long, default_value_t = entity::search::DEFAULT_EF_SEARCH)]
     ef_search: u32,
+    /// hnsw.ef_search of the whole-table figures (the helper's default over the whole table).
+    #[arg(long, default_value_t = entity::search::DEFAULT_WHOLE_TABLE_EF_SEARCH)]
+    whole_table_ef_search: u32,
     /// ef_search values of the sweep, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "40,64,100,128,160,200")]
     ef_sweep: Vec<u32>,
@@ -165,6 +168,7 @@ async fn run(cli: Cli) -> Result<()> {
         tenant_queries: cli.tenant_queries.max(1),
         k: 10,
         ef_search: cli.ef_search,
+        whole_table_ef_search: cli.whole_table_ef_search,
         ef_sweep: cli.ef_sweep,
         exact_max_rows: cli.exact_max_rows,
         tenant_index_above: cli.tenant_index_above,

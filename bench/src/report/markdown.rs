@@ -71,7 +71,8 @@ pub fn render_markdown(report: &BenchReport) -> String {
         "Data: {} chunks and {} messages of 1536 dimensions over {} organizations (seed {}; \
          fixed shares {} for tenants 0, 1, ..., the others by Zipf); {} queries (tenant \
          table: {} for the tenants without a fixed share), k = {}, helper defaults \
-         `ef_search = {}`, `exact_max_rows = {}`; tenant indexes above {} rows.\n",
+         `ef_search = {}` (whole table: {}), `exact_max_rows = {}`; tenant indexes above {} \
+         rows.\n",
         c.chunks,
         c.messages,
         c.orgs,
@@ -85,6 +86,7 @@ pub fn render_markdown(report: &BenchReport) -> String {
         c.tenant_queries,
         c.k,
         c.ef_search,
+        c.whole_table_ef_search,
         c.exact_max_rows,
         c.tenant_index_policy().index_above
     );

@@ -23,7 +23,7 @@ pub struct GlobalResult {
     pub queries: usize,
     /// Exact search (index scans off): latency.
     pub exact: Latency,
-    /// HNSW at the configured `ef_search`.
+    /// HNSW at the configured whole-table `ef_search`.
     pub hnsw: SweepRow,
     /// Every `ef_search` of the sweep.
     pub sweep: Vec<SweepRow>,
@@ -56,7 +56,8 @@ pub async fn measure_global(
         )
     };
     let exact_plan = plan_text(&mut conn, EXACT_SETTINGS, &queries[0]).await?;
-    let hnsw_plan = plan_text(&mut conn, &hnsw_begin(config.ef_search), &queries[0]).await?;
+    let ef_search = config.whole_table_ef_search;
+    let hnsw_plan = plan_text(&mut conn, &hnsw_begin(ef_search), &queries[0]).await?;
     let plans_as_intended =
         !exact_plan.contains("hnsw_idx") && hnsw_plan.contains("chunks_embedding_hnsw_idx");
 
@@ -75,8 +76,8 @@ pub async fn measure_global(
     log(&format!("exact, whole table: {}", exact_latency.describe()));
 
     let mut efs = config.ef_sweep.clone();
-    if !efs.contains(&config.ef_search) {
-        efs.push(config.ef_search);
+    if !efs.contains(&ef_search) {
+        efs.push(ef_search);
     }
     efs.sort_unstable();
     let mut sweep = Vec::new();
@@ -102,7 +103,7 @@ pub async fn measure_global(
     }
     let hnsw = sweep
         .iter()
-        .find(|r| r.ef_search == config.ef_search)
+        .find(|r| r.ef_search == ef_search)
         .cloned()
         .expect("the configured ef_search is in the sweep");
     Ok(GlobalResult {

@@ -77,7 +77,7 @@ pub async fn measure_unfiltered(
     }
     Ok(UnfilteredResult {
         queries: queries.len(),
-        ef_search: options.ef_search,
+        ef_search: options.whole_table_ef_search,
         helper: SearchSeries::of(&helper_seconds, &helper_ids, exact, helper_answered),
         raw: SearchSeries::of(
             &raw_seconds,
@@ -135,7 +135,7 @@ async fn raw_helper_sql(
     let target = Target::Chunks { dataset_id: None };
     let mut conn = db.get_postgres_connection_pool().acquire().await?;
     sqlx::raw_sql("BEGIN").execute(&mut *conn).await?;
-    sqlx::raw_sql(AssertSqlSafe(settings_sql(strategy, options)))
+    sqlx::raw_sql(AssertSqlSafe(settings_sql(strategy, scope, options)))
         .execute(&mut *conn)
         .await?;
     let configured = Configured {

@@ -31,7 +31,9 @@
 //!   cost grows linearly with the tenant's size (figures: docs/VECTOR_SEARCH.md).
 //! - [`SearchStrategy::Hnsw`]: walk an HNSW index (cosine; in half precision on `chunks` and
 //!   `messages`, [`tenant_index::Precision`]) with `hnsw.ef_search`
-//!   set to [`SearchOptions::ef_search`] and pgvector 0.8's iterative scan
+//!   set to [`SearchOptions::ef_search`] inside an organization and to
+//!   [`SearchOptions::whole_table_ef_search`] over [`Scope::All`] (whose walk must first find
+//!   the right region of the largest graph), and pgvector 0.8's iterative scan
 //!   (`hnsw.iterative_scan = relaxed_order`): the walk goes on until `k` rows in scope passed
 //!   the filter, and the final rows are re-sorted by distance. The index is the tenant's own
 //!   partial index when `vector-maintain` made one ([`tenant_index`]; every row it holds is the
@@ -67,8 +69,8 @@ mod sql;
 pub mod tenant_index;
 
 pub use options::{
-    DEFAULT_EF_SEARCH, DEFAULT_EXACT_MAX_ROWS, DEFAULT_K, MAX_EF_SEARCH, SearchOptions,
-    SearchStrategy, validate_query,
+    DEFAULT_EF_SEARCH, DEFAULT_EXACT_MAX_ROWS, DEFAULT_K, DEFAULT_WHOLE_TABLE_EF_SEARCH,
+    MAX_EF_SEARCH, SearchOptions, SearchStrategy, validate_query,
 };
 pub use scope::{Scope, Target};
 pub use sql::{configure_sql, search_sql, search_values, settings_sql};

@@ -1,17 +1,24 @@
 //! What a search is asked: the strategy, `k`, `ef_search`, the exact-search threshold, and the
 //! check of the query vector.
 
-use super::SearchError;
+use super::{Scope, SearchError};
 use crate::vector::check;
 use sea_orm::prelude::PgVector;
 use serde::{Deserialize, Serialize};
 
 /// Default number of neighbours returned.
 pub const DEFAULT_K: u32 = 10;
-/// Default `hnsw.ef_search`: the size of the candidate list an HNSW walk keeps. 160 keeps the
-/// whole-table recall@10 at 0.98 or more whatever the build of the graph, for a fraction of a
+/// Default `hnsw.ef_search` of a walk inside an organization (its own index, or the table's
+/// filtered to it): the size of the candidate list an HNSW walk keeps. 160 keeps the recall@10
+/// of a graph of up to a few hundred thousand rows at 0.98 or more, for a fraction of a
 /// millisecond more than lower values (measurements: docs/VECTOR_SEARCH.md, "Why ef_search 160").
 pub const DEFAULT_EF_SEARCH: u32 = 160;
+/// Default `hnsw.ef_search` of a walk over the whole table ([`super::Scope::All`]): the graph
+/// of every tenant's rows is the largest, and the walk must first find the right region of it.
+/// At 1M clustered chunks, 160 left 3 queries of 30 in the wrong cluster (recall 0.83); the
+/// recall rises to 0.97 at 600 and no further up to 1,000, for about 20 ms instead of 17
+/// (docs/VECTOR_SEARCH.md, "Why ef_search 600 over the whole table").
+pub const DEFAULT_WHOLE_TABLE_EF_SEARCH: u32 = 600;
 /// Default scope size (rows) up to which [`SearchStrategy::Auto`] searches exactly, and above
 /// which a tenant gets its own HNSW index ([`super::tenant_index::TenantIndexPolicy`]): up to here an
 /// exact search is about as fast as a walk of a tenant index, beyond it slower (measurements:
@@ -19,6 +26,10 @@ pub const DEFAULT_EF_SEARCH: u32 = 160;
 pub const DEFAULT_EXACT_MAX_ROWS: u32 = 1_500;
 /// Largest `hnsw.ef_search` pgvector accepts (and the largest `k` this module serves).
 pub const MAX_EF_SEARCH: u32 = 1_000;
+
+fn default_whole_table_ef_search() -> u32 {
+    DEFAULT_WHOLE_TABLE_EF_SEARCH
+}
 
 /// How the nearest rows are found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -58,8 +69,12 @@ impl std::fmt::Display for SearchStrategy {
 pub struct SearchOptions {
     /// How many neighbours to return (1 to [`MAX_EF_SEARCH`]).
     pub k: u32,
-    /// `hnsw.ef_search` for [`SearchStrategy::Hnsw`] (1 to [`MAX_EF_SEARCH`]).
+    /// `hnsw.ef_search` for [`SearchStrategy::Hnsw`] inside an organization (1 to
+    /// [`MAX_EF_SEARCH`]).
     pub ef_search: u32,
+    /// `hnsw.ef_search` for a search over [`super::Scope::All`] (1 to [`MAX_EF_SEARCH`]).
+    #[serde(default = "default_whole_table_ef_search")]
+    pub whole_table_ef_search: u32,
     /// Which strategy to use.
     pub strategy: SearchStrategy,
     /// For [`SearchStrategy::Auto`]: the largest scope (rows of the organization, narrowed to
@@ -73,6 +88,7 @@ impl Default for SearchOptions {
         Self {
             k: DEFAULT_K,
             ef_search: DEFAULT_EF_SEARCH,
+            whole_table_ef_search: DEFAULT_WHOLE_TABLE_EF_SEARCH,
             strategy: SearchStrategy::Auto,
             exact_max_rows: DEFAULT_EXACT_MAX_ROWS,
         }
@@ -86,10 +102,27 @@ impl SearchOptions {
         self
     }
 
-    /// These options with another `hnsw.ef_search`.
+    /// These options with another `hnsw.ef_search`, inside an organization and over the whole
+    /// table alike.
     pub fn ef_search(mut self, ef_search: u32) -> Self {
         self.ef_search = ef_search;
+        self.whole_table_ef_search = ef_search;
         self
+    }
+
+    /// These options with another `hnsw.ef_search` over the whole table ([`Scope::All`])
+    /// only.
+    pub fn whole_table_ef_search(mut self, ef_search: u32) -> Self {
+        self.whole_table_ef_search = ef_search;
+        self
+    }
+
+    /// The `hnsw.ef_search` of a search in `scope`.
+    pub fn ef_search_in(&self, scope: Scope) -> u32 {
+        match scope {
+            Scope::All => self.whole_table_ef_search,
+            Scope::Organization(_) => self.ef_search,
+        }
     }
 
     /// These options with another strategy.
@@ -111,11 +144,15 @@ impl SearchOptions {
                 self.k
             )));
         }
-        if !(1..=MAX_EF_SEARCH).contains(&self.ef_search) {
-            return Err(SearchError::InvalidOptions(format!(
-                "ef_search is {}, expected 1 to {MAX_EF_SEARCH}",
-                self.ef_search
-            )));
+        for (name, ef) in [
+            ("ef_search", self.ef_search),
+            ("whole_table_ef_search", self.whole_table_ef_search),
+        ] {
+            if !(1..=MAX_EF_SEARCH).contains(&ef) {
+                return Err(SearchError::InvalidOptions(format!(
+                    "{name} is {ef}, expected 1 to {MAX_EF_SEARCH}"
+                )));
+            }
         }
         Ok(())
     }
@@ -164,6 +201,39 @@ mod tests {
         assert!(validate_query(&PgVector::from(vec![0.5; EMBEDDING_DIM])).is_ok());
         assert!(SearchOptions::default().k(0).validate().is_err());
         assert!(SearchOptions::default().ef_search(1001).validate().is_err());
+        assert!(
+            SearchOptions::default()
+                .whole_table_ef_search(0)
+                .validate()
+                .is_err()
+        );
         assert!(SearchOptions::default().validate().is_ok());
+    }
+
+    #[test]
+    fn the_whole_table_has_its_own_ef_search_and_ef_search_sets_both() {
+        let org = Scope::Organization(uuid::Uuid::nil());
+        let options = SearchOptions::default();
+        assert_eq!(options.ef_search_in(org), DEFAULT_EF_SEARCH);
+        assert_eq!(
+            options.ef_search_in(Scope::All),
+            DEFAULT_WHOLE_TABLE_EF_SEARCH
+        );
+        let both = options.ef_search(77);
+        assert_eq!(
+            (both.ef_search_in(org), both.ef_search_in(Scope::All)),
+            (77, 77)
+        );
+        let whole = options.whole_table_ef_search(300);
+        assert_eq!(
+            (whole.ef_search_in(org), whole.ef_search_in(Scope::All)),
+            (160, 300)
+        );
+        // Options serialised before the field existed read the default.
+        let old: SearchOptions = serde_json::from_str(
+            r#"{"k":10,"ef_search":40,"strategy":"auto","exact_max_rows":1500}"#,
+        )
+        .unwrap();
+        assert_eq!(old.whole_table_ef_search, DEFAULT_WHOLE_TABLE_EF_SEARCH);
     }
 }

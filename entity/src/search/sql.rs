@@ -12,11 +12,11 @@ pub(super) fn counts(scope: Scope, options: &SearchOptions) -> bool {
     options.strategy == SearchStrategy::Auto && scope != Scope::All
 }
 
-/// The settings of the two strategies: (name, value for `Exact`, value for `Hnsw`).
-fn settings(options: &SearchOptions) -> [(&'static str, String, String); 5] {
+/// The settings of the two strategies in `scope`: (name, value for `Exact`, value for `Hnsw`).
+fn settings(scope: Scope, options: &SearchOptions) -> [(&'static str, String, String); 5] {
     let same = |v: String| (v.clone(), v);
     let (cache_exact, cache_hnsw) = same("force_custom_plan".into());
-    let (ef_exact, ef_hnsw) = same(options.ef_search.to_string());
+    let (ef_exact, ef_hnsw) = same(options.ef_search_in(scope).to_string());
     let (iter_exact, iter_hnsw) = same("relaxed_order".into());
     [
         // Plan for the actual tenant and settings every time: a cached generic plan would not
@@ -58,7 +58,7 @@ pub fn configure_sql(scope: Scope, target: Target, options: &SearchOptions) -> S
     if counts(scope, options) {
         // Same condition as the search, renumbered: organization $1 (narrowing id stays $4).
         let condition = target.scope_condition(scope).replace("$2", "$1");
-        let sets = set_configs(options, |exact, hnsw| {
+        let sets = set_configs(scope, options, |exact, hnsw| {
             if exact == hnsw {
                 format!("'{exact}'")
             } else {
@@ -85,7 +85,7 @@ pub fn configure_sql(scope: Scope, target: Target, options: &SearchOptions) -> S
             SearchStrategy::Exact => SearchStrategy::Exact,
             SearchStrategy::Auto | SearchStrategy::Hnsw => SearchStrategy::Hnsw,
         };
-        let sets = set_configs(options, |exact, hnsw| {
+        let sets = set_configs(scope, options, |exact, hnsw| {
             format!(
                 "'{}'",
                 if strategy == SearchStrategy::Hnsw {
@@ -104,18 +104,22 @@ pub fn configure_sql(scope: Scope, target: Target, options: &SearchOptions) -> S
 
 /// `set_config('name', <value>, true), ...` for every setting, the value expression made by
 /// `value(exact, hnsw)`.
-fn set_configs(options: &SearchOptions, value: impl Fn(&str, &str) -> String) -> String {
-    settings(options)
+fn set_configs(
+    scope: Scope,
+    options: &SearchOptions,
+    value: impl Fn(&str, &str) -> String,
+) -> String {
+    settings(scope, options)
         .iter()
         .map(|(name, exact, hnsw)| format!("set_config('{name}', {}, true)", value(exact, hnsw)))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-/// The `SET LOCAL` statements of `Exact` or `Hnsw` (for `Auto`, those of `Exact`), as one
-/// string (one round trip).
-pub fn settings_sql(strategy: SearchStrategy, options: &SearchOptions) -> String {
-    settings(options)
+/// The `SET LOCAL` statements of `Exact` or `Hnsw` (for `Auto`, those of `Exact`) in `scope`,
+/// as one string (one round trip).
+pub fn settings_sql(strategy: SearchStrategy, scope: Scope, options: &SearchOptions) -> String {
+    settings(scope, options)
         .iter()
         .map(|(name, exact, hnsw)| {
             let value = if strategy == SearchStrategy::Hnsw {
@@ -237,7 +241,9 @@ pub(super) fn statement(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::{DEFAULT_EXACT_MAX_ROWS, strategy_for};
+    use crate::search::{
+        DEFAULT_EF_SEARCH, DEFAULT_EXACT_MAX_ROWS, DEFAULT_WHOLE_TABLE_EF_SEARCH, strategy_for,
+    };
     use uuid::Uuid;
 
     #[test]
@@ -323,11 +329,17 @@ mod tests {
             fixed,
             "Auto over the whole table is HNSW"
         );
-        let hnsw = settings_sql(SearchStrategy::Hnsw, &options);
+        // The whole table walks with its own ef_search by default.
+        let defaults = SearchOptions::default().strategy(SearchStrategy::Hnsw);
+        let whole = format!("'hnsw.ef_search', '{DEFAULT_WHOLE_TABLE_EF_SEARCH}'");
+        assert!(configure_sql(Scope::All, chunks, &defaults).contains(&whole));
+        let inside = format!("'hnsw.ef_search', '{DEFAULT_EF_SEARCH}'");
+        assert!(configure_sql(org, chunks, &defaults).contains(&inside));
+        let hnsw = settings_sql(SearchStrategy::Hnsw, org, &options);
         assert!(hnsw.contains("SET LOCAL hnsw.ef_search = 77"), "{hnsw}");
         assert!(hnsw.contains("SET LOCAL enable_sort = off"), "{hnsw}");
         assert!(hnsw.contains("relaxed_order"), "{hnsw}");
-        let exact = settings_sql(SearchStrategy::Exact, &options);
+        let exact = settings_sql(SearchStrategy::Exact, org, &options);
         assert!(
             exact.contains("SET LOCAL enable_indexscan = off"),
             "{exact}"
