@@ -135,6 +135,10 @@ pub struct BenchConfig {
     pub tenant_index_above: Option<u64>,
     /// Load rounds (raw and ours alternate; the best of each counts).
     pub load_rounds: usize,
+    /// Figure 1's baseline: the same rows sent as raw binary COPY (encoded in memory first:
+    /// at 1M chunks that is 6 GB and about 3 minutes, so the scale run leaves it out).
+    #[serde(default = "default_true")]
+    pub load_baseline: bool,
     /// Build the `chunks` HNSW index serially first, as the baseline of figure 2.
     pub serial_build_baseline: bool,
     /// Repetitions of the migrate/replay and smoke figures (the median counts).
@@ -165,10 +169,19 @@ pub struct BenchConfig {
     /// more, and scale its size (0: always on the whole table).
     #[serde(default)]
     pub storage_sample_rows: usize,
+    /// Search every measured tenant before the tenant-index maintenance too (`false`: only
+    /// the fixed-share tenants; the "before" columns show why tenants get an index and are
+    /// the slowest searches of a scale run: the filtered table graph).
+    #[serde(default = "default_true")]
+    pub before_all_tenants: bool,
 }
 
 fn default_whole_table_ef_search() -> u32 {
     DEFAULT_WHOLE_TABLE_EF_SEARCH
+}
+
+fn default_true() -> bool {
+    true
 }
 
 fn default_centroids() -> usize {
@@ -198,6 +211,7 @@ impl Default for BenchConfig {
             exact_max_rows: DEFAULT_EXACT_MAX_ROWS,
             tenant_index_above: None,
             load_rounds: 2,
+            load_baseline: true,
             serial_build_baseline: true,
             repeats: 5,
             rls_rows: 1_000_000,
@@ -209,6 +223,7 @@ impl Default for BenchConfig {
             spread: default_spread(),
             small_tenants: None,
             storage_sample_rows: 0,
+            before_all_tenants: true,
         }
     }
 }
@@ -302,11 +317,15 @@ async fn run_all(
         return Ok(report);
     }
 
-    log(&format!(
-        "encoding {} rows for the raw COPY baseline",
-        plan.total_rows()
-    ));
-    let streams = data::encode_streams(&plan);
+    let streams = if config.load_baseline {
+        log(&format!(
+            "encoding {} rows for the raw COPY baseline",
+            plan.total_rows()
+        ));
+        data::encode_streams(&plan)
+    } else {
+        Vec::new()
+    };
 
     let (db, load) = data::measure_load(server, config, &plan, &streams, log).await?;
     drop(streams);

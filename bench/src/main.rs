@@ -97,6 +97,13 @@ struct Cli {
     /// Load rounds (raw and ours alternate; the best of each counts).
     #[arg(long, default_value_t = 2)]
     load_rounds: usize,
+    /// Skip figure 1's raw COPY baseline (the rows are encoded in memory first: 6 GB at 1M).
+    #[arg(long)]
+    no_load_baseline: bool,
+    /// Search only the fixed-share tenants before the tenant-index maintenance (the others
+    /// are measured after it only).
+    #[arg(long)]
+    before_fixed_only: bool,
     /// Skip the serial HNSW build (the baseline of figure 2).
     #[arg(long)]
     no_serial_baseline: bool,
@@ -173,6 +180,7 @@ async fn run(cli: Cli) -> Result<()> {
         exact_max_rows: cli.exact_max_rows,
         tenant_index_above: cli.tenant_index_above,
         load_rounds: cli.load_rounds.max(1),
+        load_baseline: !cli.no_load_baseline,
         serial_build_baseline: !cli.no_serial_baseline,
         repeats: cli.repeats.max(1),
         rls_rows: if cli.no_rls { 0 } else { cli.rls_rows },
@@ -184,6 +192,7 @@ async fn run(cli: Cli) -> Result<()> {
         spread: cli.spread,
         small_tenants: cli.small_tenants,
         storage_sample_rows: cli.storage_sample_rows,
+        before_all_tenants: !cli.before_fixed_only,
     };
     if config.database == url.database() {
         anyhow::bail!(
@@ -201,7 +210,9 @@ async fn run(cli: Cli) -> Result<()> {
         url.target(),
         config.database
     );
-    let log = |line: &str| eprintln!("bench: {line}");
+    // Seconds since the start on every line: the phases of a long run are read from the log.
+    let started = std::time::Instant::now();
+    let log = |line: &str| eprintln!("bench: [{:>5.0} s] {line}", started.elapsed().as_secs_f64());
     let report = bench::run(&server, &config, tools.as_ref(), &log)
         .await
         .with_context(|| format!("benchmark on {url}"))?;

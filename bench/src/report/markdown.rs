@@ -9,6 +9,11 @@ pub(super) fn fmt_share(share: f64) -> String {
 }
 
 /// A tenant-table cell of a helper series: `p50/p95 ms · recall · rows min–max · answered`.
+/// A series, or a dash when it was not measured.
+fn optional_cell(series: Option<&SearchSeries>) -> String {
+    series.map_or_else(|| "—".to_owned(), series_cell)
+}
+
 fn series_cell(series: &SearchSeries) -> String {
     format!(
         "{}/{} ms · {:.3} · {}–{} · {}",
@@ -170,8 +175,8 @@ pub fn render_markdown(report: &BenchReport) -> String {
                 fmt_ms(t.exact.latency.p95_ms),
                 t.exact.min_rows,
                 t.exact.max_rows,
-                series_cell(&t.hnsw_before),
-                series_cell(&t.auto_before),
+                optional_cell(t.hnsw_before.as_ref()),
+                optional_cell(t.auto_before.as_ref()),
                 series_cell(&t.hnsw_after),
                 series_cell(&t.auto_after)
             );

@@ -24,16 +24,18 @@ pub struct TenantRow {
     /// Exact search, raw SQL with index scans off (the baseline; its ids are the reference of
     /// the recalls): latency of the statement.
     pub exact: SearchSeries,
-    /// The helper forced to HNSW before the maintenance (the table's index, iterative scan).
-    pub hnsw_before: SearchSeries,
-    /// The helper as configured (`Auto`) before the maintenance.
-    pub auto_before: SearchSeries,
+    /// The helper forced to HNSW before the maintenance (the table's index, iterative scan);
+    /// `None` when not measured ([`crate::BenchConfig::before_all_tenants`] off, not a
+    /// fixed-share tenant).
+    pub hnsw_before: Option<SearchSeries>,
+    /// The helper as configured (`Auto`) before the maintenance (`None`: not measured).
+    pub auto_before: Option<SearchSeries>,
     /// The helper forced to HNSW after the maintenance (the tenant's index where it has one).
     pub hnsw_after: SearchSeries,
     /// The helper as configured (`Auto`) after the maintenance.
     pub auto_after: SearchSeries,
-    /// Whether EXPLAIN of the helper's statements (`Auto` and forced HNSW, before and after the
-    /// maintenance) shows the plan of the strategy and index the helper reports.
+    /// Whether EXPLAIN of the helper's statements (`Auto` and forced HNSW, before the
+    /// maintenance when measured and after it) shows the plan of the strategy and index the helper reports.
     pub plans_as_intended: bool,
 }
 
@@ -263,8 +265,8 @@ struct Before<'a> {
     tenant: &'a Tenant,
     exact_ids: Vec<Vec<Uuid>>,
     exact: SearchSeries,
-    hnsw: SearchSeries,
-    auto: SearchSeries,
+    hnsw: Option<SearchSeries>,
+    auto: Option<SearchSeries>,
     plans_as_intended: bool,
 }
 
@@ -274,7 +276,8 @@ fn log_series(log: &dyn Fn(&str), slug: &str, what: &str, series: &SearchSeries)
 
 /// The tenant table, figure 2b and the goal figures. For every tenant (smallest first): exact
 /// search (raw SQL, the baseline and the reference of the recalls), the helper forced to HNSW
-/// and the helper as configured; then the tenant-index maintenance ([`run_maintenance`] on the
+/// and the helper as configured (for the fixed-share tenants only unless
+/// `config.before_all_tenants`); then the tenant-index maintenance ([`run_maintenance`] on the
 /// database at `url`, which must be `db`'s); then the helper forced to HNSW and as configured
 /// again. The fixed-share tenants get all `queries`, the others `config.tenant_queries`.
 pub async fn measure_tenants(
@@ -295,7 +298,8 @@ pub async fn measure_tenants(
 
     let mut before = Vec::with_capacity(tenants.len());
     for &tenant in &tenants {
-        let n = if tenant.index < shares.len() {
+        let fixed = tenant.index < shares.len();
+        let n = if fixed {
             queries.len()
         } else {
             config.tenant_queries.min(queries.len())
@@ -309,14 +313,19 @@ pub async fn measure_tenants(
             vec![(Answered::Exact, n)],
         );
         log_series(log, &tenant.slug, "exact SQL", &exact_summary);
-        let hnsw_before = helper_series(db, tenant.id, queries, &hnsw, &exact.ids).await?;
-        log_series(log, &tenant.slug, "helper HNSW, before", &hnsw_before);
-        let auto_before = helper_series(db, tenant.id, queries, &options, &exact.ids).await?;
-        log_series(log, &tenant.slug, "helper Auto, before", &auto_before);
+        let (hnsw_before, auto_before, plans_as_intended) = if fixed || config.before_all_tenants {
+            let hnsw_before = helper_series(db, tenant.id, queries, &hnsw, &exact.ids).await?;
+            log_series(log, &tenant.slug, "helper HNSW, before", &hnsw_before);
+            let auto_before = helper_series(db, tenant.id, queries, &options, &exact.ids).await?;
+            log_series(log, &tenant.slug, "helper Auto, before", &auto_before);
+            let plans = tenant_plans_as_intended(db, tenant.id, &queries[0], &options).await?;
+            (Some(hnsw_before), Some(auto_before), plans)
+        } else {
+            (None, None, true)
+        };
         before.push(Before {
             tenant,
-            plans_as_intended: tenant_plans_as_intended(db, tenant.id, &queries[0], &options)
-                .await?,
+            plans_as_intended,
             exact_ids: exact.ids,
             exact: exact_summary,
             hnsw: hnsw_before,
