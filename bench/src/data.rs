@@ -175,12 +175,7 @@ pub async fn measure_load(
             checkpoint(&db).await;
             let raw = raw_copy(&db, streams).await?;
             db.close().await.ok();
-            log(&format!(
-                "load round {round}/{rounds}: raw COPY {} rows in {:.2} s ({:.0} rows/s)",
-                raw.rows,
-                raw.seconds,
-                raw.rows_per_second()
-            ));
+            log_round(log, round, rounds, "raw COPY", &raw);
             check_rows("the raw COPY", raw.rows, expected)?;
             result.raw.push(raw);
         }
@@ -190,12 +185,7 @@ pub async fn measure_load(
         let (db, migrate_seconds) = server.migrated_database(name).await?;
         checkpoint(&db).await;
         let (ours, dropped, batch_rows) = ours_copy(&db, plan).await?;
-        log(&format!(
-            "load round {round}/{rounds}: seeder synth {} rows in {:.2} s ({:.0} rows/s)",
-            ours.rows,
-            ours.seconds,
-            ours.rows_per_second()
-        ));
+        log_round(log, round, rounds, "seeder synth", &ours);
         check_rows("our loader", ours.rows, expected)?;
         result.ours.push(ours);
         result.batch_rows = batch_rows;
@@ -221,6 +211,16 @@ pub async fn measure_load(
         )));
     }
     Ok((db, result))
+}
+
+/// One progress line of a load round.
+fn log_round(log: &dyn Fn(&str), round: usize, rounds: usize, loader: &str, load: &Load) {
+    log(&format!(
+        "load round {round}/{rounds}: {loader} {} rows in {:.2} s ({:.0} rows/s)",
+        load.rows,
+        load.seconds,
+        load.rows_per_second()
+    ));
 }
 
 /// An error unless `who` wrote the `expected` rows of the plan.

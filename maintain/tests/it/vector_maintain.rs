@@ -92,6 +92,42 @@ impl Fixture {
     async fn exec(&self, sql: &str) {
         self.db.conn().execute_unprepared(sql).await.unwrap();
     }
+
+    /// A run started while a writer's transaction is open on `chunks`, returned once its
+    /// first `CREATE INDEX CONCURRENTLY` waits for that writer (the index is in the catalog,
+    /// INVALID until the build ends): the writer's connection, its open transaction, the run.
+    async fn build_held_by_a_writer(&self) -> HeldBuild {
+        let writer =
+            testkit::neonhub_db::connect(self.db.url(), std::time::Duration::from_secs(10), 1)
+                .await
+                .unwrap();
+        let open = sea_orm::TransactionTrait::begin(&writer).await.unwrap();
+        open.execute_unprepared(&insert_chunk(self.org(0), 100_000))
+            .await
+            .unwrap();
+        let url = self.db.url().clone();
+        let options = self.options();
+        let run = tokio::spawn(async move { run(&url, &options, |_| {}).await });
+        let waiting = format!("SELECT count(*) FROM pg_stat_activity WHERE {HELD_BUILD}");
+        for _ in 0..600 {
+            if testkit::int(self.db.conn(), &waiting).await > 0 {
+                return HeldBuild { writer, open, run };
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the build never waited for the open writer");
+    }
+}
+
+/// The `pg_stat_activity` rows of this database's index builds waiting for a lock.
+const HELD_BUILD: &str = "wait_event_type = 'Lock' AND query LIKE 'CREATE INDEX CONCURRENTLY%' \
+                          AND datname = current_database()";
+
+/// A maintenance run held in its first build by an open writer.
+struct HeldBuild {
+    writer: DatabaseConnection,
+    open: sea_orm::DatabaseTransaction,
+    run: tokio::task::JoinHandle<Result<maintain::Report, maintain::MaintainError>>,
 }
 
 fn names(actions: &[Action]) -> Vec<String> {
@@ -396,36 +432,11 @@ async fn builds_wait_for_open_writers_and_never_block_new_writes() {
     let f = Fixture::new().await;
     let org0 = f.org(0);
     // A writer's transaction is open on chunks: CREATE INDEX CONCURRENTLY waits for it.
-    let writer = testkit::neonhub_db::connect(f.db.url(), std::time::Duration::from_secs(10), 1)
-        .await
-        .unwrap();
-    let open = sea_orm::TransactionTrait::begin(&writer).await.unwrap();
-    open.execute_unprepared(&insert_chunk(org0, 100_000))
-        .await
-        .unwrap();
-    let url = f.db.url().clone();
-    let options = f.options();
-    let maintainer = tokio::spawn(async move { run(&url, &options, |_| {}).await });
-    // Wait until the build is waiting on the open writer.
-    let waiting = "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' \
-                   AND query LIKE 'CREATE INDEX CONCURRENTLY%' AND datname = current_database()";
-    let mut seen = false;
-    for _ in 0..600 {
-        let n: i64 =
-            f.db.conn()
-                .query_one_raw(Statement::from_string(DbBackend::Postgres, waiting))
-                .await
-                .unwrap()
-                .unwrap()
-                .try_get("", "n")
-                .unwrap();
-        if n > 0 {
-            seen = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    assert!(seen, "the build never waited for the open writer");
+    let HeldBuild {
+        writer,
+        open,
+        run: maintainer,
+    } = f.build_held_by_a_writer().await;
     // Meanwhile a new write goes through while the build is still waiting (it cannot finish
     // before the open writer commits), so the build does not block it.
     tokio::time::timeout(
@@ -448,34 +459,20 @@ async fn builds_wait_for_open_writers_and_never_block_new_writes() {
 async fn a_build_killed_midway_leaves_an_invalid_index_that_searches_skip_and_the_next_run_rebuilds()
  {
     let f = Fixture::new().await;
-    let org0 = f.org(0);
     let query = pgvector::Vector::from(f.plan.queries(1).remove(0));
     // An open writer holds the first build in CREATE INDEX CONCURRENTLY's wait, after the
     // index was entered in the catalog: the moment a killed build leaves it behind.
-    let writer = testkit::neonhub_db::connect(f.db.url(), std::time::Duration::from_secs(10), 1)
-        .await
-        .unwrap();
-    let open = sea_orm::TransactionTrait::begin(&writer).await.unwrap();
-    open.execute_unprepared(&insert_chunk(org0, 100_000))
-        .await
-        .unwrap();
-    let url = f.db.url().clone();
-    let options = f.options();
-    let maintainer = tokio::spawn(async move { run(&url, &options, |_| {}).await });
+    let HeldBuild {
+        writer,
+        open,
+        run: maintainer,
+    } = f.build_held_by_a_writer().await;
     // The maintainer's backend is terminated in the middle of its build (what an operator's
     // pg_terminate_backend, a failover or an out-of-memory kill of the backend does).
-    let kill = "SELECT count(pg_catalog.pg_terminate_backend(pid)) AS n FROM pg_stat_activity \
-                WHERE wait_event_type = 'Lock' AND query LIKE 'CREATE INDEX CONCURRENTLY%' \
-                AND datname = current_database()";
-    let mut killed = false;
-    for _ in 0..600 {
-        if testkit::int(f.db.conn(), kill).await > 0 {
-            killed = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    assert!(killed, "the build never waited for the open writer");
+    let kill = format!(
+        "SELECT count(pg_catalog.pg_terminate_backend(pid)) FROM pg_stat_activity WHERE {HELD_BUILD}"
+    );
+    assert_eq!(testkit::int(f.db.conn(), &kill).await, 1);
     let error = maintainer
         .await
         .unwrap()
