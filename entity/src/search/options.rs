@@ -20,10 +20,11 @@ pub const DEFAULT_EF_SEARCH: u32 = 160;
 /// (docs/VECTOR_SEARCH.md, "Why ef_search 600 over the whole table").
 pub const DEFAULT_WHOLE_TABLE_EF_SEARCH: u32 = 600;
 /// Default scope size (rows) up to which [`SearchStrategy::Auto`] searches exactly, and above
-/// which a tenant gets its own HNSW index ([`super::tenant_index::TenantIndexPolicy`]): up to here an
-/// exact search is about as fast as a walk of a tenant index, beyond it slower (measurements:
-/// docs/VECTOR_SEARCH.md, "Why 1,500").
-pub const DEFAULT_EXACT_MAX_ROWS: u32 = 1_500;
+/// which a tenant gets its own HNSW index ([`super::tenant_index::TenantIndexPolicy`]): up to
+/// here an exact search stays under about 7 ms; at 1M chunks a tenant of 1,000–1,500 rows took
+/// 6–12 ms exactly and one of 1,500–2,000 rows 4–5 ms through its own index (measurements:
+/// docs/VECTOR_SEARCH.md, "Why 1,000").
+pub const DEFAULT_EXACT_MAX_ROWS: u32 = 1_000;
 /// Largest `hnsw.ef_search` pgvector accepts (and the largest `k` this module serves).
 pub const MAX_EF_SEARCH: u32 = 1_000;
 
@@ -231,7 +232,7 @@ mod tests {
         );
         // Options serialised before the field existed read the default.
         let old: SearchOptions = serde_json::from_str(
-            r#"{"k":10,"ef_search":40,"strategy":"auto","exact_max_rows":1500}"#,
+            r#"{"k":10,"ef_search":40,"strategy":"auto","exact_max_rows":1000}"#,
         )
         .unwrap();
         assert_eq!(old.whole_table_ef_search, DEFAULT_WHOLE_TABLE_EF_SEARCH);
