@@ -29,7 +29,9 @@ mod apply;
 mod plan;
 
 pub use apply::{ApplyOptions, Done, apply};
-pub use plan::{Action, DropReason, Kept, MERGE_BATCH, Plan, RebuildReason, merge_sql, plan};
+pub use plan::{
+    Action, DropReason, Kept, MERGE_BATCH, OverCap, Plan, RebuildReason, merge_sql, plan,
+};
 
 /// Name of the advisory lock that serialises maintainers.
 pub const LOCK_NAME: &str = "neonhub:vector-maintain";

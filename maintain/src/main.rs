@@ -127,6 +127,15 @@ async fn maintain_indexes(cli: Cli) -> Result<()> {
             report.plan.kept.len(),
             report.seconds
         );
+        if !report.plan.over_cap.is_empty() {
+            println!(
+                "warning: {} tenant(s) above {} rows have no index, the cap of {} per table is \
+                 full (their searches walk the table's graph: low recall); raise --max-per-table",
+                report.plan.over_cap.len(),
+                report.plan.policy.index_above,
+                report.plan.policy.max_per_table
+            );
+        }
         if report.waiting_after > 0 {
             println!(
                 "{} row(s) arrived during the run: the next run merges them",

@@ -185,6 +185,19 @@ pub struct Kept {
     pub bytes: i64,
 }
 
+/// A tenant the policy wants indexed that gets no index: the table's cap
+/// ([`TenantIndexPolicy::max_per_table`]) is taken by larger tenants. Its searches walk the
+/// filtered table graph (low recall, slow) until the cap is raised.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OverCap {
+    /// The table.
+    pub table: String,
+    /// The tenant.
+    pub organization_id: Uuid,
+    /// Its rows in the table.
+    pub rows: u64,
+}
+
 /// What a run would do.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Plan {
@@ -195,6 +208,8 @@ pub struct Plan {
     pub actions: Vec<Action>,
     /// Indexes that stay.
     pub kept: Vec<Kept>,
+    /// Tenants above the threshold left without an index by the cap.
+    pub over_cap: Vec<OverCap>,
 }
 
 impl Plan {
@@ -311,6 +326,7 @@ pub async fn plan<C: ConnectionTrait>(
     policy.validate().map_err(MaintainError::Policy)?;
     let (mut merges, mut drops, mut rebuilds, mut creates, mut kept) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut over_cap = Vec::new();
     for table in tenant_index::tables() {
         let exists = relation_exists(db, table).await?;
         if !exists {
@@ -338,6 +354,13 @@ pub async fn plan<C: ConnectionTrait>(
             .skip(policy.max_per_table)
             .map(|&(org, _)| org)
             .collect();
+        over_cap.extend(wanted.iter().skip(policy.max_per_table).map(
+            |&(organization_id, rows)| OverCap {
+                table: table.to_owned(),
+                organization_id,
+                rows,
+            },
+        ));
         wanted.truncate(policy.max_per_table);
         for &(organization_id, rows) in &wanted {
             let index = tenant_index::index_name(table, organization_id);
@@ -416,5 +439,6 @@ pub async fn plan<C: ConnectionTrait>(
         policy: *policy,
         actions,
         kept,
+        over_cap,
     })
 }

@@ -261,6 +261,21 @@ async fn invalid_and_changed_indexes_are_rebuilt_and_the_cap_holds() {
         a,
         Action::Drop { organization_id, reason: DropReason::OverLimit, .. } if *organization_id == org1
     )));
+    // The tenant left out is reported by every plan, not only the run that dropped its index.
+    let over_cap = plan(f.db.conn(), &capped).await.unwrap().over_cap;
+    let mut left_out: Vec<(&str, Uuid)> = over_cap
+        .iter()
+        .map(|o| (o.table.as_str(), o.organization_id))
+        .collect();
+    left_out.sort();
+    assert_eq!(left_out, vec![("chunks", org1), ("messages", org1)]);
+    assert!(
+        plan(f.db.conn(), &POLICY)
+            .await
+            .unwrap()
+            .over_cap
+            .is_empty()
+    );
 }
 
 #[tokio::test]

@@ -117,7 +117,26 @@ pub(super) async fn tenant_vector_indexes(
         per_table.join(", "),
         plan.policy.index_above
     );
-    let tenants = if due.is_empty() {
+    let tenants = if !plan.over_cap.is_empty() {
+        // Worse than a missing index: no run of vector-maintain will build these.
+        Check::new(
+            name,
+            Status::Warn,
+            format!(
+                "{summary}; {} tenant(s) above it have none, the cap of {} per table is full: \
+                 raise `vector-maintain --max-per-table`",
+                plan.over_cap.len(),
+                plan.policy.max_per_table
+            ),
+        )
+        .with_details(
+            plan.over_cap
+                .iter()
+                .map(|o| format!("{} {} ({} rows)", o.table, o.organization_id, o.rows))
+                .chain(due.iter().map(ToString::to_string))
+                .collect(),
+        )
+    } else if due.is_empty() {
         Check::new(name, Status::Pass, format!("{summary}; none missing"))
     } else {
         Check::new(
