@@ -147,9 +147,9 @@ pub async fn ours_copy(
 }
 
 /// Figure 1: `config.load_rounds` rounds of (raw baseline into a fresh migrated scratch
-/// database unless `config.load_baseline` is off, our loader into a fresh migrated database). The last round of our loader goes
-/// into the benchmark database, which is returned with the data in it and the HNSW indexes
-/// dropped.
+/// database unless `config.load_baseline` is off, our loader into a fresh migrated database).
+/// The last round of our loader goes into the benchmark database, which is returned with the
+/// data in it and the HNSW indexes dropped.
 pub async fn measure_load(
     server: &Server,
     config: &BenchConfig,

@@ -349,18 +349,16 @@ pub async fn plan<C: ConnectionTrait>(
             .copied()
             .filter(|&(org, rows)| policy.wants(rows, has_index(org)))
             .collect();
-        let over_limit: Vec<Uuid> = wanted
+        // Tenants the cap leaves out: reported, and their indexes (if any) dropped.
+        let left_out: Vec<OverCap> = wanted
             .iter()
             .skip(policy.max_per_table)
-            .map(|&(org, _)| org)
-            .collect();
-        over_cap.extend(wanted.iter().skip(policy.max_per_table).map(
-            |&(organization_id, rows)| OverCap {
+            .map(|&(organization_id, rows)| OverCap {
                 table: table.to_owned(),
                 organization_id,
                 rows,
-            },
-        ));
+            })
+            .collect();
         wanted.truncate(policy.max_per_table);
         for &(organization_id, rows) in &wanted {
             let index = tenant_index::index_name(table, organization_id);
@@ -409,7 +407,10 @@ pub async fn plan<C: ConnectionTrait>(
                 Some(&(_, rows)) => rows,
                 None => tenant_count(db, table, e.organization_id).await?,
             };
-            let reason = if over_limit.contains(&e.organization_id) {
+            let reason = if left_out
+                .iter()
+                .any(|o| o.organization_id == e.organization_id)
+            {
                 DropReason::OverLimit
             } else {
                 DropReason::TenantTooSmall
@@ -422,6 +423,7 @@ pub async fn plan<C: ConnectionTrait>(
                 reason,
             });
         }
+        over_cap.extend(left_out);
     }
     let rows_of = |a: &Action| match a {
         Action::Create { rows, .. }

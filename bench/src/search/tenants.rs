@@ -35,7 +35,8 @@ pub struct TenantRow {
     /// The helper as configured (`Auto`) after the maintenance.
     pub auto_after: SearchSeries,
     /// Whether EXPLAIN of the helper's statements (`Auto` and forced HNSW, before the
-    /// maintenance when measured and after it) shows the plan of the strategy and index the helper reports.
+    /// maintenance when measured and after it) shows the plan of the strategy and index the
+    /// helper reports.
     pub plans_as_intended: bool,
 }
 

@@ -512,8 +512,9 @@ async fn a_build_killed_midway_leaves_an_invalid_index_that_searches_skip_and_th
     );
     assert!(invalid[0].starts_with("chunks_"), "{invalid:?}");
 
-    // Until the next run, searches of every tenant skip the INVALID index and stay exact (as
-    // the owner, and as the application role under row-level security).
+    // Until the next run, every tenant's search, as the application role under row-level
+    // security, skips the INVALID index (exact, or the table's graph above 50 rows) and returns
+    // only the tenant's rows; the exact ones equal the owner's exact search.
     let auto = SearchOptions::default().exact_max_rows(50);
     let ids = |r: &entity::search::SearchResults<entity::chunks::Model>| {
         r.neighbors.iter().map(|n| n.model.id).collect::<Vec<_>>()
