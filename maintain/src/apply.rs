@@ -3,7 +3,7 @@
 
 use crate::MaintainError;
 use crate::plan::{Action, MERGE_BATCH, Plan, merge_sql};
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Statement};
 use serde::Serialize;
 use std::time::{Duration, Instant};
 
@@ -14,9 +14,16 @@ pub struct ApplyOptions {
     /// transactions that were writing the table when it started; past this it fails, and the
     /// next run rebuilds the INVALID index it leaves.
     pub lock_timeout: Duration,
-    /// `maintenance_work_mem` for the builds (the server's when `None`); an HNSW build that
-    /// fits in it is much faster.
+    /// The most `maintenance_work_mem` a build may take (the server's setting when `None`).
+    /// Each build asks for what its tenant's rows need ([`build_memory`]), at most this: an
+    /// HNSW build that fits in it is much faster, and a parallel one reserves all of it as
+    /// shared memory when it starts.
     pub maintenance_work_mem: Option<String>,
+    /// Parallel workers each build may use beside its own backend, at most (the server's
+    /// `max_parallel_maintenance_workers` when `None`); 0 builds serially. Postgres sizes a
+    /// build's workers by the table's main heap, which holds none of the vectors (they live in
+    /// its TOAST table), so without [`PARALLEL_SESSION`] every tenant build ran on one core.
+    pub parallel_workers: Option<u32>,
 }
 
 impl Default for ApplyOptions {
@@ -24,8 +31,38 @@ impl Default for ApplyOptions {
         Self {
             lock_timeout: Duration::from_secs(60),
             maintenance_work_mem: None,
+            parallel_workers: None,
         }
     }
+}
+
+/// The session setting that lets a build of a tenant index use the parallel workers
+/// `max_parallel_maintenance_workers` allows: Postgres asks for none when the table's main heap
+/// is below `min_parallel_table_scan_size`, and the heap of a table of vectors is small
+/// whatever its rows (about 2 pages per 100 rows here, the vectors being in TOAST). A session
+/// setting rather than the table's `parallel_workers` storage parameter: nothing to reset if
+/// the run dies, no lock on the table, and the searches' plans do not change.
+pub const PARALLEL_SESSION: &str = "SET min_parallel_table_scan_size = 0";
+
+/// Bytes of `maintenance_work_mem` a build asks for per row of its tenant: twice what
+/// pgvector's in-memory graph holds per element of 1,536 dimensions in single precision (the
+/// vector, 6 KB, and its neighbour lists, about 0.6 KB with m = 16), so the graph never spills
+/// to disk midway (half precision needs half of it).
+pub const BUILD_BYTES_PER_ROW: u64 = 8 * 1024;
+
+/// The least `maintenance_work_mem` a build asks for: Postgres gives a build one parallel
+/// worker per 32 MB beyond the first 32 MB, so 128 MB keeps two workers for small tenants.
+pub const BUILD_MEMORY_FLOOR: u64 = 128 * 1024 * 1024;
+
+/// The `maintenance_work_mem`, in bytes, of the build of an index over `rows` rows when the run
+/// may take at most `ceiling` bytes: [`BUILD_BYTES_PER_ROW`] per row, at least
+/// [`BUILD_MEMORY_FLOOR`], at most `ceiling`. A parallel build reserves all of its
+/// `maintenance_work_mem` in shared memory up front: sized to the tenant, a 1,000-row build
+/// reserves 128 MB, not the gigabytes the largest tenant needs.
+pub fn build_memory(rows: u64, ceiling: u64) -> u64 {
+    rows.saturating_mul(BUILD_BYTES_PER_ROW)
+        .max(BUILD_MEMORY_FLOOR)
+        .min(ceiling)
 }
 
 /// An action carried out.
@@ -60,14 +97,18 @@ pub async fn apply(
             mem.replace('\'', "")
         ));
     }
-    for sql in &session {
-        db.execute_unprepared(sql)
-            .await
-            .map_err(|error| MaintainError::Action {
-                action: sql.clone(),
-                error,
-            })?;
+    match options.parallel_workers {
+        Some(0) => session.push("SET max_parallel_maintenance_workers = 0".to_owned()),
+        Some(workers) => session.extend([
+            format!("SET max_parallel_maintenance_workers = {workers}"),
+            PARALLEL_SESSION.to_owned(),
+        ]),
+        None => session.push(PARALLEL_SESSION.to_owned()),
     }
+    for sql in &session {
+        execute(db, sql).await?;
+    }
+    let ceiling = memory_ceiling(db).await?;
     let mut done = Vec::with_capacity(plan.actions.len());
     for action in &plan.actions {
         let started = Instant::now();
@@ -84,6 +125,10 @@ pub async fn apply(
                 }
             }
             _ => {
+                if let Action::Create { rows, .. } | Action::Rebuild { rows, .. } = action {
+                    let kb = build_memory(*rows, ceiling) / 1024;
+                    execute(db, &format!("SET maintenance_work_mem = '{kb}kB'")).await?;
+                }
                 for sql in action.statements() {
                     db.execute_unprepared(&sql).await.map_err(failed)?;
                 }
@@ -100,6 +145,34 @@ pub async fn apply(
     Ok(done)
 }
 
+/// Run one session statement of [`apply`].
+async fn execute(db: &DatabaseConnection, sql: &str) -> Result<(), MaintainError> {
+    db.execute_unprepared(sql)
+        .await
+        .map(|_| ())
+        .map_err(|error| MaintainError::Action {
+            action: sql.to_owned(),
+            error,
+        })
+}
+
+/// The session's `maintenance_work_mem` in bytes: the most a build of this run may take.
+async fn memory_ceiling(db: &DatabaseConnection) -> Result<u64, MaintainError> {
+    let sql = "SELECT pg_size_bytes(current_setting('maintenance_work_mem')) AS bytes";
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .and_then(|row| {
+            row.ok_or_else(|| DbErr::RecordNotFound(sql.to_owned()))?
+                .try_get::<i64>("", "bytes")
+        })
+        .map_err(|error| MaintainError::Action {
+            action: sql.to_owned(),
+            error,
+        })?;
+    Ok(u64::try_from(row).unwrap_or(0))
+}
+
 /// Merge the waiting rows of `table` into its graph, [`MERGE_BATCH`] rows per transaction,
 /// until a batch comes back short or the `planned` rows are done (rows inserted meanwhile are
 /// left to the next run, so a run under a steady stream of inserts still ends). Returns the
@@ -113,5 +186,25 @@ async fn merge(db: &DatabaseConnection, table: &str, planned: u64) -> Result<u64
         if batch < MERGE_BATCH || merged >= planned {
             return Ok(merged);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GB: u64 = 1024 * 1024 * 1024;
+
+    #[test]
+    fn a_build_asks_for_what_its_rows_need_within_the_ceiling() {
+        // A small tenant gets the floor (two parallel workers need 3 × 32 MB), not the ceiling
+        // a parallel build would reserve in shared memory.
+        assert_eq!(build_memory(1_001, 6 * GB), BUILD_MEMORY_FLOOR);
+        // The largest tenant of the scale data (300,000 rows) fits in memory.
+        assert_eq!(build_memory(300_000, 6 * GB), 300_000 * BUILD_BYTES_PER_ROW);
+        // Never above the ceiling, even below the floor (the server's 64 MB default).
+        assert_eq!(build_memory(10_000_000, 6 * GB), 6 * GB);
+        assert_eq!(build_memory(1_001, 64 * 1024 * 1024), 64 * 1024 * 1024);
+        assert_eq!(build_memory(u64::MAX, 6 * GB), 6 * GB);
     }
 }

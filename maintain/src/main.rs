@@ -16,7 +16,8 @@
 //! gets a partial HNSW index `<table>_org_hnsw_<org>`; an index whose tenant fell to
 //! `--keep-above` rows or fewer is dropped; INVALID leftovers of failed builds are rebuilt.
 //! Indexes are built and dropped CONCURRENTLY (writes go on), under an advisory lock (two runs
-//! never overlap). Idempotent: safe to run from cron, e.g. hourly. Exits non-zero when an
+//! never overlap), each build with the parallel workers the server allows and the memory its
+//! tenant's rows need. Idempotent: safe to run from cron, e.g. hourly. Exits non-zero when an
 //! action fails (run it again) and when a new plan after the run still finds work. The
 //! database comes from `--database-url`, `DATABASE_URL`, or `.env`.
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
@@ -58,9 +59,14 @@ struct Cli {
     /// Seconds to wait for another vector-maintain to finish.
     #[arg(long, default_value_t = 600)]
     lock_wait: u64,
-    /// maintenance_work_mem for the builds, e.g. 1GB (default: the server's).
+    /// The most maintenance_work_mem a build may take, e.g. 4GB (default: the server's);
+    /// each build asks for about 8 kB per row of its tenant, within this.
     #[arg(long)]
     maintenance_work_mem: Option<String>,
+    /// Parallel workers per build beside its own backend (default: the server's
+    /// max_parallel_maintenance_workers); 0 builds serially.
+    #[arg(long)]
+    parallel_workers: Option<u32>,
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -82,6 +88,7 @@ async fn maintain_indexes(cli: Cli) -> Result<()> {
         apply: ApplyOptions {
             lock_timeout: Duration::from_secs(cli.lock_timeout),
             maintenance_work_mem: cli.maintenance_work_mem.clone(),
+            parallel_workers: cli.parallel_workers,
         },
         dry_run: cli.dry_run,
         connect_timeout: cli.connect.timeout(),
