@@ -77,7 +77,7 @@ bench: db-up ## Scale benchmark (100k chunks), Markdown figures vs baselines; AR
 SCALE_MWM = $$(awk '/MemTotal/ {printf "%dMB", $$2 / 4096}' /proc/meminfo)
 SCALE_ARGS = --chunks 1000000 --messages 100000 --orgs 1000 --shares 0.0001,0.001,0.01,0.1,0.3 \
 	--queries 30 --tenant-queries 5 --small-tenants 100 --storage-sample-rows 100000 \
-	--load-rounds 1 --no-serial-baseline --no-load-baseline --before-fixed-only --no-rls --ef-sweep 40,160,400,1000 --repeats 3
+	--load-rounds 1 --no-serial-baseline --no-load-baseline --table-graph-fixed-only --no-rls --ef-sweep 40,160,400,1000 --repeats 3
 
 bench-scale: db-up ## Scale benchmark: 1M chunks over 1,000 organizations (~50 min); ARGS adds flags
 	@PG_BIN_DIR="$$($(LOCAL_PG) bin-dir)" PGOPTIONS="-c maintenance_work_mem=$(SCALE_MWM)" \

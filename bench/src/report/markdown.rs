@@ -177,7 +177,7 @@ pub fn render_markdown(report: &BenchReport) -> String {
                 t.exact.max_rows,
                 optional_cell(t.hnsw_before.as_ref()),
                 optional_cell(t.auto_before.as_ref()),
-                series_cell(&t.hnsw_after),
+                optional_cell(t.hnsw_after.as_ref()),
                 series_cell(&t.auto_after)
             );
         }

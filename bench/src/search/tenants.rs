@@ -25,13 +25,15 @@ pub struct TenantRow {
     /// the recalls): latency of the statement.
     pub exact: SearchSeries,
     /// The helper forced to HNSW before the maintenance (the table's index, iterative scan);
-    /// `None` when not measured ([`crate::BenchConfig::before_all_tenants`] off, not a
+    /// `None` when not measured ([`crate::BenchConfig::table_graph_all_tenants`] off, not a
     /// fixed-share tenant).
     pub hnsw_before: Option<SearchSeries>,
     /// The helper as configured (`Auto`) before the maintenance (`None`: not measured).
     pub auto_before: Option<SearchSeries>,
-    /// The helper forced to HNSW after the maintenance (the tenant's index where it has one).
-    pub hnsw_after: SearchSeries,
+    /// The helper forced to HNSW after the maintenance (the tenant's index where it has one;
+    /// `None` when not measured: no index, not a fixed-share tenant and
+    /// [`crate::BenchConfig::table_graph_all_tenants`] off).
+    pub hnsw_after: Option<SearchSeries>,
     /// The helper as configured (`Auto`) after the maintenance.
     pub auto_after: SearchSeries,
     /// Whether EXPLAIN of the helper's statements (`Auto` and forced HNSW, before the
@@ -278,9 +280,9 @@ fn log_series(log: &dyn Fn(&str), slug: &str, what: &str, series: &SearchSeries)
 /// The tenant table, figure 2b and the goal figures. For every tenant (smallest first): exact
 /// search (raw SQL, the baseline and the reference of the recalls), the helper forced to HNSW
 /// and the helper as configured (for the fixed-share tenants only unless
-/// `config.before_all_tenants`); then the tenant-index maintenance ([`run_maintenance`] on the
-/// database at `url`, which must be `db`'s); then the helper forced to HNSW and as configured
-/// again. The fixed-share tenants get all `queries`, the others `config.tenant_queries`.
+/// `config.table_graph_all_tenants`); then the tenant-index maintenance ([`run_maintenance`] on
+/// the database at `url`, which must be `db`'s); then the helper forced to HNSW (where it walks
+/// a tenant index, or under the same condition as before) and as configured again. The fixed-share tenants get all `queries`, the others `config.tenant_queries`.
 pub async fn measure_tenants(
     db: &DatabaseConnection,
     url: &DatabaseUrl,
@@ -314,7 +316,8 @@ pub async fn measure_tenants(
             vec![(Answered::Exact, n)],
         );
         log_series(log, &tenant.slug, "exact SQL", &exact_summary);
-        let (hnsw_before, auto_before, plans_as_intended) = if fixed || config.before_all_tenants {
+        let table_graph = fixed || config.table_graph_all_tenants;
+        let (hnsw_before, auto_before, plans_as_intended) = if table_graph {
             let hnsw_before = helper_series(db, tenant.id, queries, &hnsw, &exact.ids).await?;
             log_series(log, &tenant.slug, "helper HNSW, before", &hnsw_before);
             let auto_before = helper_series(db, tenant.id, queries, &options, &exact.ids).await?;
@@ -340,8 +343,18 @@ pub async fn measure_tenants(
     for b in before {
         let (tenant, exact_ids) = (b.tenant, &b.exact_ids);
         let queries = &queries[..exact_ids.len()];
-        let hnsw_after = helper_series(db, tenant.id, queries, &hnsw, exact_ids).await?;
-        log_series(log, &tenant.slug, "helper HNSW, after", &hnsw_after);
+        let indexed = maintenance
+            .indexes
+            .iter()
+            .any(|i| i.table == "chunks" && i.slug == tenant.slug);
+        let fixed = tenant.index < shares.len();
+        let hnsw_after = if indexed || fixed || config.table_graph_all_tenants {
+            let series = helper_series(db, tenant.id, queries, &hnsw, exact_ids).await?;
+            log_series(log, &tenant.slug, "helper HNSW, after", &series);
+            Some(series)
+        } else {
+            None
+        };
         let auto_after = helper_series(db, tenant.id, queries, &options, exact_ids).await?;
         log_series(log, &tenant.slug, "helper Auto, after", &auto_after);
         let plans_after = tenant_plans_as_intended(db, tenant.id, &queries[0], &options).await?;

@@ -137,11 +137,12 @@ async fn small_configuration_is_correct() {
         // Every tenant is searched before the maintenance too (the default).
         let hnsw_before = t.hnsw_before.as_ref().expect("searched before");
         let auto_before = t.auto_before.as_ref().expect("searched before");
+        let hnsw_after = t.hnsw_after.as_ref().expect("searched after");
         for series in [
             &t.exact,
             hnsw_before,
             auto_before,
-            &t.hnsw_after,
+            hnsw_after,
             &t.auto_after,
         ] {
             assert!(series.every_k(k), "{name}: {series:?}");
@@ -156,11 +157,11 @@ async fn small_configuration_is_correct() {
                 assert!(auto.only(Answered::Exact), "{name}: {auto:?}");
                 assert_eq!(auto.recall, 1.0, "{name}");
             }
-            assert!(t.hnsw_after.only(Answered::TableIndex), "{name}");
+            assert!(hnsw_after.only(Answered::TableIndex), "{name}");
             exact += 1;
         } else {
             assert!(auto_before.only(Answered::TableIndex), "{name}");
-            for after in [&t.hnsw_after, &t.auto_after] {
+            for after in [hnsw_after, &t.auto_after] {
                 assert!(after.only(Answered::TenantIndex), "{name}: {after:?}");
                 assert!(after.recall >= 0.8, "{name}: {after:?}");
             }
@@ -352,6 +353,60 @@ async fn small_configuration_is_correct() {
     assert!(json["unfiltered"]["helper"]["recall"].is_number());
     let back: BenchReport = serde_json::from_value(json).unwrap();
     assert_eq!(back.tenants, report.tenants);
+}
+
+/// `--table-graph-fixed-only` (the scale run): the filtered table graph is walked for the
+/// fixed-share tenants only; the others are searched after the maintenance, forced to HNSW
+/// only where that walks their own index, and every tenant still gets its exact reference and
+/// its `Auto` series.
+#[tokio::test]
+async fn the_table_graph_is_walked_for_the_fixed_shares_only_when_asked() {
+    let config = BenchConfig {
+        table_graph_all_tenants: false,
+        serial_build_baseline: false,
+        ..small_config()
+    };
+    let plan = config.plan().unwrap();
+    let log = |line: &str| eprintln!("bench: {line}");
+    let db = TestDb::migrated().await;
+    let (_, dropped, _) = data::ours_copy(db.conn(), &plan).await.unwrap();
+    data::measure_index_build(db.conn(), &dropped, &config, &log)
+        .await
+        .unwrap();
+    data::vacuum_analyze(db.conn()).await.unwrap();
+    let queries = query_vectors(&plan, config.queries);
+    let result = measure_tenants(db.conn(), db.url(), &plan, &queries, &config, &log)
+        .await
+        .unwrap();
+    assert_eq!(result.tenants.len(), config.orgs);
+    let (mut indexed, mut exact) = (0, 0);
+    for t in &result.tenants {
+        let name = &t.slug;
+        let fixed = t.index < config.shares.len();
+        let has_index = t.rows > THRESHOLD as usize;
+        assert_eq!(t.hnsw_before.is_some(), fixed, "{name}");
+        assert_eq!(t.auto_before.is_some(), fixed, "{name}");
+        assert_eq!(t.hnsw_after.is_some(), fixed || has_index, "{name}");
+        assert_eq!(t.exact.recall, 1.0, "{name}");
+        assert!(t.auto_after.every_k(config.k as usize), "{name}");
+        if !fixed {
+            let answered = if has_index {
+                indexed += 1;
+                Answered::TenantIndex
+            } else {
+                exact += 1;
+                Answered::Exact
+            };
+            assert!(t.auto_after.only(answered), "{name}: {:?}", t.auto_after);
+            if let Some(hnsw) = &t.hnsw_after {
+                assert!(hnsw.only(Answered::TenantIndex), "{name}: {hnsw:?}");
+            }
+        }
+    }
+    assert!(
+        indexed >= 1 && exact >= 1,
+        "{indexed} indexed, {exact} exact"
+    );
 }
 
 #[tokio::test]
