@@ -39,6 +39,7 @@ mod m20261204_000200_audit_log_purge;
 mod m20261204_000300_audit_log_scrub;
 mod m20261204_000400_deferred_vector_graph;
 mod m20261204_000500_graph_build_quality;
+mod m20261204_000600_denser_graph;
 pub mod render;
 pub mod runner;
 pub mod state;
@@ -90,6 +91,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000300_audit_log_scrub::Migration),
             Box::new(m20261204_000400_deferred_vector_graph::Migration),
             Box::new(m20261204_000500_graph_build_quality::Migration),
+            Box::new(m20261204_000600_denser_graph::Migration),
         ];
         // Crash tests pause inside a named migration (feature `test-hooks`, tests only).
         #[cfg(feature = "test-hooks")]

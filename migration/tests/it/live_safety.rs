@@ -13,6 +13,7 @@ use testkit::TestDb;
 const HNSW: &str = "m20261125_001500_hnsw_vector_indexes";
 const DEFERRED_GRAPH: &str = "m20261204_000400_deferred_vector_graph";
 const GRAPH_QUALITY: &str = "m20261204_000500_graph_build_quality";
+const DENSER_GRAPH: &str = "m20261204_000600_denser_graph";
 
 #[tokio::test]
 async fn committed_sql_is_what_the_migrations_run() {
@@ -315,29 +316,7 @@ async fn the_graph_rebuild_blocks_no_writer_and_completes_a_stopped_run() {
         .unwrap();
     next_migration_under_writes(&db).await;
     assert_eq!(filenodes(&db).await, before, "no rewrite");
-    let dbr = &db;
-    let graphs = |ef: &'static str| async move {
-        let cat = dbr.catalog().await;
-        for table in ["messages", "chunks"] {
-            let def = &cat.tables[table].indexes[&format!("{table}_embedding_hnsw_idx")];
-            assert!(
-                def.contains(&format!("ef_construction='{ef}'"))
-                    && def.contains("halfvec_cosine_ops")
-                    && def.ends_with("WHERE embedding_indexed"),
-                "{def}"
-            );
-            let next = format!("{table}_embedding_hnsw_next_idx");
-            assert!(
-                !cat.tables[table].indexes.contains_key(&next),
-                "{next} left"
-            );
-            assert_eq!(
-                index_valid(dbr, &format!("{table}_embedding_hnsw_idx")).await,
-                Some(true)
-            );
-        }
-    };
-    graphs("128").await;
+    graphs_are(&db, "ef_construction='128'").await;
     assert_eq!(
         testkit::int(
             db.conn(),
@@ -347,9 +326,61 @@ async fn the_graph_rebuild_blocks_no_writer_and_completes_a_stopped_run() {
         500
     );
     Migrator::down(db.conn(), Some(1)).await.expect("down");
-    graphs("64").await;
+    graphs_are(&db, "ef_construction='64'").await;
     Migrator::up(db.conn(), Some(1)).await.expect("up again");
-    graphs("128").await;
+    graphs_are(&db, "ef_construction='128'").await;
+}
+
+/// Both graphs (`messages`, `chunks`) are valid, in half precision over the merged rows, with
+/// `setting` in their definition, and no `_next_idx` of a rebuild is left.
+async fn graphs_are(db: &TestDb, setting: &str) {
+    let cat = db.catalog().await;
+    for table in ["messages", "chunks"] {
+        let def = &cat.tables[table].indexes[&format!("{table}_embedding_hnsw_idx")];
+        assert!(
+            def.contains(setting)
+                && def.contains("halfvec_cosine_ops")
+                && def.ends_with("WHERE embedding_indexed"),
+            "{def}"
+        );
+        let next = format!("{table}_embedding_hnsw_next_idx");
+        assert!(
+            !cat.tables[table].indexes.contains_key(&next),
+            "{next} left"
+        );
+        assert_eq!(
+            index_valid(db, &format!("{table}_embedding_hnsw_idx")).await,
+            Some(true)
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_denser_graph_blocks_no_writer_and_completes_a_stopped_run() {
+    let db = TestDb::migrated_until(DENSER_GRAPH).await;
+    testkit::conversation_with_messages(db.conn(), 500).await;
+    db.conn()
+        .execute_unprepared("UPDATE messages SET embedding_indexed = true")
+        .await
+        .unwrap();
+    let before = filenodes(&db).await;
+    // A run stopped after replacing the graph of messages, before that of chunks.
+    db.conn()
+        .execute_unprepared(
+            "DROP INDEX messages_embedding_hnsw_idx; \
+             CREATE INDEX messages_embedding_hnsw_idx ON messages \
+             USING hnsw ((embedding::halfvec(1536)) halfvec_cosine_ops) \
+             WITH (m = 32, ef_construction = 128) WHERE embedding_indexed",
+        )
+        .await
+        .unwrap();
+    next_migration_under_writes(&db).await;
+    assert_eq!(filenodes(&db).await, before, "no rewrite");
+    graphs_are(&db, "(m='32', ef_construction='128')").await;
+    Migrator::down(db.conn(), Some(1)).await.expect("down");
+    graphs_are(&db, "(m='16', ef_construction='128')").await;
+    Migrator::up(db.conn(), Some(1)).await.expect("up again");
+    graphs_are(&db, "(m='32', ef_construction='128')").await;
 }
 
 #[tokio::test]
