@@ -261,6 +261,10 @@ pub struct IndexResult {
     pub chunks_index_bytes: i64,
     /// `maintenance_work_mem` during the builds.
     pub maintenance_work_mem: String,
+    /// The storage parameters the `chunks` graph was built with, e.g. `m=32, ef_construction=128`
+    /// (its migrated definition: the loader rebuilds what it dropped).
+    #[serde(default)]
+    pub chunks_index_options: String,
 }
 
 /// Build one index on its own connection while another connection counts its parallel
@@ -358,7 +362,9 @@ pub async fn measure_index_build(
         .query_one_raw(sea_orm::Statement::from_string(
             sea_orm::DbBackend::Postgres,
             "SELECT pg_relation_size('chunks_embedding_hnsw_idx') AS bytes, \
-                    current_setting('maintenance_work_mem') AS mwm",
+                    current_setting('maintenance_work_mem') AS mwm, \
+                    (SELECT array_to_string(reloptions, ', ') FROM pg_class \
+                     WHERE oid = to_regclass('chunks_embedding_hnsw_idx')) AS options",
         ))
         .await?
         .ok_or_else(|| BenchError::Check("no index size".into()))?;
@@ -368,6 +374,7 @@ pub async fn measure_index_build(
         others,
         chunks_index_bytes: row.try_get("", "bytes")?,
         maintenance_work_mem: row.try_get("", "mwm")?,
+        chunks_index_options: row.try_get("", "options")?,
     })
 }
 

@@ -26,10 +26,8 @@ impl BenchReport {
         self.figures.push(figure(
             "2",
             format!(
-                "HNSW build of chunks (m {}, ef_construction {}; maintenance_work_mem {}, index {} \
-                 MB)",
-                entity::search::tenant_index::HNSW_M,
-                entity::search::tenant_index::HNSW_EF_CONSTRUCTION,
+                "HNSW build of chunks ({}; maintenance_work_mem {}, index {} MB)",
+                index.chunks_index_options,
                 index.maintenance_work_mem,
                 index.chunks_index_bytes / (1 << 20)
             ),

@@ -90,6 +90,7 @@ async fn small_configuration_is_correct() {
         .unwrap();
     assert!(index.chunks_serial.is_some());
     assert!(index.chunks_index_bytes > 0);
+    assert_eq!(index.chunks_index_options, "m=32, ef_construction=128");
     data::vacuum_analyze(db.conn()).await.unwrap();
 
     // Figure 3: recall against exact search, on the intended plans.
