@@ -15,10 +15,11 @@ pub const DEFAULT_K: u32 = 10;
 pub const DEFAULT_EF_SEARCH: u32 = 160;
 /// Default `hnsw.ef_search` of a walk over the whole table ([`super::Scope::All`]): the graph
 /// of every tenant's rows is the largest, and the walk must first find the right region of it.
-/// At 1M clustered chunks, 160 left 3 queries of 30 in the wrong cluster (recall 0.83); the
-/// recall rises to 0.97 at 600 and no further up to 1,000, for about 20 ms instead of 17
-/// (docs/VECTOR_SEARCH.md, "Why ef_search 600 over the whole table").
-pub const DEFAULT_WHOLE_TABLE_EF_SEARCH: u32 = 600;
+/// At 1M clustered chunks a walk can end in the wrong cluster and find none of its 10 rows:
+/// on two graphs built with m 32, every query of 30 found its cluster at 800 and 1,000 (recall
+/// 0.990), while at 600 one query of one graph found none (0.957); the walk takes about 20 ms
+/// either way (docs/VECTOR_SEARCH.md, "Why ef_search 1,000 over the whole table").
+pub const DEFAULT_WHOLE_TABLE_EF_SEARCH: u32 = 1_000;
 /// Default scope size (rows) up to which [`SearchStrategy::Auto`] searches exactly, and above
 /// which a tenant gets its own HNSW index ([`super::tenant_index::TenantIndexPolicy`]): up to
 /// here an exact search stays under about 7 ms; at 1M chunks a tenant of 1,000–1,500 rows took
