@@ -3,7 +3,7 @@
 //! 160, 0.90 at 400, 0.97 from 600 to 1,000; 30 queries, 20 candidates re-ranked): some rows
 //! of crowded clusters were reachable by no walk, with 32 links per row on the lowest layer.
 //! With 64 the same data gives 0.98 at `ef_search` 160 and 0.99 from 400 on, at about the same
-//! latency (p50 20 ms at 600) and size (3,906 MB against 4,096), for 1.7× the build time
+//! latency (p50 20 ms at 600) and size (3,906 MiB either way), for 1.7× the build time
 //! (1,759 s against 1,028 s on 2 cores; docs/VECTOR_SEARCH.md, "Why m 32"). Give the migrating
 //! role the `maintenance_work_mem` the graph needs (about 4 KB a row) before running it on
 //! millions of rows. The tenant indexes keep `m = 16` (each is a graph of one tenant's rows:

@@ -297,25 +297,14 @@ async fn the_deferred_graph_rewrites_no_table_blocks_no_writer_and_keeps_rows_in
 
 #[tokio::test]
 async fn the_graph_rebuild_blocks_no_writer_and_completes_a_stopped_run() {
-    let db = TestDb::migrated_until(GRAPH_QUALITY).await;
-    testkit::conversation_with_messages(db.conn(), 500).await;
-    // In the graph, as vector-maintain leaves them.
-    db.conn()
-        .execute_unprepared("UPDATE messages SET embedding_indexed = true")
-        .await
-        .unwrap();
-    let before = filenodes(&db).await;
     // A run stopped after building the new graph of messages, before the swap.
-    db.conn()
-        .execute_unprepared(
-            "CREATE INDEX messages_embedding_hnsw_next_idx ON messages \
-             USING hnsw ((embedding::halfvec(1536)) halfvec_cosine_ops) \
-             WITH (m = 16, ef_construction = 128) WHERE embedding_indexed",
-        )
-        .await
-        .unwrap();
-    next_migration_under_writes(&db).await;
-    assert_eq!(filenodes(&db).await, before, "no rewrite");
+    let db = graph_rebuild_under_writes(
+        GRAPH_QUALITY,
+        "CREATE INDEX messages_embedding_hnsw_next_idx ON messages \
+         USING hnsw ((embedding::halfvec(1536)) halfvec_cosine_ops) \
+         WITH (m = 16, ef_construction = 128) WHERE embedding_indexed",
+    )
+    .await;
     graphs_are(&db, "ef_construction='128'").await;
     assert_eq!(
         testkit::int(
@@ -329,6 +318,24 @@ async fn the_graph_rebuild_blocks_no_writer_and_completes_a_stopped_run() {
     graphs_are(&db, "ef_construction='64'").await;
     Migrator::up(db.conn(), Some(1)).await.expect("up again");
     graphs_are(&db, "ef_construction='128'").await;
+}
+
+/// A database migrated until `migration` (a graph rebuild) with 500 messages in the graph, as
+/// vector-maintain leaves them, where `stopped_run` (the state a run stopped half-way leaves)
+/// is executed, then `migration` run under a writer inserting all the time (no insert waits);
+/// checks that no table was rewritten.
+async fn graph_rebuild_under_writes(migration: &str, stopped_run: &str) -> TestDb {
+    let db = TestDb::migrated_until(migration).await;
+    testkit::conversation_with_messages(db.conn(), 500).await;
+    db.conn()
+        .execute_unprepared("UPDATE messages SET embedding_indexed = true")
+        .await
+        .unwrap();
+    let before = filenodes(&db).await;
+    db.conn().execute_unprepared(stopped_run).await.unwrap();
+    next_migration_under_writes(&db).await;
+    assert_eq!(filenodes(&db).await, before, "no rewrite");
+    db
 }
 
 /// Both graphs (`messages`, `chunks`) are valid, in half precision over the merged rows, with
@@ -357,25 +364,15 @@ async fn graphs_are(db: &TestDb, setting: &str) {
 
 #[tokio::test]
 async fn the_denser_graph_blocks_no_writer_and_completes_a_stopped_run() {
-    let db = TestDb::migrated_until(DENSER_GRAPH).await;
-    testkit::conversation_with_messages(db.conn(), 500).await;
-    db.conn()
-        .execute_unprepared("UPDATE messages SET embedding_indexed = true")
-        .await
-        .unwrap();
-    let before = filenodes(&db).await;
     // A run stopped after replacing the graph of messages, before that of chunks.
-    db.conn()
-        .execute_unprepared(
-            "DROP INDEX messages_embedding_hnsw_idx; \
-             CREATE INDEX messages_embedding_hnsw_idx ON messages \
-             USING hnsw ((embedding::halfvec(1536)) halfvec_cosine_ops) \
-             WITH (m = 32, ef_construction = 128) WHERE embedding_indexed",
-        )
-        .await
-        .unwrap();
-    next_migration_under_writes(&db).await;
-    assert_eq!(filenodes(&db).await, before, "no rewrite");
+    let db = graph_rebuild_under_writes(
+        DENSER_GRAPH,
+        "DROP INDEX messages_embedding_hnsw_idx; \
+         CREATE INDEX messages_embedding_hnsw_idx ON messages \
+         USING hnsw ((embedding::halfvec(1536)) halfvec_cosine_ops) \
+         WITH (m = 32, ef_construction = 128) WHERE embedding_indexed",
+    )
+    .await;
     graphs_are(&db, "(m='32', ef_construction='128')").await;
     Migrator::down(db.conn(), Some(1)).await.expect("down");
     graphs_are(&db, "(m='16', ef_construction='128')").await;
