@@ -241,7 +241,7 @@ pub struct Build {
     pub index: String,
     /// Seconds.
     pub seconds: f64,
-    /// Parallel workers asked for (the table's `parallel_workers` during the build).
+    /// Parallel workers asked for (`max_parallel_maintenance_workers` during the build).
     pub workers_requested: u32,
     /// Most parallel workers seen at once in `pg_stat_activity` during the build.
     pub workers_observed: i64,

@@ -6,6 +6,7 @@
 
 use crate::BenchError;
 use crate::data::count;
+use sea_orm::sqlx::Connection;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use seeder::synth::{IndexDef, build_index};
 use serde::{Deserialize, Serialize};
@@ -107,7 +108,10 @@ pub async fn measure(
     };
     let mut conn = db.get_postgres_connection_pool().acquire().await?;
     let started = Instant::now();
-    build_index(&mut conn, &index, true).await?;
+    // In a transaction, as the loader builds (its parallel setting is SET LOCAL).
+    let mut tx = conn.begin().await?;
+    build_index(&mut tx, &index, true).await?;
+    tx.commit().await?;
     let float32_build_seconds = started.elapsed().as_secs_f64();
     drop(conn);
     let built = count(db, &format!("SELECT pg_relation_size('{BASELINE}') AS n")).await?;

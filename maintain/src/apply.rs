@@ -3,6 +3,7 @@
 
 use crate::MaintainError;
 use crate::plan::{Action, MERGE_BATCH, Plan, merge_sql};
+use entity::search::tenant_index::PARALLEL_BUILD_SETTING;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Statement};
 use serde::Serialize;
 use std::time::{Duration, Instant};
@@ -22,7 +23,7 @@ pub struct ApplyOptions {
     /// Parallel workers each build may use beside its own backend, at most (the server's
     /// `max_parallel_maintenance_workers` when `None`); 0 builds serially. Postgres sizes a
     /// build's workers by the table's main heap, which holds none of the vectors (they live in
-    /// its TOAST table), so without [`PARALLEL_SESSION`] every tenant build ran on one core.
+    /// its TOAST table), so without [`PARALLEL_BUILD_SETTING`] every tenant build ran on one core.
     pub parallel_workers: Option<u32>,
 }
 
@@ -35,14 +36,6 @@ impl Default for ApplyOptions {
         }
     }
 }
-
-/// The session setting that lets a build of a tenant index use the parallel workers
-/// `max_parallel_maintenance_workers` allows: Postgres asks for none when the table's main heap
-/// is below `min_parallel_table_scan_size`, and the heap of a table of vectors is small
-/// whatever its rows (about 2 pages per 100 rows here, the vectors being in TOAST). A session
-/// setting rather than the table's `parallel_workers` storage parameter: nothing to reset if
-/// the run dies, no lock on the table, and the searches' plans do not change.
-pub const PARALLEL_SESSION: &str = "SET min_parallel_table_scan_size = 0";
 
 /// Bytes of `maintenance_work_mem` a build asks for per row of its tenant: twice what
 /// pgvector's in-memory graph holds per element of 1,536 dimensions in single precision (the
@@ -101,9 +94,9 @@ pub async fn apply(
         Some(0) => session.push("SET max_parallel_maintenance_workers = 0".to_owned()),
         Some(workers) => session.extend([
             format!("SET max_parallel_maintenance_workers = {workers}"),
-            PARALLEL_SESSION.to_owned(),
+            format!("SET {PARALLEL_BUILD_SETTING}"),
         ]),
-        None => session.push(PARALLEL_SESSION.to_owned()),
+        None => session.push(format!("SET {PARALLEL_BUILD_SETTING}")),
     }
     for sql in &session {
         execute(db, sql).await?;

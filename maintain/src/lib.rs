@@ -28,10 +28,7 @@ use std::time::{Duration, Instant};
 mod apply;
 mod plan;
 
-pub use apply::{
-    ApplyOptions, BUILD_BYTES_PER_ROW, BUILD_MEMORY_FLOOR, Done, PARALLEL_SESSION, apply,
-    build_memory,
-};
+pub use apply::{ApplyOptions, BUILD_BYTES_PER_ROW, BUILD_MEMORY_FLOOR, Done, apply, build_memory};
 pub use plan::{
     Action, DropReason, Kept, MERGE_BATCH, OverCap, Plan, RebuildReason, merge_sql, plan,
 };

@@ -102,9 +102,18 @@ impl Precision {
     }
 }
 
-/// `m` of every HNSW index of the schema (the table indexes of the migrations and the tenant
-/// indexes).
+/// `m` of the tenant indexes (and of the `brand_voices` graph; the graphs of `chunks` and
+/// `messages` have 32 since `m20261204_000600_denser_graph`).
 pub const HNSW_M: u32 = 16;
+/// The setting (`name = value`) that lets an HNSW build on a table of vectors use the parallel
+/// workers `max_parallel_maintenance_workers` allows: Postgres asks for none when the table's
+/// main heap is below `min_parallel_table_scan_size`, and the heap of such a table is small
+/// whatever its rows (about 2 pages per 100 rows here, the vectors being in TOAST), so every
+/// build ran on one core. Applied with `SET` (or `SET LOCAL` inside a transaction) by whoever
+/// builds (`vector-maintain`, the seeder's bulk load) rather than as the table's
+/// `parallel_workers` storage parameter: nothing to reset if the build dies, no lock on the
+/// table, and the searches' plans do not change.
+pub const PARALLEL_BUILD_SETTING: &str = "min_parallel_table_scan_size = 0";
 /// `ef_construction` of the tenant indexes, as of the graphs of `chunks` and `messages` since
 /// `m20261204_000500_graph_build_quality` (the `brand_voices` index keeps 64): with 64, a
 /// clustered graph of 200k rows left some rows unreachable (recall@10 stopped at 0.97); with

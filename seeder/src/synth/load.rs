@@ -329,46 +329,33 @@ pub async fn hnsw_indexes(conn: &mut PgConnection) -> Result<Vec<IndexDef>, sqlx
 
 /// Build `index` (run its definition) on `conn`, which should be in a transaction.
 ///
-/// With `parallel`, the build may use `max_parallel_maintenance_workers` workers: Postgres
-/// sizes a build's workers by the table's main heap only, and the heap of a table of
-/// 1536-d vectors is tiny (the vectors live in its TOAST table), so by default the HNSW build
-/// runs serially. The table's `parallel_workers` storage parameter is set for the build and
-/// reset afterwards (left alone if the table already has one). Returns the workers asked for.
+/// With `parallel`, the build may use the workers `max_parallel_maintenance_workers` allows
+/// ([`tenant_index::PARALLEL_BUILD_SETTING`], set for the transaction: Postgres sizes a build's workers by
+/// the table's main heap, and the heap of a table of 1536-d vectors is tiny, the vectors living
+/// in its TOAST table). Returns the workers asked for (`max_parallel_maintenance_workers`;
+/// Postgres may start fewer, fewer still when `maintenance_work_mem` is below 32 MB a process).
 pub async fn build_index(
     conn: &mut PgConnection,
     index: &IndexDef,
     parallel: bool,
 ) -> Result<u32, sqlx::Error> {
-    let table = quote_ident(&index.table);
     let mut workers = 0;
     if parallel {
-        let (max, preset): (i32, bool) = sqlx::query_as(
-            "SELECT current_setting('max_parallel_maintenance_workers')::int, \
-                    coalesce(c.reloptions::text LIKE '%parallel_workers=%', false) \
-             FROM pg_class c WHERE c.oid = to_regclass($1)",
-        )
-        .bind(&index.table)
-        .fetch_one(&mut *conn)
+        sqlx::raw_sql(AssertSqlSafe(format!(
+            "SET LOCAL {}",
+            tenant_index::PARALLEL_BUILD_SETTING
+        )))
+        .execute(&mut *conn)
         .await?;
-        if max > 0 && !preset {
-            workers = max as u32;
-            sqlx::raw_sql(AssertSqlSafe(format!(
-                "ALTER TABLE {table} SET (parallel_workers = {workers})"
-            )))
-            .execute(&mut *conn)
-            .await?;
-        }
+        let max: i32 =
+            sqlx::query_scalar("SELECT current_setting('max_parallel_maintenance_workers')::int")
+                .fetch_one(&mut *conn)
+                .await?;
+        workers = u32::try_from(max).unwrap_or(0);
     }
     sqlx::raw_sql(AssertSqlSafe(index.definition.clone()))
         .execute(&mut *conn)
         .await?;
-    if workers > 0 {
-        sqlx::raw_sql(AssertSqlSafe(format!(
-            "ALTER TABLE {table} RESET (parallel_workers)"
-        )))
-        .execute(&mut *conn)
-        .await?;
-    }
     Ok(workers)
 }
 

@@ -139,7 +139,7 @@ async fn load_writes_the_plan_and_restores_the_indexes() {
         assert_eq!(line.rows as usize, plan.rows(table));
     }
     assert_eq!(hnsw_definitions(conn).await, indexes_before);
-    // The build's parallel_workers storage parameter is reset.
+    // The build leaves no storage parameter behind (its parallel setting is SET LOCAL).
     assert_eq!(
         testkit::int(
             conn,
