@@ -81,7 +81,8 @@ struct Cli {
     /// hnsw.ef_search of the walks inside a tenant (the helper's default).
     #[arg(long, default_value_t = entity::search::DEFAULT_EF_SEARCH)]
     ef_search: u32,
-    /// hnsw.ef_search of the whole-table figures (the helper's default over the whole table).
+    /// The most hnsw.ef_search over the whole table (the helper's default): the helper walks
+    /// with one candidate per 1,000 rows of the graph, from --ef-search up to this.
     #[arg(long, default_value_t = entity::search::DEFAULT_WHOLE_TABLE_EF_SEARCH)]
     whole_table_ef_search: u32,
     /// ef_search values of the sweep, comma-separated.

@@ -23,7 +23,8 @@ pub struct GlobalResult {
     pub queries: usize,
     /// Exact search (index scans off): latency.
     pub exact: Latency,
-    /// HNSW at the configured whole-table `ef_search`.
+    /// HNSW at the whole-table `ef_search` the helper chooses for this graph (it follows the
+    /// graph's rows, up to the configured most).
     pub hnsw: SweepRow,
     /// Every `ef_search` of the sweep.
     pub sweep: Vec<SweepRow>,
@@ -42,6 +43,11 @@ pub async fn measure_global(
     config: &BenchConfig,
     log: &dyn Fn(&str),
 ) -> Result<GlobalResult, BenchError> {
+    // The whole-table ef_search the helper chooses for this graph (it follows its rows).
+    let target = Target::Chunks { dataset_id: None };
+    let options = config.search_options();
+    let chosen = explain(db, Scope::All, target, &queries[0], &options).await?;
+    let ef_search = chosen.ef_search.unwrap_or(config.whole_table_ef_search);
     let mut conn = db.get_postgres_connection_pool().acquire().await?;
     // As the helper's HNSW strategy: sorting off, so that the index is taken.
     let hnsw_begin = |ef: u32| {
@@ -56,7 +62,6 @@ pub async fn measure_global(
         )
     };
     let exact_plan = plan_text(&mut conn, EXACT_SETTINGS, &queries[0]).await?;
-    let ef_search = config.whole_table_ef_search;
     let hnsw_plan = plan_text(&mut conn, &hnsw_begin(ef_search), &queries[0]).await?;
     let plans_as_intended =
         !exact_plan.contains("hnsw_idx") && hnsw_plan.contains("chunks_embedding_hnsw_idx");

@@ -15,7 +15,8 @@ struct IdOnly {
 pub struct UnfilteredResult {
     /// Queries (the first few are warm-up: recall over all, latency over the others).
     pub queries: usize,
-    /// `hnsw.ef_search` of both sides.
+    /// `hnsw.ef_search` of both sides: the one the helper chose for this table's graph
+    /// ([`entity::search::SearchResults::ef_search`]).
     pub ef_search: u32,
     /// The helper: [`search`] over [`Scope::All`], `Auto` (which is HNSW on the table's index
     /// there), rows read as id and distance.
@@ -34,7 +35,7 @@ impl UnfilteredResult {
     }
 }
 
-/// Figures 3c and 3d: the helper over [`Scope::All`] at the configured `ef_search` vs the same
+/// Figures 3c and 3d: the helper over [`Scope::All`] at the `ef_search` it chooses vs the same
 /// statements sent raw, interleaved query by query (rotating which goes first) after a
 /// warm-up; recall of both against `exact` (the whole-table exact ids of figure 3).
 pub async fn measure_unfiltered(
@@ -49,6 +50,7 @@ pub async fn measure_unfiltered(
     let plan_as_intended = explained.strategy == SearchStrategy::Hnsw
         && explained.hnsw_index == Some(HnswIndex::Table)
         && plan_matches(&explained, "chunks", Scope::All);
+    let configured = explained.configured();
     let warm = WARMUP.min(queries.len() / 2);
     let (mut helper_ids, mut helper_seconds, mut helper_answered) =
         (Vec::new(), Vec::new(), Vec::new());
@@ -66,9 +68,7 @@ pub async fn measure_unfiltered(
                 );
                 helper_ids.push(found.neighbors.iter().map(|n| n.model.id).collect());
             } else {
-                let ids =
-                    raw_helper_sql(db, Scope::All, query, SearchStrategy::Hnsw, None, &options)
-                        .await?;
+                let ids = raw_helper_sql(db, Scope::All, query, &configured, &options).await?;
                 let seconds = started.elapsed().as_secs_f64();
                 (i >= warm).then(|| raw_seconds.push(seconds));
                 raw_ids.push(ids);
@@ -77,7 +77,9 @@ pub async fn measure_unfiltered(
     }
     Ok(UnfilteredResult {
         queries: queries.len(),
-        ef_search: options.whole_table_ef_search,
+        ef_search: configured
+            .ef_search
+            .unwrap_or(options.whole_table_ef_search),
         helper: SearchSeries::of(&helper_seconds, &helper_ids, exact, helper_answered),
         raw: SearchSeries::of(
             &raw_seconds,
@@ -128,22 +130,16 @@ async fn raw_helper_sql(
     db: &DatabaseConnection,
     scope: Scope,
     query: &Vector,
-    strategy: SearchStrategy,
-    hnsw_index: Option<HnswIndex>,
+    configured: &Configured,
     options: &SearchOptions,
 ) -> Result<Vec<Uuid>, BenchError> {
     let target = Target::Chunks { dataset_id: None };
     let mut conn = db.get_postgres_connection_pool().acquire().await?;
     sqlx::raw_sql("BEGIN").execute(&mut *conn).await?;
-    sqlx::raw_sql(AssertSqlSafe(settings_sql(strategy, scope, options)))
+    sqlx::raw_sql(AssertSqlSafe(settings_sql(configured, options)))
         .execute(&mut *conn)
         .await?;
-    let configured = Configured {
-        strategy,
-        hnsw_index,
-        scope_rows: None,
-    };
-    let rows = sqlx::query(AssertSqlSafe(search_sql(scope, target, &configured)))
+    let rows = sqlx::query(AssertSqlSafe(search_sql(scope, target, configured)))
         .bind(query.clone())
         .bind(scope.organization())
         .bind(i64::from(options.k))
@@ -189,6 +185,7 @@ pub async fn measure_overhead(
         let target = Target::Chunks { dataset_id: None };
         let explained = explain(db, org, target, &queries[0], &options).await?;
         let strategy = explained.strategy;
+        let configured = explained.configured();
         let plan_as_intended = plan_matches(&explained, "chunks", Scope::Organization(org));
         let fixed = options.strategy(strategy);
         let scope = Scope::Organization(org);
@@ -207,8 +204,7 @@ pub async fn measure_overhead(
                         (!warm).then(|| helper_fixed.push(started.elapsed().as_secs_f64()));
                     }
                     _ => {
-                        let index = explained.hnsw_index;
-                        raw_helper_sql(db, scope, query, strategy, index, &options).await?;
+                        raw_helper_sql(db, scope, query, &configured, &options).await?;
                         (!warm).then(|| raw.push(started.elapsed().as_secs_f64()));
                     }
                 }

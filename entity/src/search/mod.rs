@@ -31,9 +31,10 @@
 //!   cost grows linearly with the tenant's size (figures: docs/VECTOR_SEARCH.md).
 //! - [`SearchStrategy::Hnsw`]: walk an HNSW index (cosine; in half precision on `chunks` and
 //!   `messages`, [`tenant_index::Precision`]) with `hnsw.ef_search`
-//!   set to [`SearchOptions::ef_search`] inside an organization and to
-//!   [`SearchOptions::whole_table_ef_search`] over [`Scope::All`] (whose walk must first find
-//!   the right region of the largest graph), and pgvector 0.8's iterative scan
+//!   set to [`SearchOptions::ef_search`] inside an organization and, over [`Scope::All`]
+//!   (whose walk must first find the right region of the largest graph), to one candidate per
+//!   [`WHOLE_TABLE_ROWS_PER_CANDIDATE`] rows of the graph, from `ef_search` up to
+//!   [`SearchOptions::whole_table_ef_search`] ([`SearchResults::ef_search`] says which), and pgvector 0.8's iterative scan
 //!   (`hnsw.iterative_scan = relaxed_order`): the walk goes on until `k` rows in scope passed
 //!   the filter, and the final rows are re-sorted by distance. The index is the tenant's own
 //!   partial index when `vector-maintain` made one ([`tenant_index`]; every row it holds is the
@@ -70,7 +71,7 @@ pub mod tenant_index;
 
 pub use options::{
     DEFAULT_EF_SEARCH, DEFAULT_EXACT_MAX_ROWS, DEFAULT_K, DEFAULT_WHOLE_TABLE_EF_SEARCH,
-    MAX_EF_SEARCH, SearchOptions, SearchStrategy, validate_query,
+    MAX_EF_SEARCH, SearchOptions, SearchStrategy, WHOLE_TABLE_ROWS_PER_CANDIDATE, validate_query,
 };
 pub use scope::{Scope, Target};
 pub use sql::{configure_sql, search_sql, search_values, settings_sql};
@@ -118,6 +119,9 @@ pub struct Configured {
     /// `exact_max_rows + 1` (not counted when the organization has a tenant index and the
     /// search is not narrowed to a dataset, conversation or brand).
     pub scope_rows: Option<u64>,
+    /// For `Hnsw`: the walk's `hnsw.ef_search` (over the whole table it follows the size of
+    /// the table's graph, [`SearchOptions::whole_table_ef_search`]).
+    pub ef_search: Option<u32>,
 }
 
 /// The result of a search.
@@ -134,6 +138,8 @@ pub struct SearchResults<M> {
     /// For `Auto` inside an organization: the rows counted in scope, capped at
     /// `exact_max_rows + 1`.
     pub scope_rows: Option<u64>,
+    /// For `Hnsw`: the `hnsw.ef_search` the walk kept.
+    pub ef_search: Option<u32>,
 }
 
 /// The plan a search gets, from [`explain`].
@@ -146,8 +152,22 @@ pub struct Explained {
     /// For `Auto` inside an organization: the rows counted in scope, capped at
     /// `exact_max_rows + 1`.
     pub scope_rows: Option<u64>,
+    /// For `Hnsw`: the `hnsw.ef_search` of the walk.
+    pub ef_search: Option<u32>,
     /// `EXPLAIN (COSTS OFF)` of the search statement, one plan line per line.
     pub plan: String,
+}
+
+impl Explained {
+    /// What [`configure`] decided for the search explained.
+    pub fn configured(&self) -> Configured {
+        Configured {
+            strategy: self.strategy,
+            hnsw_index: self.hnsw_index,
+            scope_rows: self.scope_rows,
+            ef_search: self.ef_search,
+        }
+    }
 }
 
 /// A search that could not run.
@@ -240,6 +260,7 @@ where
         strategy: configured.strategy,
         hnsw_index: configured.hnsw_index,
         scope_rows: configured.scope_rows,
+        ef_search: configured.ef_search,
     })
 }
 
@@ -295,6 +316,7 @@ async fn explain_with<C: TransactionTrait>(
         strategy: configured.strategy,
         hnsw_index: configured.hnsw_index,
         scope_rows: configured.scope_rows,
+        ef_search: configured.ef_search,
         plan,
     })
 }
@@ -373,6 +395,7 @@ pub async fn configure<C: ConnectionTrait>(
         .try_get::<Option<i64>>("", "n")?
         .map(|n| u64::try_from(n).unwrap_or(0));
     let tenant_index: bool = row.try_get("", "tenant_index")?;
+    let ef_search = u32::try_from(row.try_get::<i32>("", "ef_search")?).unwrap_or(0);
     let strategy = match (options.strategy, scope_rows) {
         (SearchStrategy::Auto, Some(rows)) => strategy_for(rows, options),
         (SearchStrategy::Auto, None) => SearchStrategy::Hnsw,
@@ -387,6 +410,7 @@ pub async fn configure<C: ConnectionTrait>(
         strategy,
         hnsw_index,
         scope_rows,
+        ef_search: (strategy == SearchStrategy::Hnsw).then_some(ef_search),
     })
 }
 

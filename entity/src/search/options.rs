@@ -13,13 +13,22 @@ pub const DEFAULT_K: u32 = 10;
 /// of a graph of up to a few hundred thousand rows at 0.98 or more, for a fraction of a
 /// millisecond more than lower values (measurements: docs/VECTOR_SEARCH.md, "Why ef_search 160").
 pub const DEFAULT_EF_SEARCH: u32 = 160;
-/// Default `hnsw.ef_search` of a walk over the whole table ([`super::Scope::All`]): the graph
-/// of every tenant's rows is the largest, and the walk must first find the right region of it.
-/// At 1M clustered chunks a walk can end in the wrong cluster and find none of its 10 rows:
-/// on two graphs built with m 32, every query of 30 found its cluster at 800 and 1,000 (recall
-/// 0.990), while at 600 one query of one graph found none (0.957); the walk takes about 20 ms
-/// either way (docs/VECTOR_SEARCH.md, "Why ef_search 1,000 over the whole table").
+/// Default `hnsw.ef_search` of a walk over the whole table ([`super::Scope::All`]) on the
+/// largest graphs: the most the walk takes ([`SearchOptions::whole_table_ef_search`]), reached
+/// from [`WHOLE_TABLE_ROWS_PER_CANDIDATE`] × 1,000 rows in the graph. At 1M clustered chunks a
+/// walk can end in the wrong cluster and find none of its 10 rows: on two graphs built with
+/// m 32, every query of 30 found its cluster at 800 and 1,000 (recall 0.990), while at 600 one
+/// query of one graph found none (0.957); the walk takes about 20 ms either way
+/// (docs/VECTOR_SEARCH.md, "Why ef_search 1,000 over the whole table").
 pub const DEFAULT_WHOLE_TABLE_EF_SEARCH: u32 = 1_000;
+/// Rows of the table's graph per candidate of a whole-table walk: over [`super::Scope::All`]
+/// the walk keeps one candidate per this many rows of the graph (the planner's estimate of the
+/// index's rows, `pg_class.reltuples`), never fewer than [`SearchOptions::ef_search`] and never
+/// more than [`SearchOptions::whole_table_ef_search`]. Both measured ends: at 100,000 rows
+/// (160, the floor) the recall@10 is 0.996–1.000, where 1,000 took 23 ms a query; at 1M rows
+/// (1,000, the ceiling) it is 0.990 (docs/VECTOR_SEARCH.md, "Whole-table ef_search follows the
+/// graph").
+pub const WHOLE_TABLE_ROWS_PER_CANDIDATE: u32 = 1_000;
 /// Default scope size (rows) up to which [`SearchStrategy::Auto`] searches exactly, and above
 /// which a tenant gets its own HNSW index ([`super::tenant_index::TenantIndexPolicy`]): up to
 /// here an exact search stays under about 7 ms; at 1M chunks a tenant of 1,000–1,500 rows took
@@ -74,7 +83,13 @@ pub struct SearchOptions {
     /// `hnsw.ef_search` for [`SearchStrategy::Hnsw`] inside an organization (1 to
     /// [`MAX_EF_SEARCH`]).
     pub ef_search: u32,
-    /// `hnsw.ef_search` for a search over [`super::Scope::All`] (1 to [`MAX_EF_SEARCH`]).
+    /// The most `hnsw.ef_search` a search over [`super::Scope::All`] walks with (1 to
+    /// [`MAX_EF_SEARCH`]): the walk keeps one candidate per [`WHOLE_TABLE_ROWS_PER_CANDIDATE`]
+    /// rows of the table's graph, at least [`Self::ef_search`] and at most this (this alone
+    /// when it is not above `ef_search`; unknown size: this). [`SearchResults::ef_search`]
+    /// says what a search walked with.
+    ///
+    /// [`SearchResults::ef_search`]: super::SearchResults::ef_search
     #[serde(default = "default_whole_table_ef_search")]
     pub whole_table_ef_search: u32,
     /// Which strategy to use.
@@ -105,25 +120,32 @@ impl SearchOptions {
     }
 
     /// These options with another `hnsw.ef_search`, inside an organization and over the whole
-    /// table alike.
+    /// table alike (which then walks with it whatever the size of its graph).
     pub fn ef_search(mut self, ef_search: u32) -> Self {
         self.ef_search = ef_search;
         self.whole_table_ef_search = ef_search;
         self
     }
 
-    /// These options with another `hnsw.ef_search` over the whole table ([`Scope::All`])
-    /// only.
+    /// These options with another most `hnsw.ef_search` over the whole table ([`Scope::All`])
+    /// only: the walk keeps one candidate per [`WHOLE_TABLE_ROWS_PER_CANDIDATE`] rows of the
+    /// graph, between [`Self::ef_search`] and this.
     pub fn whole_table_ef_search(mut self, ef_search: u32) -> Self {
         self.whole_table_ef_search = ef_search;
         self
     }
 
-    /// The `hnsw.ef_search` of a search in `scope`.
-    pub fn ef_search_in(&self, scope: Scope) -> u32 {
+    /// The `hnsw.ef_search` range of a walk in `scope`: (fewest, most). Inside an
+    /// organization both are [`Self::ef_search`]; over the whole table the walk follows the
+    /// size of the graph from `ef_search` to [`Self::whole_table_ef_search`] (both this last
+    /// one when it is not above `ef_search`).
+    pub fn ef_search_range(&self, scope: Scope) -> (u32, u32) {
         match scope {
-            Scope::All => self.whole_table_ef_search,
-            Scope::Organization(_) => self.ef_search,
+            Scope::All => (
+                self.ef_search.min(self.whole_table_ef_search),
+                self.whole_table_ef_search,
+            ),
+            Scope::Organization(_) => (self.ef_search, self.ef_search),
         }
     }
 
@@ -213,24 +235,33 @@ mod tests {
     }
 
     #[test]
-    fn the_whole_table_has_its_own_ef_search_and_ef_search_sets_both() {
+    fn the_whole_table_has_its_own_ef_search_range_and_ef_search_sets_both() {
         let org = Scope::Organization(uuid::Uuid::nil());
         let options = SearchOptions::default();
-        assert_eq!(options.ef_search_in(org), DEFAULT_EF_SEARCH);
         assert_eq!(
-            options.ef_search_in(Scope::All),
-            DEFAULT_WHOLE_TABLE_EF_SEARCH
+            options.ef_search_range(org),
+            (DEFAULT_EF_SEARCH, DEFAULT_EF_SEARCH)
+        );
+        assert_eq!(
+            options.ef_search_range(Scope::All),
+            (DEFAULT_EF_SEARCH, DEFAULT_WHOLE_TABLE_EF_SEARCH)
         );
         let both = options.ef_search(77);
         assert_eq!(
-            (both.ef_search_in(org), both.ef_search_in(Scope::All)),
-            (77, 77)
+            (both.ef_search_range(org), both.ef_search_range(Scope::All)),
+            ((77, 77), (77, 77))
         );
         let whole = options.whole_table_ef_search(300);
         assert_eq!(
-            (whole.ef_search_in(org), whole.ef_search_in(Scope::All)),
-            (160, 300)
+            (
+                whole.ef_search_range(org),
+                whole.ef_search_range(Scope::All)
+            ),
+            ((160, 160), (160, 300))
         );
+        // A most below ef_search pins the whole-table walk to it.
+        let low = options.whole_table_ef_search(100);
+        assert_eq!(low.ef_search_range(Scope::All), (100, 100));
         // Options serialised before the field existed read the default.
         let old: SearchOptions = serde_json::from_str(
             r#"{"k":10,"ef_search":40,"strategy":"auto","exact_max_rows":1000}"#,

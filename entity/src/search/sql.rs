@@ -2,6 +2,7 @@
 //! round trip), the `SET LOCAL` form of the settings, and the search statement of each
 //! strategy. Public so that tools can replay exactly what the helper sends.
 
+use super::options::WHOLE_TABLE_ROWS_PER_CANDIDATE;
 use super::{Configured, HnswIndex, Scope, SearchOptions, SearchStrategy, Target, tenant_index};
 use sea_orm::prelude::PgVector;
 use sea_orm::{DbBackend, Statement, Value};
@@ -12,25 +13,46 @@ pub(super) fn counts(scope: Scope, options: &SearchOptions) -> bool {
     options.strategy == SearchStrategy::Auto && scope != Scope::All
 }
 
-/// The settings of the two strategies in `scope`: (name, value for `Exact`, value for `Hnsw`).
-fn settings(scope: Scope, options: &SearchOptions) -> [(&'static str, String, String); 5] {
-    let same = |v: String| (v.clone(), v);
-    let (cache_exact, cache_hnsw) = same("force_custom_plan".into());
-    let (ef_exact, ef_hnsw) = same(options.ef_search_in(scope).to_string());
-    let (iter_exact, iter_hnsw) = same("relaxed_order".into());
+/// The settings of the two strategies, `ef_search` being the SQL text expression of the
+/// walk's `hnsw.ef_search`: (name, SQL value for `Exact`, SQL value for `Hnsw`).
+fn settings(ef_search: &str) -> [(&'static str, String, String); 5] {
+    let same = |v: &str| (v.to_owned(), v.to_owned());
+    let (cache_exact, cache_hnsw) = same("'force_custom_plan'");
+    let (ef_exact, ef_hnsw) = same(ef_search);
+    let (iter_exact, iter_hnsw) = same("'relaxed_order'");
     [
         // Plan for the actual tenant and settings every time: a cached generic plan would not
         // (and could not prove a tenant index's predicate from a parameter).
         ("plan_cache_mode", cache_exact, cache_hnsw),
         // Exact: no index scan, so no HNSW (bitmap scans of the tenant's B-tree still run).
         // HNSW: index scans on, whatever the session says.
-        ("enable_indexscan", "off".into(), "on".into()),
+        ("enable_indexscan", "'off'".into(), "'on'".into()),
         // HNSW: no sort, so that the ordered index scan wins over an exact scan and sort.
-        ("enable_sort", "on".into(), "off".into()),
+        ("enable_sort", "'on'".into(), "'off'".into()),
         // Read by HNSW scans only: harmless for `Exact`.
         ("hnsw.ef_search", ef_exact, ef_hnsw),
         ("hnsw.iterative_scan", iter_exact, iter_hnsw),
     ]
+}
+
+/// The `hnsw.ef_search` of a walk of `target` in `scope`, as an SQL expression of type text.
+/// Inside an organization, [`SearchOptions::ef_search`]. Over the whole table, one candidate
+/// per [`WHOLE_TABLE_ROWS_PER_CANDIDATE`] rows of the table's graph (the planner's estimate of
+/// the rows of `<table>_embedding_hnsw_idx`, kept by `VACUUM`, `ANALYZE` and index builds),
+/// within [`SearchOptions::ef_search_range`]; the most when the graph is missing or was never
+/// counted (`reltuples` -1).
+fn ef_search_sql(scope: Scope, target: Target, options: &SearchOptions) -> String {
+    let (fewest, most) = options.ef_search_range(scope);
+    if fewest == most {
+        return format!("'{most}'");
+    }
+    let index = format!("{}_embedding_hnsw_idx", target.table());
+    format!(
+        "coalesce((SELECT least({most}, greatest({fewest}, \
+         ceil(c.reltuples / {WHOLE_TABLE_ROWS_PER_CANDIDATE})))::int::text \
+         FROM pg_catalog.pg_class c \
+         WHERE c.oid = pg_catalog.to_regclass('{index}') AND c.reltuples >= 0), '{most}')"
+    )
 }
 
 /// The one statement [`super::configure`] runs: through `set_config(..., true)` (the function form
@@ -41,10 +63,13 @@ fn settings(scope: Scope, options: &SearchOptions) -> [(&'static str, String, St
 /// For `Auto` inside an organization it also counts the rows in scope, bounded (column `n`),
 /// and each setting that differs between the strategies takes the value of the one the count
 /// selects; when the tenant index is valid and the search is not narrowed, the count is
-/// skipped (`n` NULL) and the strategy is `Hnsw` through the tenant index. Parameters: `$1` organization id, `$2` the cap (`exact_max_rows + 1`), `$3` the
-/// tenant index name (text or NULL), `$4` the narrowing id when the target has one. Otherwise
-/// (`Exact`, `Hnsw`, or `Auto` over [`Scope::All`], which is `Hnsw`), `n` is NULL and the
-/// only parameter is `$1`, the tenant index name. (This statement runs before the settings it
+/// skipped (`n` NULL) and the strategy is `Hnsw` through the tenant index. Parameters: `$1`
+/// organization id, `$2` the cap (`exact_max_rows + 1`), `$3` the tenant index name (text or
+/// NULL), `$4` the narrowing id when the target has one. Otherwise (`Exact`, `Hnsw`, or `Auto`
+/// over [`Scope::All`], which is `Hnsw`), `n` is NULL and the only parameter is `$1`, the
+/// tenant index name. Column `ef_search` is the `hnsw.ef_search` it sets: over the whole
+/// table it follows the size of the table's graph ([`SearchOptions::whole_table_ef_search`]).
+/// (This statement runs before the settings it
 /// applies, so its own plan may be a cached generic one: a bounded count over the tenant's
 /// B-tree index either way.)
 pub fn configure_sql(scope: Scope, target: Target, options: &SearchOptions) -> String {
@@ -58,11 +83,12 @@ pub fn configure_sql(scope: Scope, target: Target, options: &SearchOptions) -> S
     if counts(scope, options) {
         // Same condition as the search, renumbered: organization $1 (narrowing id stays $4).
         let condition = target.scope_condition(scope).replace("$2", "$1");
-        let sets = set_configs(scope, options, |exact, hnsw| {
+        let ef = ef_search_sql(scope, target, options);
+        let sets = set_configs(&ef, |exact, hnsw| {
             if exact == hnsw {
-                format!("'{exact}'")
+                exact.to_owned()
             } else {
-                format!("CASE WHEN c.n < $2 THEN '{exact}' ELSE '{hnsw}' END")
+                format!("CASE WHEN c.n < $2 THEN {exact} ELSE {hnsw} END")
             }
         });
         // With a valid tenant index and no narrowing, HNSW through it is right whatever the
@@ -74,8 +100,8 @@ pub fn configure_sql(scope: Scope, target: Target, options: &SearchOptions) -> S
             "false"
         };
         format!(
-            "/* neonhub:search auto {table} */ SELECT c.n, c.tenant_index, {sets} FROM \
-             (SELECT p.tenant_index, CASE WHEN {skip_count} THEN NULL ELSE \
+            "/* neonhub:search auto {table} */ SELECT c.n, c.tenant_index, \
+             ({ef})::int AS ef_search, {sets} FROM (SELECT p.tenant_index, CASE WHEN {skip_count} THEN NULL ELSE \
              (SELECT count(*) FROM (SELECT 1 FROM {table} t WHERE {condition} LIMIT $2) s) \
              END AS n FROM (SELECT {probe}) p) c",
             probe = probe("$3"),
@@ -85,44 +111,42 @@ pub fn configure_sql(scope: Scope, target: Target, options: &SearchOptions) -> S
             SearchStrategy::Exact => SearchStrategy::Exact,
             SearchStrategy::Auto | SearchStrategy::Hnsw => SearchStrategy::Hnsw,
         };
-        let sets = set_configs(scope, options, |exact, hnsw| {
-            format!(
-                "'{}'",
-                if strategy == SearchStrategy::Hnsw {
-                    hnsw
-                } else {
-                    exact
-                }
-            )
+        let ef = ef_search_sql(scope, target, options);
+        let sets = set_configs(&ef, |exact, hnsw| {
+            if strategy == SearchStrategy::Hnsw {
+                hnsw.to_owned()
+            } else {
+                exact.to_owned()
+            }
         });
         format!(
-            "/* neonhub:search {strategy} {table} */ SELECT NULL::bigint AS n, {probe}, {sets}",
+            "/* neonhub:search {strategy} {table} */ SELECT NULL::bigint AS n, {probe}, \
+             ({ef})::int AS ef_search, {sets}",
             probe = probe("$1"),
         )
     }
 }
 
 /// `set_config('name', <value>, true), ...` for every setting, the value expression made by
-/// `value(exact, hnsw)`.
-fn set_configs(
-    scope: Scope,
-    options: &SearchOptions,
-    value: impl Fn(&str, &str) -> String,
-) -> String {
-    settings(scope, options)
+/// `value(exact, hnsw)` from the SQL values of the two strategies (`ef_search` as in
+/// [`settings`]).
+fn set_configs(ef_search: &str, value: impl Fn(&str, &str) -> String) -> String {
+    settings(ef_search)
         .iter()
         .map(|(name, exact, hnsw)| format!("set_config('{name}', {}, true)", value(exact, hnsw)))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-/// The `SET LOCAL` statements of `Exact` or `Hnsw` (for `Auto`, those of `Exact`) in `scope`,
-/// as one string (one round trip).
-pub fn settings_sql(strategy: SearchStrategy, scope: Scope, options: &SearchOptions) -> String {
-    settings(scope, options)
+/// The `SET LOCAL` statements of the strategy `configured` chose (`Exact` for `Auto`), as one
+/// string (one round trip): what [`configure_sql`] applied, the walk's `hnsw.ef_search` being
+/// [`Configured::ef_search`] ([`SearchOptions::ef_search`] when it is `None`).
+pub fn settings_sql(configured: &Configured, options: &SearchOptions) -> String {
+    let ef = format!("'{}'", configured.ef_search.unwrap_or(options.ef_search));
+    settings(&ef)
         .iter()
         .map(|(name, exact, hnsw)| {
-            let value = if strategy == SearchStrategy::Hnsw {
+            let value = if configured.strategy == SearchStrategy::Hnsw {
                 hnsw
             } else {
                 exact
@@ -253,10 +277,12 @@ mod tests {
             strategy: SearchStrategy::Exact,
             hnsw_index: None,
             scope_rows: None,
+            ef_search: None,
         };
         let table = Configured {
             strategy: SearchStrategy::Hnsw,
             hnsw_index: Some(HnswIndex::Table),
+            ef_search: Some(77),
             ..exact
         };
         let tenant = Configured {
@@ -329,19 +355,29 @@ mod tests {
             fixed,
             "Auto over the whole table is HNSW"
         );
-        // The whole table walks with its own ef_search by default.
+        // The whole table walks with an ef_search that follows its graph's rows, between the
+        // two defaults; ef_search alone pins it.
         let defaults = SearchOptions::default().strategy(SearchStrategy::Hnsw);
-        let whole = format!("'hnsw.ef_search', '{DEFAULT_WHOLE_TABLE_EF_SEARCH}'");
-        assert!(configure_sql(Scope::All, chunks, &defaults).contains(&whole));
+        let whole = configure_sql(Scope::All, chunks, &defaults);
+        let sized = format!(
+            "least({DEFAULT_WHOLE_TABLE_EF_SEARCH}, greatest({DEFAULT_EF_SEARCH}, \
+             ceil(c.reltuples / 1000)))"
+        );
+        assert!(whole.contains(&sized), "{whole}");
+        assert!(
+            whole.contains("to_regclass('chunks_embedding_hnsw_idx')"),
+            "{whole}"
+        );
+        assert!(whole.contains("AS ef_search"), "{whole}");
         let inside = format!("'hnsw.ef_search', '{DEFAULT_EF_SEARCH}'");
         assert!(configure_sql(org, chunks, &defaults).contains(&inside));
-        let hnsw = settings_sql(SearchStrategy::Hnsw, org, &options);
-        assert!(hnsw.contains("SET LOCAL hnsw.ef_search = 77"), "{hnsw}");
-        assert!(hnsw.contains("SET LOCAL enable_sort = off"), "{hnsw}");
-        assert!(hnsw.contains("relaxed_order"), "{hnsw}");
-        let exact = settings_sql(SearchStrategy::Exact, org, &options);
+        let hnsw = settings_sql(&table, &options);
+        assert!(hnsw.contains("SET LOCAL hnsw.ef_search = '77'"), "{hnsw}");
+        assert!(hnsw.contains("SET LOCAL enable_sort = 'off'"), "{hnsw}");
+        assert!(hnsw.contains("'relaxed_order'"), "{hnsw}");
+        let exact = settings_sql(&exact, &options);
         assert!(
-            exact.contains("SET LOCAL enable_indexscan = off"),
+            exact.contains("SET LOCAL enable_indexscan = 'off'"),
             "{exact}"
         );
         let defaults = SearchOptions::default();

@@ -1,12 +1,13 @@
 //! Vector search inside one organization (`entity::search`): exact results equal a brute
-//! force computed here (also over the whole table), HNSW returns k rows even for a tenant of 2% of the table, `Auto` picks
+//! force computed here (also over the whole table), HNSW returns k rows even for a tenant of 2%
+//! of the table, the whole-table walk's `ef_search` follows the size of the graph, `Auto` picks
 //! by the tenant's size, plans have the intended shape (EXPLAIN), settings never outlive a
 //! search, prepared statements are never planned generically, row-level security still
 //! applies, and bad query vectors are refused before any I/O.
 
 use entity::prelude::*;
 use entity::search::{
-    HnswIndex, Scope, SearchError, SearchOptions, SearchStrategy, Target, explain,
+    HnswIndex, Scope, SearchError, SearchOptions, SearchStrategy, Target, configure, explain,
     nearest_brand_voices, nearest_chunks, nearest_messages, search,
 };
 use entity::tenant::{Tenant, with_tenant};
@@ -344,6 +345,113 @@ async fn the_whole_table_is_searched_through_its_index_or_exactly() {
             .collect::<Vec<_>>(),
         want
     );
+}
+
+/// The rows of `index` as the planner knows them (`pg_class.reltuples`, what VACUUM, ANALYZE and
+/// an index build record): set directly, as for a table of that size (as the owner, in this
+/// test's own database).
+async fn set_graph_rows(db: &DatabaseConnection, index: &str, rows: f64) {
+    db.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE pg_catalog.pg_class SET reltuples = $1::real WHERE oid = to_regclass($2)",
+        [rows.into(), index.into()],
+    ))
+    .await
+    .unwrap();
+}
+
+/// The `hnsw.ef_search` a search of `target` in `scope` applies to its transaction (read back
+/// after [`configure`]) and the one it reports.
+async fn walk_ef_search(
+    db: &DatabaseConnection,
+    scope: Scope,
+    target: Target,
+    options: &SearchOptions,
+) -> (Option<String>, Option<u32>) {
+    let txn = db.begin().await.unwrap();
+    let configured = configure(&txn, scope, target, options).await.unwrap();
+    let applied = setting(&txn, "hnsw.ef_search").await;
+    txn.rollback().await.unwrap();
+    (applied, configured.ef_search)
+}
+
+#[tokio::test]
+async fn the_whole_table_walk_follows_the_size_of_its_graph() {
+    let db = TestDb::migrated().await;
+    let f = fixture(db.conn()).await;
+    let chunks = Target::Chunks { dataset_id: None };
+    let messages = Target::Messages {
+        conversation_id: None,
+    };
+    let defaults = SearchOptions::default();
+    let q = query(17);
+    // One candidate per 1,000 rows of the graph, from ef_search (160) to 1,000; a graph never
+    // counted (-1) walks with the most.
+    for (rows, ef) in [
+        (-1.0, 1_000),
+        (0.0, 160),
+        (100_000.0, 160),
+        (160_001.0, 161),
+        (250_000.0, 250),
+        (999_001.0, 1_000),
+        (1e6, 1_000),
+        (5e7, 1_000),
+    ] {
+        set_graph_rows(db.conn(), "chunks_embedding_hnsw_idx", rows).await;
+        let want = ef.to_string();
+        assert_eq!(
+            walk_ef_search(db.conn(), Scope::All, chunks, &defaults).await,
+            (Some(want.clone()), Some(ef)),
+            "{rows} rows"
+        );
+        let found = search::<_, chunks::Model>(db.conn(), Scope::All, chunks, &q, &defaults)
+            .await
+            .unwrap();
+        assert_eq!((found.ef_search, found.neighbors.len()), (Some(ef), 10));
+        // Inside an organization the walk keeps ef_search whatever the table's size.
+        let inside = defaults.strategy(SearchStrategy::Hnsw);
+        assert_eq!(
+            walk_ef_search(db.conn(), f.large.into(), chunks, &inside).await,
+            (Some("160".into()), Some(160))
+        );
+    }
+    // The graph of each table counts for its own walks.
+    set_graph_rows(db.conn(), "messages_embedding_hnsw_idx", 400_000.0).await;
+    assert_eq!(
+        walk_ef_search(db.conn(), Scope::All, messages, &defaults).await,
+        (Some("400".into()), Some(400))
+    );
+    // The caller's most, and ef_search alone pins the walk (at 50M rows).
+    let at_most = defaults.whole_table_ef_search(300);
+    assert_eq!(
+        walk_ef_search(db.conn(), Scope::All, chunks, &at_most)
+            .await
+            .1,
+        Some(300)
+    );
+    let pinned = defaults.ef_search(50);
+    assert_eq!(
+        walk_ef_search(db.conn(), Scope::All, chunks, &pinned).await,
+        (Some("50".into()), Some(50))
+    );
+    // Exact walks no graph and reports none.
+    let exact = defaults.strategy(SearchStrategy::Exact);
+    assert_eq!(
+        walk_ef_search(db.conn(), Scope::All, chunks, &exact)
+            .await
+            .1,
+        None
+    );
+    // Without the graph (dropped by hand), the most.
+    let txn = db.conn().begin().await.unwrap();
+    txn.execute_unprepared("DROP INDEX chunks_embedding_hnsw_idx")
+        .await
+        .unwrap();
+    let configured = configure(&txn, Scope::All, chunks, &defaults)
+        .await
+        .unwrap();
+    assert_eq!(configured.ef_search, Some(1_000));
+    txn.rollback().await.unwrap();
 }
 
 #[tokio::test]
