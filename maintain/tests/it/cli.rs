@@ -2,8 +2,8 @@
 //! one with nothing to index exits 0, `--dry-run --json` prints the plan, and a build gets the
 //! parallel workers the server allows unless `--parallel-workers 0` says none.
 
+use crate::vector_maintain::load_tenants;
 use entity::search::tenant_index;
-use seeder::synth::{LoadOptions, ProgressMode, SynthOptions, SynthPlan, load};
 use std::process::Command;
 use std::time::Duration;
 use testkit::TestDb;
@@ -105,21 +105,7 @@ async fn a_build_gets_parallel_workers_unless_parallel_workers_is_0() {
     // enough to be watched. The table's main heap is a few dozen pages, far below
     // min_parallel_table_scan_size: without the maintainer's setting Postgres would ask for no
     // worker.
-    let plan = SynthPlan::new(SynthOptions {
-        orgs: 2,
-        shares: vec![0.9, 0.1],
-        chunks: 3_000,
-        messages: 20,
-        centroids: 8,
-        seed: 9,
-        ..SynthOptions::default()
-    })
-    .unwrap();
-    let quiet = LoadOptions {
-        progress: ProgressMode::Quiet,
-        ..LoadOptions::default()
-    };
-    load(db.conn(), &plan, &quiet).await.unwrap();
+    let plan = load_tenants(&db, &[0.9, 0.1], 3_000, 20, 9).await;
     let index = tenant_index::index_name("chunks", plan.tenants()[0].id);
 
     let ((ok, text), seen, workers) = watched_run(&db, &["--parallel-workers", "0"]).await;

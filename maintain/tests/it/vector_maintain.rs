@@ -33,21 +33,7 @@ struct Fixture {
 impl Fixture {
     async fn new() -> Self {
         let db = TestDb::migrated().await;
-        let plan = SynthPlan::new(SynthOptions {
-            orgs: 3,
-            shares: vec![0.5, 0.3, 0.2],
-            chunks: 200,
-            messages: 200,
-            centroids: 8,
-            seed: 5,
-            ..SynthOptions::default()
-        })
-        .unwrap();
-        let quiet = LoadOptions {
-            progress: ProgressMode::Quiet,
-            ..LoadOptions::default()
-        };
-        load(db.conn(), &plan, &quiet).await.unwrap();
+        let plan = load_tenants(&db, &[0.5, 0.3, 0.2], 200, 200, 5).await;
         Self { db, plan }
     }
 
@@ -117,6 +103,33 @@ impl Fixture {
         }
         panic!("the build never waited for the open writer");
     }
+}
+
+/// Load synthetic tenants into `db` (quietly): one organization per share of `chunks` chunks
+/// and `messages` messages, in 8 clusters.
+pub(crate) async fn load_tenants(
+    db: &TestDb,
+    shares: &[f64],
+    chunks: usize,
+    messages: usize,
+    seed: u64,
+) -> SynthPlan {
+    let plan = SynthPlan::new(SynthOptions {
+        orgs: shares.len(),
+        shares: shares.to_vec(),
+        chunks,
+        messages,
+        centroids: 8,
+        seed,
+        ..SynthOptions::default()
+    })
+    .unwrap();
+    let quiet = LoadOptions {
+        progress: ProgressMode::Quiet,
+        ..LoadOptions::default()
+    };
+    load(db.conn(), &plan, &quiet).await.unwrap();
+    plan
 }
 
 /// The `pg_stat_activity` rows of this database's index builds waiting for a lock.
