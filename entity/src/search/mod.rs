@@ -34,8 +34,8 @@
 //!   set to [`SearchOptions::ef_search`] inside an organization and, over [`Scope::All`]
 //!   (whose walk must first find the right region of the largest graph), to one candidate per
 //!   [`WHOLE_TABLE_ROWS_PER_CANDIDATE`] rows of the graph, from `ef_search` up to
-//!   [`SearchOptions::whole_table_ef_search`] ([`SearchResults::ef_search`] says which), and pgvector 0.8's iterative scan
-//!   (`hnsw.iterative_scan = relaxed_order`): the walk goes on until `k` rows in scope passed
+//!   [`SearchOptions::whole_table_ef_search`] ([`SearchResults::ef_search`] says which), and
+//!   pgvector 0.8's iterative scan (`hnsw.iterative_scan = relaxed_order`): the walk goes on until `k` rows in scope passed
 //!   the filter, and the final rows are re-sorted by distance. The index is the tenant's own
 //!   partial index when `vector-maintain` made one ([`tenant_index`]; every row it holds is the
 //!   tenant's, so the recall is that of an unfiltered search), the table's index otherwise

@@ -101,7 +101,8 @@ pub fn configure_sql(scope: Scope, target: Target, options: &SearchOptions) -> S
         };
         format!(
             "/* neonhub:search auto {table} */ SELECT c.n, c.tenant_index, \
-             ({ef})::int AS ef_search, {sets} FROM (SELECT p.tenant_index, CASE WHEN {skip_count} THEN NULL ELSE \
+             ({ef})::int AS ef_search, {sets} FROM (SELECT p.tenant_index, \
+             CASE WHEN {skip_count} THEN NULL ELSE \
              (SELECT count(*) FROM (SELECT 1 FROM {table} t WHERE {condition} LIMIT $2) s) \
              END AS n FROM (SELECT {probe}) p) c",
             probe = probe("$3"),
