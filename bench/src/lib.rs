@@ -123,7 +123,7 @@ pub struct BenchConfig {
     pub ef_search: u32,
     /// The most `hnsw.ef_search` over [`entity::search::Scope::All`] (the helper's default):
     /// the whole-table figures, raw and through the helper, walk with what the helper chooses
-    /// for the graph's rows up to it ([`entity::search::WHOLE_TABLE_ROWS_PER_CANDIDATE`]).
+    /// for the graph's rows up to it ([`entity::search::GRAPH_ROWS_PER_CANDIDATE`]).
     #[serde(default = "default_whole_table_ef_search")]
     pub whole_table_ef_search: u32,
     /// `ef_search` values of the sweep.

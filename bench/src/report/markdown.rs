@@ -76,7 +76,8 @@ pub fn render_markdown(report: &BenchReport) -> String {
         "Data: {} chunks and {} messages of 1536 dimensions over {} organizations (seed {}; \
          fixed shares {} for tenants 0, 1, ..., the others by Zipf); {} queries (tenant \
          table: {} for the tenants without a fixed share), k = {}, helper defaults \
-         `ef_search = {}` (whole table: one per {} rows of the graph, at least that, at most {}), \
+         `ef_search = {}` (whole table and tenant graphs: one per {} rows of the graph, at least \
+         that, at most {}), \
          `exact_max_rows = {}`; tenant indexes above {} \
          rows.\n",
         c.chunks,
@@ -92,7 +93,7 @@ pub fn render_markdown(report: &BenchReport) -> String {
         c.tenant_queries,
         c.k,
         c.ef_search,
-        entity::search::WHOLE_TABLE_ROWS_PER_CANDIDATE,
+        entity::search::GRAPH_ROWS_PER_CANDIDATE,
         c.whole_table_ef_search,
         c.exact_max_rows,
         c.tenant_index_policy().index_above

@@ -166,6 +166,11 @@ pub struct SearchSeries {
     pub max_rows: usize,
     /// What answered, with how many queries each.
     pub answered: Vec<(Answered, usize)>,
+    /// For the helper: the largest `hnsw.ef_search` a walk of the series kept
+    /// ([`entity::search::SearchResults::ef_search`]; `None` when no query walked a graph or
+    /// the series is raw SQL).
+    #[serde(default)]
+    pub ef_search: Option<u32>,
 }
 
 impl SearchSeries {
@@ -183,6 +188,7 @@ impl SearchSeries {
             min_rows: ids.iter().map(Vec::len).min().unwrap_or(0),
             max_rows: ids.iter().map(Vec::len).max().unwrap_or(0),
             answered,
+            ef_search: None,
         }
     }
 
@@ -196,15 +202,20 @@ impl SearchSeries {
         !self.answered.is_empty() && self.answered.iter().all(|(a, _)| *a == answered)
     }
 
-    /// `exact` when one thing answered every query, else `exact ×3, table index ×7`.
+    /// `exact` when one thing answered every query, else `exact ×3, table index ×7`; then
+    /// ` (ef_search 300)` when the helper walked a graph.
     pub fn describe_answered(&self) -> String {
-        match self.answered.as_slice() {
+        let answered = match self.answered.as_slice() {
             [(a, _)] => a.label().to_owned(),
             many => many
                 .iter()
                 .map(|(a, n)| format!("{} ×{n}", a.label()))
                 .collect::<Vec<_>>()
                 .join(", "),
+        };
+        match self.ef_search {
+            Some(ef) => format!("{answered} (ef_search {ef})"),
+            None => answered,
         }
     }
 
@@ -250,6 +261,7 @@ async fn helper_series(
     let mut ids = Vec::with_capacity(queries.len());
     let mut seconds = Vec::with_capacity(queries.len());
     let mut answered = Vec::new();
+    let mut ef_search = None;
     for query in queries {
         let started = Instant::now();
         let found = nearest_chunks(db, org, None, query, options).await?;
@@ -258,9 +270,13 @@ async fn helper_series(
             &mut answered,
             Answered::of(found.strategy, found.hnsw_index),
         );
+        ef_search = ef_search.max(found.ef_search);
         ids.push(found.neighbors.iter().map(|n| n.model.id).collect());
     }
-    Ok(SearchSeries::of(&seconds, &ids, exact, answered))
+    Ok(SearchSeries {
+        ef_search,
+        ..SearchSeries::of(&seconds, &ids, exact, answered)
+    })
 }
 
 /// Whether `explained` (EXPLAIN of a helper search of `table` inside `scope`) shows the plan

@@ -31,10 +31,11 @@
 //!   cost grows linearly with the tenant's size (figures: docs/VECTOR_SEARCH.md).
 //! - [`SearchStrategy::Hnsw`]: walk an HNSW index (cosine; in half precision on `chunks` and
 //!   `messages`, [`tenant_index::Precision`]) with `hnsw.ef_search`
-//!   set to [`SearchOptions::ef_search`] inside an organization and, over [`Scope::All`]
-//!   (whose walk must first find the right region of the largest graph), to one candidate per
-//!   [`WHOLE_TABLE_ROWS_PER_CANDIDATE`] rows of the graph, from `ef_search` up to
-//!   [`SearchOptions::whole_table_ef_search`] ([`SearchResults::ef_search`] says which), and
+//!   set to one candidate per [`GRAPH_ROWS_PER_CANDIDATE`] rows of the graph walked (a walk
+//!   through a larger graph must go further to find the right region of it), from
+//!   [`SearchOptions::ef_search`] up to [`SearchOptions::whole_table_ef_search`], over
+//!   [`Scope::All`] and through a tenant's own graph alike, and to `ef_search` through the
+//!   table's graph filtered to an organization ([`SearchResults::ef_search`] says which), and
 //!   pgvector 0.8's iterative scan (`hnsw.iterative_scan = relaxed_order`): the walk goes on until `k` rows in scope passed
 //!   the filter, and the final rows are re-sorted by distance. The index is the tenant's own
 //!   partial index when `vector-maintain` made one ([`tenant_index`]; every row it holds is the
@@ -71,7 +72,7 @@ pub mod tenant_index;
 
 pub use options::{
     DEFAULT_EF_SEARCH, DEFAULT_EXACT_MAX_ROWS, DEFAULT_K, DEFAULT_WHOLE_TABLE_EF_SEARCH,
-    MAX_EF_SEARCH, SearchOptions, SearchStrategy, WHOLE_TABLE_ROWS_PER_CANDIDATE, validate_query,
+    GRAPH_ROWS_PER_CANDIDATE, MAX_EF_SEARCH, SearchOptions, SearchStrategy, validate_query,
 };
 pub use scope::{Scope, Target};
 pub use sql::{configure_sql, search_sql, search_values, settings_sql};
@@ -119,8 +120,8 @@ pub struct Configured {
     /// `exact_max_rows + 1` (not counted when the organization has a tenant index and the
     /// search is not narrowed to a dataset, conversation or brand).
     pub scope_rows: Option<u64>,
-    /// For `Hnsw`: the walk's `hnsw.ef_search` (over the whole table it follows the size of
-    /// the table's graph, [`SearchOptions::whole_table_ef_search`]).
+    /// For `Hnsw`: the walk's `hnsw.ef_search` (over the whole table and through a tenant's
+    /// own graph it follows the size of the graph, [`SearchOptions::ef_search_range`]).
     pub ef_search: Option<u32>,
 }
 

@@ -1,7 +1,7 @@
 //! What a search is asked: the strategy, `k`, `ef_search`, the exact-search threshold, and the
 //! check of the query vector.
 
-use super::{Scope, SearchError};
+use super::{HnswIndex, Scope, SearchError};
 use crate::vector::check;
 use sea_orm::prelude::PgVector;
 use serde::{Deserialize, Serialize};
@@ -15,20 +15,22 @@ pub const DEFAULT_K: u32 = 10;
 pub const DEFAULT_EF_SEARCH: u32 = 160;
 /// Default `hnsw.ef_search` of a walk over the whole table ([`super::Scope::All`]) on the
 /// largest graphs: the most the walk takes ([`SearchOptions::whole_table_ef_search`]), reached
-/// from [`WHOLE_TABLE_ROWS_PER_CANDIDATE`] × 1,000 rows in the graph. At 1M clustered chunks a
+/// from [`GRAPH_ROWS_PER_CANDIDATE`] × 1,000 rows in the graph. At 1M clustered chunks a
 /// walk can end in the wrong cluster and find none of its 10 rows: on two graphs built with
 /// m 32, every query of 30 found its cluster at 800 and 1,000 (recall 0.990), while at 600 one
 /// query of one graph found none (0.957); the walk takes about 20 ms either way
 /// (docs/VECTOR_SEARCH.md, "Why ef_search 1,000 over the whole table").
 pub const DEFAULT_WHOLE_TABLE_EF_SEARCH: u32 = 1_000;
-/// Rows of the table's graph per candidate of a whole-table walk: over [`super::Scope::All`]
-/// the walk keeps one candidate per this many rows of the graph (the planner's estimate of the
-/// index's rows, `pg_class.reltuples`), never fewer than [`SearchOptions::ef_search`] and never
-/// more than [`SearchOptions::whole_table_ef_search`]. Both measured ends: at 100,000 rows
-/// (160, the floor) the recall@10 is 0.996–1.000, where 1,000 took 23 ms a query; at 1M rows
-/// (1,000, the ceiling) it is 0.990 (docs/VECTOR_SEARCH.md, "Whole-table ef_search follows the
-/// graph").
-pub const WHOLE_TABLE_ROWS_PER_CANDIDATE: u32 = 1_000;
+/// Rows of a graph per candidate of a walk through it: over [`super::Scope::All`] the walk
+/// keeps one candidate per this many rows of the table's graph, and through a tenant's own
+/// index one per this many rows of that index (the planner's estimate of the index's rows,
+/// `pg_class.reltuples`), never fewer than [`SearchOptions::ef_search`] and never more than
+/// [`SearchOptions::whole_table_ef_search`]. Measured at both ends: at 100,000 rows (160, the
+/// floor) the whole table's recall@10 is 0.996–1.000, where 1,000 took 23 ms a query; at 1M
+/// rows (1,000, the ceiling) it is 0.990; a tenant of 300,000 rows in 64 crowded clusters
+/// reached 0.907 through its own graph at 160 and 0.960 at 300 (docs/VECTOR_SEARCH.md,
+/// "ef_search follows the graph").
+pub const GRAPH_ROWS_PER_CANDIDATE: u32 = 1_000;
 /// Default scope size (rows) up to which [`SearchStrategy::Auto`] searches exactly, and above
 /// which a tenant gets its own HNSW index ([`super::tenant_index::TenantIndexPolicy`]): up to
 /// here an exact search stays under about 7 ms; at 1M chunks a tenant of 1,000–1,500 rows took
@@ -81,13 +83,17 @@ pub struct SearchOptions {
     /// How many neighbours to return (1 to [`MAX_EF_SEARCH`]).
     pub k: u32,
     /// `hnsw.ef_search` for [`SearchStrategy::Hnsw`] inside an organization (1 to
-    /// [`MAX_EF_SEARCH`]).
+    /// [`MAX_EF_SEARCH`]): the whole walk through the table's graph filtered to the
+    /// organization, and the fewest through the tenant's own graph, whose walk follows its
+    /// size up to `max(ef_search, whole_table_ef_search)`.
     pub ef_search: u32,
     /// The most `hnsw.ef_search` a search over [`super::Scope::All`] walks with (1 to
-    /// [`MAX_EF_SEARCH`]): the walk keeps one candidate per [`WHOLE_TABLE_ROWS_PER_CANDIDATE`]
+    /// [`MAX_EF_SEARCH`]): the walk keeps one candidate per [`GRAPH_ROWS_PER_CANDIDATE`]
     /// rows of the table's graph, at least [`Self::ef_search`] and at most this (this alone
-    /// when it is not above `ef_search`; unknown size: this). [`SearchResults::ef_search`]
-    /// says what a search walked with.
+    /// when it is not above `ef_search`; unknown size: this). A walk through a tenant's own
+    /// graph follows that graph's size the same way and never goes further than the whole
+    /// table's (nor below `ef_search`). [`SearchResults::ef_search`] says what a search
+    /// walked with.
     ///
     /// [`SearchResults::ef_search`]: super::SearchResults::ef_search
     #[serde(default = "default_whole_table_ef_search")]
@@ -120,32 +126,40 @@ impl SearchOptions {
     }
 
     /// These options with another `hnsw.ef_search`, inside an organization and over the whole
-    /// table alike (which then walks with it whatever the size of its graph).
+    /// table alike (every walk then keeps it whatever the size of its graph).
     pub fn ef_search(mut self, ef_search: u32) -> Self {
         self.ef_search = ef_search;
         self.whole_table_ef_search = ef_search;
         self
     }
 
-    /// These options with another most `hnsw.ef_search` over the whole table ([`Scope::All`])
-    /// only: the walk keeps one candidate per [`WHOLE_TABLE_ROWS_PER_CANDIDATE`] rows of the
-    /// graph, between [`Self::ef_search`] and this.
+    /// These options with another most `hnsw.ef_search` for walks that follow their graph's
+    /// size: over the whole table ([`Scope::All`]) one candidate per
+    /// [`GRAPH_ROWS_PER_CANDIDATE`] rows of the graph, between [`Self::ef_search`] and this;
+    /// through a tenant's own graph, between `ef_search` and the larger of the two.
     pub fn whole_table_ef_search(mut self, ef_search: u32) -> Self {
         self.whole_table_ef_search = ef_search;
         self
     }
 
-    /// The `hnsw.ef_search` range of a walk in `scope`: (fewest, most). Inside an
-    /// organization both are [`Self::ef_search`]; over the whole table the walk follows the
-    /// size of the graph from `ef_search` to [`Self::whole_table_ef_search`] (both this last
-    /// one when it is not above `ef_search`).
-    pub fn ef_search_range(&self, scope: Scope) -> (u32, u32) {
-        match scope {
-            Scope::All => (
+    /// The `hnsw.ef_search` range of a walk through `index` in `scope`: (fewest, most); the
+    /// walk keeps one candidate per [`GRAPH_ROWS_PER_CANDIDATE`] rows of the graph within it.
+    /// Over the whole table, from `ef_search` to [`Self::whole_table_ef_search`] (both this
+    /// last one when it is not above `ef_search`); through a tenant's own graph, from
+    /// `ef_search` to the larger of the two (a tenant's graph is never larger than the
+    /// table's); through the table's graph filtered to an organization, `ef_search` alone (the
+    /// iterative scan goes on until `k` rows passed the filter).
+    pub fn ef_search_range(&self, scope: Scope, index: HnswIndex) -> (u32, u32) {
+        match (scope, index) {
+            (Scope::All, _) => (
                 self.ef_search.min(self.whole_table_ef_search),
                 self.whole_table_ef_search,
             ),
-            Scope::Organization(_) => (self.ef_search, self.ef_search),
+            (Scope::Organization(_), HnswIndex::Tenant) => (
+                self.ef_search,
+                self.ef_search.max(self.whole_table_ef_search),
+            ),
+            (Scope::Organization(_), HnswIndex::Table) => (self.ef_search, self.ef_search),
         }
     }
 
@@ -235,33 +249,33 @@ mod tests {
     }
 
     #[test]
-    fn the_whole_table_has_its_own_ef_search_range_and_ef_search_sets_both() {
+    fn each_graph_has_its_ef_search_range_and_ef_search_pins_them_all() {
         let org = Scope::Organization(uuid::Uuid::nil());
-        let options = SearchOptions::default();
-        assert_eq!(
-            options.ef_search_range(org),
-            (DEFAULT_EF_SEARCH, DEFAULT_EF_SEARCH)
-        );
-        assert_eq!(
-            options.ef_search_range(Scope::All),
-            (DEFAULT_EF_SEARCH, DEFAULT_WHOLE_TABLE_EF_SEARCH)
-        );
-        let both = options.ef_search(77);
-        assert_eq!(
-            (both.ef_search_range(org), both.ef_search_range(Scope::All)),
-            ((77, 77), (77, 77))
-        );
-        let whole = options.whole_table_ef_search(300);
-        assert_eq!(
+        // (filtered table graph, tenant graph, whole table)
+        let ranges = |o: SearchOptions| {
             (
-                whole.ef_search_range(org),
-                whole.ef_search_range(Scope::All)
-            ),
-            ((160, 160), (160, 300))
+                o.ef_search_range(org, HnswIndex::Table),
+                o.ef_search_range(org, HnswIndex::Tenant),
+                o.ef_search_range(Scope::All, HnswIndex::Table),
+            )
+        };
+        let options = SearchOptions::default();
+        let (ef, most) = (DEFAULT_EF_SEARCH, DEFAULT_WHOLE_TABLE_EF_SEARCH);
+        assert_eq!(ranges(options), ((ef, ef), (ef, most), (ef, most)));
+        assert_eq!(
+            ranges(options.ef_search(77)),
+            ((77, 77), (77, 77), (77, 77))
         );
-        // A most below ef_search pins the whole-table walk to it.
-        let low = options.whole_table_ef_search(100);
-        assert_eq!(low.ef_search_range(Scope::All), (100, 100));
+        assert_eq!(
+            ranges(options.whole_table_ef_search(300)),
+            ((160, 160), (160, 300), (160, 300))
+        );
+        // A most below ef_search pins the whole-table walk to it; a tenant's walk keeps
+        // ef_search.
+        assert_eq!(
+            ranges(options.whole_table_ef_search(100)),
+            ((160, 160), (160, 160), (100, 100))
+        );
         // Options serialised before the field existed read the default.
         let old: SearchOptions = serde_json::from_str(
             r#"{"k":10,"ef_search":40,"strategy":"auto","exact_max_rows":1000}"#,

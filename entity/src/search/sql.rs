@@ -2,7 +2,7 @@
 //! round trip), the `SET LOCAL` form of the settings, and the search statement of each
 //! strategy. Public so that tools can replay exactly what the helper sends.
 
-use super::options::WHOLE_TABLE_ROWS_PER_CANDIDATE;
+use super::options::GRAPH_ROWS_PER_CANDIDATE;
 use super::{Configured, HnswIndex, Scope, SearchOptions, SearchStrategy, Target, tenant_index};
 use sea_orm::prelude::PgVector;
 use sea_orm::{DbBackend, Statement, Value};
@@ -35,24 +35,49 @@ fn settings(ef_search: &str) -> [(&'static str, String, String); 5] {
     ]
 }
 
-/// The `hnsw.ef_search` of a walk of `target` in `scope`, as an SQL expression of type text.
-/// Inside an organization, [`SearchOptions::ef_search`]. Over the whole table, one candidate
-/// per [`WHOLE_TABLE_ROWS_PER_CANDIDATE`] rows of the table's graph (the planner's estimate of
-/// the rows of `<table>_embedding_hnsw_idx`, kept by `VACUUM`, `ANALYZE` and index builds),
-/// within [`SearchOptions::ef_search_range`]; the most when the graph is missing or was never
-/// counted (`reltuples` -1).
-fn ef_search_sql(scope: Scope, target: Target, options: &SearchOptions) -> String {
-    let (fewest, most) = options.ef_search_range(scope);
-    if fewest == most {
-        return format!("'{most}'");
+/// The `hnsw.ef_search` of a walk of `target` in `scope`, as an SQL expression of type text,
+/// `tenant_index` being the SQL boolean that says whether the organization's own graph is
+/// valid and `tenant_name` the SQL text of its name. The walk keeps one candidate per
+/// [`GRAPH_ROWS_PER_CANDIDATE`] rows of the graph it goes through (the planner's estimate of
+/// the index's rows, `pg_class.reltuples`, kept by `VACUUM`, `ANALYZE` and index builds),
+/// within [`SearchOptions::ef_search_range`]: over the whole table the table's graph
+/// (`<table>_embedding_hnsw_idx`), inside an organization its own graph when it has one, and
+/// [`SearchOptions::ef_search`] through the table's graph filtered to it. A graph missing or
+/// never counted (`reltuples` -1) walks with the most.
+fn ef_search_sql(
+    scope: Scope,
+    target: Target,
+    options: &SearchOptions,
+    tenant_index: &str,
+    tenant_name: &str,
+) -> String {
+    let sized = |index: HnswIndex, graph: &str| {
+        let (fewest, most) = options.ef_search_range(scope, index);
+        if fewest == most {
+            return format!("'{most}'");
+        }
+        format!(
+            "coalesce((SELECT least({most}, greatest({fewest}, \
+             ceil(c.reltuples / {GRAPH_ROWS_PER_CANDIDATE})))::int::text \
+             FROM pg_catalog.pg_class c \
+             WHERE c.oid = pg_catalog.to_regclass({graph}) AND c.reltuples >= 0), '{most}')"
+        )
+    };
+    match scope {
+        Scope::All => sized(
+            HnswIndex::Table,
+            &format!("'{}_embedding_hnsw_idx'", target.table()),
+        ),
+        Scope::Organization(_) => {
+            let own = sized(HnswIndex::Tenant, &format!("{tenant_name}::text"));
+            let filtered = sized(HnswIndex::Table, "NULL");
+            if own == filtered {
+                own
+            } else {
+                format!("CASE WHEN {tenant_index} THEN {own} ELSE {filtered} END")
+            }
+        }
     }
-    let index = format!("{}_embedding_hnsw_idx", target.table());
-    format!(
-        "coalesce((SELECT least({most}, greatest({fewest}, \
-         ceil(c.reltuples / {WHOLE_TABLE_ROWS_PER_CANDIDATE})))::int::text \
-         FROM pg_catalog.pg_class c \
-         WHERE c.oid = pg_catalog.to_regclass('{index}') AND c.reltuples >= 0), '{most}')"
-    )
 }
 
 /// The one statement [`super::configure`] runs: through `set_config(..., true)` (the function form
@@ -68,7 +93,8 @@ fn ef_search_sql(scope: Scope, target: Target, options: &SearchOptions) -> Strin
 /// NULL), `$4` the narrowing id when the target has one. Otherwise (`Exact`, `Hnsw`, or `Auto`
 /// over [`Scope::All`], which is `Hnsw`), `n` is NULL and the only parameter is `$1`, the
 /// tenant index name. Column `ef_search` is the `hnsw.ef_search` it sets: over the whole
-/// table it follows the size of the table's graph ([`SearchOptions::whole_table_ef_search`]).
+/// table it follows the size of the table's graph, through a tenant's own graph the size of
+/// that one ([`SearchOptions::ef_search_range`]).
 /// (This statement runs before the settings it
 /// applies, so its own plan may be a cached generic one: a bounded count over the tenant's
 /// B-tree index either way.)
@@ -83,7 +109,7 @@ pub fn configure_sql(scope: Scope, target: Target, options: &SearchOptions) -> S
     if counts(scope, options) {
         // Same condition as the search, renumbered: organization $1 (narrowing id stays $4).
         let condition = target.scope_condition(scope).replace("$2", "$1");
-        let ef = ef_search_sql(scope, target, options);
+        let ef = ef_search_sql(scope, target, options, "c.tenant_index", "$3");
         let sets = set_configs(&ef, |exact, hnsw| {
             if exact == hnsw {
                 exact.to_owned()
@@ -112,7 +138,7 @@ pub fn configure_sql(scope: Scope, target: Target, options: &SearchOptions) -> S
             SearchStrategy::Exact => SearchStrategy::Exact,
             SearchStrategy::Auto | SearchStrategy::Hnsw => SearchStrategy::Hnsw,
         };
-        let ef = ef_search_sql(scope, target, options);
+        let ef = ef_search_sql(scope, target, options, "p.tenant_index", "$1");
         let sets = set_configs(&ef, |exact, hnsw| {
             if strategy == SearchStrategy::Hnsw {
                 hnsw.to_owned()
@@ -121,8 +147,8 @@ pub fn configure_sql(scope: Scope, target: Target, options: &SearchOptions) -> S
             }
         });
         format!(
-            "/* neonhub:search {strategy} {table} */ SELECT NULL::bigint AS n, {probe}, \
-             ({ef})::int AS ef_search, {sets}",
+            "/* neonhub:search {strategy} {table} */ SELECT NULL::bigint AS n, p.tenant_index, \
+             ({ef})::int AS ef_search, {sets} FROM (SELECT {probe}) p",
             probe = probe("$1"),
         )
     }
@@ -370,8 +396,23 @@ mod tests {
             "{whole}"
         );
         assert!(whole.contains("AS ef_search"), "{whole}");
-        let inside = format!("'hnsw.ef_search', '{DEFAULT_EF_SEARCH}'");
-        assert!(configure_sql(org, chunks, &defaults).contains(&inside));
+        // Inside an organization, its own graph's rows when it has one (the index named by the
+        // parameter), ef_search through the table's.
+        let inside = configure_sql(org, chunks, &defaults);
+        let own = format!(
+            "'hnsw.ef_search', CASE WHEN p.tenant_index THEN coalesce((SELECT \
+             least({DEFAULT_WHOLE_TABLE_EF_SEARCH}, greatest({DEFAULT_EF_SEARCH}, \
+             ceil(c.reltuples / 1000)))"
+        );
+        assert!(inside.contains(&own), "{inside}");
+        assert!(
+            inside.contains("WHERE c.oid = pg_catalog.to_regclass($1::text)"),
+            "{inside}"
+        );
+        assert!(
+            inside.contains(&format!("ELSE '{DEFAULT_EF_SEARCH}' END")),
+            "{inside}"
+        );
         let hnsw = settings_sql(&table, &options);
         assert!(hnsw.contains("SET LOCAL hnsw.ef_search = '77'"), "{hnsw}");
         assert!(hnsw.contains("SET LOCAL enable_sort = 'off'"), "{hnsw}");

@@ -1,14 +1,15 @@
 //! Vector search inside one organization (`entity::search`): exact results equal a brute
 //! force computed here (also over the whole table), HNSW returns k rows even for a tenant of 2%
-//! of the table, the whole-table walk's `ef_search` follows the size of the graph, `Auto` picks
-//! by the tenant's size, plans have the intended shape (EXPLAIN), settings never outlive a
-//! search, prepared statements are never planned generically, row-level security still
-//! applies, and bad query vectors are refused before any I/O.
+//! of the table, the `ef_search` of a walk over the whole table or through a tenant's own graph
+//! follows the size of that graph, `Auto` picks by the tenant's size, plans have the intended
+//! shape (EXPLAIN), settings never outlive a search, prepared statements are never planned
+//! generically, row-level security still applies, and bad query vectors are refused before any
+//! I/O.
 
 use entity::prelude::*;
 use entity::search::{
     HnswIndex, Scope, SearchError, SearchOptions, SearchStrategy, Target, configure, explain,
-    nearest_brand_voices, nearest_chunks, nearest_messages, search,
+    nearest_brand_voices, nearest_chunks, nearest_messages, search, tenant_index,
 };
 use entity::tenant::{Tenant, with_tenant};
 use sea_orm::{
@@ -452,6 +453,111 @@ async fn the_whole_table_walk_follows_the_size_of_its_graph() {
         .unwrap();
     assert_eq!(configured.ef_search, Some(1_000));
     txn.rollback().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_tenant_walk_follows_the_size_of_its_own_graph() {
+    let db = TestDb::migrated().await;
+    let f = fixture(db.conn()).await;
+    let chunks = Target::Chunks { dataset_id: None };
+    let narrowed = Target::Chunks {
+        dataset_id: Some(f.large_datasets[0]),
+    };
+    let index = tenant_index::index_name("chunks", f.large);
+    db.conn()
+        .execute_unprepared(&tenant_index::create_sql("chunks", f.large))
+        .await
+        .unwrap();
+    // The table's graph at 1M rows changes no walk inside an organization.
+    set_graph_rows(db.conn(), "chunks_embedding_hnsw_idx", 1e6).await;
+    let defaults = SearchOptions::default();
+    let hnsw = defaults.strategy(SearchStrategy::Hnsw);
+    // Narrowed to a dataset of ~147 rows and counted above 10: HNSW through the same graph.
+    let counted = defaults.exact_max_rows(10);
+    let q = query(23);
+    // One candidate per 1,000 rows of the tenant's graph, from ef_search (160) to the whole
+    // table's most (1,000); a graph never counted walks with the most.
+    for (rows, ef) in [
+        (-1.0, 1_000),
+        (0.0, 160),
+        (294.0, 160),
+        (160_000.0, 160),
+        (160_001.0, 161),
+        (300_000.0, 300),
+        (999_001.0, 1_000),
+        (5e7, 1_000),
+    ] {
+        set_graph_rows(db.conn(), &index, rows).await;
+        let want = (Some(ef.to_string()), Some(ef));
+        for (target, options, how) in [
+            (chunks, &defaults, "auto"),
+            (chunks, &hnsw, "hnsw"),
+            (narrowed, &counted, "auto, narrowed and counted"),
+        ] {
+            assert_eq!(
+                walk_ef_search(db.conn(), f.large.into(), target, options).await,
+                want,
+                "{rows} rows, {how}"
+            );
+        }
+        let found = nearest_chunks(db.conn(), f.large, None, &q, &defaults)
+            .await
+            .unwrap();
+        assert_eq!(
+            (found.hnsw_index, found.ef_search, found.neighbors.len()),
+            (Some(HnswIndex::Tenant), Some(ef), 10),
+            "{rows} rows"
+        );
+        // An organization without its own graph walks the table's with ef_search.
+        assert_eq!(
+            walk_ef_search(db.conn(), f.small.into(), chunks, &hnsw).await,
+            (Some("160".into()), Some(160))
+        );
+    }
+    // The caller's most caps it, but never below ef_search; ef_search alone pins it.
+    let conn = db.conn();
+    let most =
+        |o: SearchOptions| async move { walk_ef_search(conn, f.large.into(), chunks, &o).await.1 };
+    assert_eq!(most(defaults.whole_table_ef_search(300)).await, Some(300));
+    assert_eq!(most(defaults.whole_table_ef_search(100)).await, Some(160));
+    assert_eq!(most(defaults.ef_search(50)).await, Some(50));
+    assert_eq!(
+        most(defaults.strategy(SearchStrategy::Exact)).await,
+        None,
+        "exact walks no graph"
+    );
+    // As the application role inside the tenant (row-level security on): its own graph's size.
+    set_graph_rows(db.conn(), &index, 300_000.0).await;
+    let login = AppLogin::new(&db).await;
+    let (large, q2) = (f.large, q.clone());
+    let inside = with_tenant(&login.conn, Tenant::new(f.large), |txn| {
+        Box::pin(async move { Ok(nearest_chunks(txn, large, None, &q2, &defaults).await) })
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(
+        (inside.hnsw_index, inside.ef_search, inside.neighbors.len()),
+        (Some(HnswIndex::Tenant), Some(300), 10)
+    );
+    login.drop_role().await;
+    // An invalid graph (a build that died) is not walked, nor counted: the table's graph with
+    // ef_search.
+    db.conn()
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "UPDATE pg_catalog.pg_index SET indisvalid = false WHERE indexrelid = to_regclass($1)",
+            [index.clone().into()],
+        ))
+        .await
+        .unwrap();
+    let found = nearest_chunks(db.conn(), f.large, None, &q, &hnsw)
+        .await
+        .unwrap();
+    assert_eq!(
+        (found.hnsw_index, found.ef_search),
+        (Some(HnswIndex::Table), Some(160))
+    );
 }
 
 #[tokio::test]
