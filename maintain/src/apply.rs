@@ -2,7 +2,7 @@
 //! connection, never blocking writes.
 
 use crate::MaintainError;
-use crate::plan::{Action, MERGE_BATCH, Plan, merge_sql};
+use crate::plan::{Action, MERGE_BATCH, Plan, count_sql, merge_sql};
 use entity::search::tenant_index::PARALLEL_BUILD_SETTING;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Statement};
 use serde::Serialize;
@@ -168,8 +168,8 @@ async fn memory_ceiling(db: &DatabaseConnection) -> Result<u64, MaintainError> {
 
 /// Merge the waiting rows of `table` into its graph, [`MERGE_BATCH`] rows per transaction,
 /// until a batch comes back short or the `planned` rows are done (rows inserted meanwhile are
-/// left to the next run, so a run under a steady stream of inserts still ends). Returns the
-/// rows merged.
+/// left to the next run, so a run under a steady stream of inserts still ends), then count the
+/// graphs again when any row was merged ([`count_sql`]). Returns the rows merged.
 async fn merge(db: &DatabaseConnection, table: &str, planned: u64) -> Result<u64, sea_orm::DbErr> {
     let sql = merge_sql(table, MERGE_BATCH);
     let mut merged = 0;
@@ -177,6 +177,9 @@ async fn merge(db: &DatabaseConnection, table: &str, planned: u64) -> Result<u64
         let batch = db.execute_unprepared(&sql).await?.rows_affected();
         merged += batch;
         if batch < MERGE_BATCH || merged >= planned {
+            if merged > 0 {
+                db.execute_unprepared(&count_sql(table)).await?;
+            }
             return Ok(merged);
         }
     }

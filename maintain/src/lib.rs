@@ -30,7 +30,7 @@ mod plan;
 
 pub use apply::{ApplyOptions, BUILD_BYTES_PER_ROW, BUILD_MEMORY_FLOOR, Done, apply, build_memory};
 pub use plan::{
-    Action, DropReason, Kept, MERGE_BATCH, OverCap, Plan, RebuildReason, merge_sql, plan,
+    Action, DropReason, Kept, MERGE_BATCH, OverCap, Plan, RebuildReason, count_sql, merge_sql, plan,
 };
 
 /// Name of the advisory lock that serialises maintainers.

@@ -109,7 +109,7 @@ impl Action {
                 tenant_index::create_sql(table, *organization_id),
             ],
             Self::Drop { index, .. } => vec![tenant_index::drop_sql(index)],
-            Self::Merge { table, .. } => vec![merge_sql(table, MERGE_BATCH)],
+            Self::Merge { table, .. } => vec![merge_sql(table, MERGE_BATCH), count_sql(table)],
         }
     }
 
@@ -133,6 +133,19 @@ pub fn merge_sql(table: &str, batch: u64) -> String {
         "UPDATE {table} SET {column} = true WHERE id IN (SELECT id FROM {table} \
          WHERE NOT {column} AND embedding IS NOT NULL LIMIT {batch} FOR UPDATE SKIP LOCKED)"
     )
+}
+
+/// What a merge ends with: `ANALYZE <table> (organization_id)`, which counts again the rows of
+/// the table's graphs (`pg_class.reltuples` of its HNSW indexes, the table's and every
+/// tenant's: a sample of the table and the share of it each partial index's predicate
+/// holds). A walk through a graph keeps one candidate per
+/// [`entity::search::GRAPH_ROWS_PER_CANDIDATE`] of those rows: without it, a graph that grew
+/// by merges would be walked as its size was at its build or at autovacuum's last `ANALYZE`
+/// (after 10% of the table changed). One column keeps it cheap (the sample is read either way;
+/// the vectors are not analysed), and the tenant column's statistics are the ones the
+/// searches' plans use.
+pub fn count_sql(table: &str) -> String {
+    format!("ANALYZE {table} (organization_id)")
 }
 
 impl std::fmt::Display for Action {

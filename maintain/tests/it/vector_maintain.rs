@@ -593,7 +593,23 @@ async fn waiting_rows_are_merged_in_batches_past_locked_rows_and_a_stopped_run_i
     // inserted since then wait.
     let waiting = "SELECT count(*) FROM chunks WHERE NOT embedding_indexed";
     assert_eq!(testkit::int(f.db.conn(), waiting).await, 0);
+    // Only the run counts the graphs here (no autovacuum ANALYZE in between).
+    f.exec("ALTER TABLE chunks SET (autovacuum_enabled = false)")
+        .await;
     f.run().await;
+    let tenant_graph = tenant_index::index_name("chunks", org0);
+    // (the planner's rows of the tenant's graph, of the table's graph)
+    let counted = || async {
+        let rows = |index: &str| {
+            format!("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass('{index}')")
+        };
+        (
+            testkit::int(f.db.conn(), &rows(&tenant_graph)).await,
+            testkit::int(f.db.conn(), &rows("chunks_embedding_hnsw_idx")).await,
+        )
+    };
+    // The build counted the tenant's 100 rows.
+    assert_eq!(counted().await.0, 100);
     f.exec(&format!(
         "INSERT INTO chunks (dataset_id, document_id, organization_id, embedding_space_id, idx, \
          text, embedding) SELECT dataset_id, document_id, organization_id, embedding_space_id, \
@@ -611,9 +627,11 @@ async fn waiting_rows_are_merged_in_batches_past_locked_rows_and_a_stopped_run_i
         }],
     );
 
-    // A run stopped after one batch (a killed cron job): the batch stays merged.
+    // A run stopped after one batch (a killed cron job): the batch stays merged, and the
+    // graphs' counts are stale (the tenant's 600 rows walked as 100).
     f.exec(&maintain::merge_sql("chunks", 500)).await;
     assert_eq!(testkit::int(f.db.conn(), waiting).await, 700);
+    assert_eq!(counted().await.0, 100);
 
     // A writer holds one waiting row: the merge goes past it instead of waiting.
     let writer = testkit::neonhub_db::connect(f.db.url(), std::time::Duration::from_secs(10), 1)
@@ -645,6 +663,22 @@ async fn waiting_rows_are_merged_in_batches_past_locked_rows_and_a_stopped_run_i
     assert!(
         report.pending_after.is_empty(),
         "a waiting row is not a failure"
+    );
+    // The run counted its merges: every merged row of the tenant (1,299: 100 + 1,200 - the
+    // locked one) and of the table, so that walks follow the graphs' sizes.
+    let merged_rows =
+        |org: &str| format!("SELECT count(*) FROM chunks WHERE embedding_indexed {org}");
+    assert_eq!(
+        counted().await,
+        (1_299, testkit::int(f.db.conn(), &merged_rows("")).await)
+    );
+    assert_eq!(
+        testkit::int(
+            f.db.conn(),
+            &merged_rows(&format!("AND organization_id = '{org0}'"))
+        )
+        .await,
+        1_299
     );
     open.commit().await.unwrap();
     writer.close().await.unwrap();
