@@ -186,8 +186,13 @@ async fn reconcile(db: &DatabaseConnection) -> Result<(), DbErr> {
     Ok(())
 }
 
-/// Run `action` on `db` under the migration lock (taken on its own connection to `url`).
-/// Returns a one-line summary.
+/// Run `action` on the database of `url` under the migration lock (taken on its own
+/// connection). `db` (any pool) is only asked whether the server is a primary with pgvector:
+/// the migrations run on one connection of their own to `url`, closed at the end, because
+/// those outside a transaction (concurrent index builds) set their lock and statement timeouts
+/// for the session ([`crate::set_timeouts`]): on a pool, the `SET`, the migration's statements
+/// and the `RESET` could each take another connection, run without the timeouts and leave
+/// them on the caller's connections. Returns a one-line summary.
 pub async fn run(
     url: &DatabaseUrl,
     db: &DatabaseConnection,
@@ -202,7 +207,15 @@ pub async fn run(
     }
     let lock =
         AdvisoryLock::acquire(url, LOCK_NAME, options.connect_timeout, options.lock_wait).await?;
-    let result = run_locked(db, action, options).await;
+    let result = match neonhub_db::connect(url, options.connect_timeout, 1).await {
+        Ok(session) => {
+            let result = run_locked(&session, action, options).await;
+            // Closing ends the session and whatever it set.
+            let _ = session.close().await;
+            result
+        }
+        Err(err) => Err(err.into()),
+    };
     let released = lock.release().await;
     let summary = result?;
     released?;

@@ -247,3 +247,42 @@ async fn piped_output_is_one_summary_line_without_colour_and_details_come_with_r
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
 }
+
+#[tokio::test]
+async fn a_pool_that_ran_the_migrations_keeps_none_of_their_timeouts() {
+    // A caller's pool (an application migrating at startup, the bench): the migrations that run
+    // outside a transaction set their timeouts for the session. Had those landed on one of the
+    // pool's connections and their RESET on another, a later statement there (an index build,
+    // the application's own queries) would die at the migrations' 300 s, or at their 5 s lock
+    // timeout.
+    let db = TestDb::empty().await;
+    let pool = testkit::neonhub_db::connect(db.url(), std::time::Duration::from_secs(10), 4)
+        .await
+        .unwrap();
+    migration::runner::run(
+        db.url(),
+        &pool,
+        migration::runner::Action::Up(None),
+        &migration::runner::RunOptions::default(),
+    )
+    .await
+    .unwrap();
+    // Every connection of the pool at once (each transaction holds its own).
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(
+            sea_orm_migration::sea_orm::TransactionTrait::begin(&pool)
+                .await
+                .unwrap(),
+        );
+    }
+    for txn in &held {
+        for name in ["lock_timeout", "statement_timeout"] {
+            let value = testkit::text(txn, &format!("SELECT current_setting('{name}')")).await;
+            assert_eq!(
+                value, "0",
+                "{name} left on a connection of the caller's pool"
+            );
+        }
+    }
+}
