@@ -361,6 +361,24 @@ async fn set_graph_rows(db: &DatabaseConnection, index: &str, rows: f64) {
     .unwrap();
 }
 
+/// (rows of a graph as the planner counts them, the `ef_search` of a walk through it with the
+/// default options): one candidate per 1,000 rows, from `ef_search` (160) to
+/// `whole_table_ef_search` (1,000), both ends and between; a graph never counted (-1) walks
+/// with the most.
+const GRAPH_SIZES: [(f64, u32); 11] = [
+    (-1.0, 1_000),
+    (0.0, 160),
+    (294.0, 160),
+    (100_000.0, 160),
+    (160_000.0, 160),
+    (160_001.0, 161),
+    (250_000.0, 250),
+    (300_000.0, 300),
+    (999_001.0, 1_000),
+    (1e6, 1_000),
+    (5e7, 1_000),
+];
+
 /// The `hnsw.ef_search` a search of `target` in `scope` applies to its transaction (read back
 /// after [`configure`]) and the one it reports.
 async fn walk_ef_search(
@@ -386,18 +404,7 @@ async fn the_whole_table_walk_follows_the_size_of_its_graph() {
     };
     let defaults = SearchOptions::default();
     let q = query(17);
-    // One candidate per 1,000 rows of the graph, from ef_search (160) to 1,000; a graph never
-    // counted (-1) walks with the most.
-    for (rows, ef) in [
-        (-1.0, 1_000),
-        (0.0, 160),
-        (100_000.0, 160),
-        (160_001.0, 161),
-        (250_000.0, 250),
-        (999_001.0, 1_000),
-        (1e6, 1_000),
-        (5e7, 1_000),
-    ] {
+    for (rows, ef) in GRAPH_SIZES {
         set_graph_rows(db.conn(), "chunks_embedding_hnsw_idx", rows).await;
         let want = ef.to_string();
         assert_eq!(
@@ -475,18 +482,8 @@ async fn a_tenant_walk_follows_the_size_of_its_own_graph() {
     // Narrowed to a dataset of ~147 rows and counted above 10: HNSW through the same graph.
     let counted = defaults.exact_max_rows(10);
     let q = query(23);
-    // One candidate per 1,000 rows of the tenant's graph, from ef_search (160) to the whole
-    // table's most (1,000); a graph never counted walks with the most.
-    for (rows, ef) in [
-        (-1.0, 1_000),
-        (0.0, 160),
-        (294.0, 160),
-        (160_000.0, 160),
-        (160_001.0, 161),
-        (300_000.0, 300),
-        (999_001.0, 1_000),
-        (5e7, 1_000),
-    ] {
+    // The tenant's graph follows the same rule, up to the whole table's most.
+    for (rows, ef) in GRAPH_SIZES {
         set_graph_rows(db.conn(), &index, rows).await;
         let want = (Some(ef.to_string()), Some(ef));
         for (target, options, how) in [
