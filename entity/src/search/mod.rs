@@ -36,10 +36,11 @@
 //!   [`SearchOptions::ef_search`] up to [`SearchOptions::whole_table_ef_search`], over
 //!   [`Scope::All`] and through a tenant's own graph alike, and to `ef_search` through the
 //!   table's graph filtered to an organization ([`SearchResults::ef_search`] says which), and
-//!   pgvector 0.8's iterative scan (`hnsw.iterative_scan = relaxed_order`): the walk goes on until `k` rows in scope passed
-//!   the filter, and the final rows are re-sorted by distance. The index is the tenant's own
-//!   partial index when `vector-maintain` made one ([`tenant_index`]; every row it holds is the
-//!   tenant's, so the recall is that of an unfiltered search), the table's index otherwise
+//!   pgvector 0.8's iterative scan (`hnsw.iterative_scan = relaxed_order`): the walk goes on
+//!   until `k` rows in scope passed the filter, and the final rows are re-sorted by distance.
+//!   The index is the tenant's own partial index when `vector-maintain` made one
+//!   ([`tenant_index`]; every row it holds is the tenant's, so the recall is that of an
+//!   unfiltered search), the table's index otherwise
 //!   (the sparser the tenant in the table, the lower the recall). Sorting is disabled for the
 //!   statement so that the planner takes an index even where its cost model prefers an exact
 //!   scan (it does inside every tenant, a 35% one included, and from `ef_search` 128 on the

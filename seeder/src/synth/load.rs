@@ -332,8 +332,9 @@ pub async fn hnsw_indexes(conn: &mut PgConnection) -> Result<Vec<IndexDef>, sqlx
 /// With `parallel`, the build may use the workers `max_parallel_maintenance_workers` allows
 /// ([`tenant_index::PARALLEL_BUILD_SETTING`], set for the transaction: Postgres sizes a
 /// build's workers by the table's main heap, and the heap of a table of 1536-d vectors is tiny,
-/// the vectors living in its TOAST table). Returns the workers asked for (`max_parallel_maintenance_workers`;
-/// Postgres may start fewer, fewer still when `maintenance_work_mem` is below 32 MB a process).
+/// the vectors living in its TOAST table). Returns the workers asked for
+/// (`max_parallel_maintenance_workers`; Postgres may start fewer, fewer still when
+/// `maintenance_work_mem` is below 32 MB a process).
 pub async fn build_index(
     conn: &mut PgConnection,
     index: &IndexDef,
