@@ -8,11 +8,7 @@
 //!
 //! A tenant with more rows in a vector table than [`TenantIndexPolicy::index_above`] gets a
 //! partial HNSW index of its own (see [`entity::search::tenant_index`]); one that shrank below
-//! [`TenantIndexPolicy::keep_above`], or no longer exists, loses it. Its graph links each row
-//! to 16 others (`m`), or to 32 above [`TenantIndexPolicy::dense_above`] rows (kept so above
-//! half of it), where a walk through a sparse graph would have to lengthen to keep its recall
-//! ([`entity::search::tenant_index::Density`]); a tenant that crosses either line gets its
-//! index built again at the other density. [`plan`] compares the
+//! [`TenantIndexPolicy::keep_above`], or no longer exists, loses it. [`plan`] compares the
 //! tenants' row counts with the indexes present and lists the actions; [`apply`] runs them
 //! with `CREATE INDEX CONCURRENTLY` / `DROP INDEX CONCURRENTLY`, so writes are never blocked;
 //! [`run`] does both under an advisory lock (two maintainers never overlap) and plans again

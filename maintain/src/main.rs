@@ -53,10 +53,6 @@ struct Cli {
     /// At most this many tenant indexes per table (largest tenants first).
     #[arg(long, default_value_t = TenantIndexPolicy::default().max_per_table)]
     max_per_table: usize,
-    /// A tenant with more rows than this gets a dense graph (m 32), kept dense above half of
-    /// it; the others m 16.
-    #[arg(long, default_value_t = TenantIndexPolicy::default().dense_above)]
-    dense_above: u64,
     /// Seconds a build may wait for the transactions writing the table when it starts.
     #[arg(long, default_value_t = 60)]
     lock_timeout: u64,
@@ -88,7 +84,6 @@ async fn maintain_indexes(cli: Cli) -> Result<()> {
             index_above: cli.index_above,
             keep_above: cli.keep_above.unwrap_or(cli.index_above / 2),
             max_per_table: cli.max_per_table,
-            dense_above: cli.dense_above,
         },
         apply: ApplyOptions {
             lock_timeout: Duration::from_secs(cli.lock_timeout),

@@ -1,7 +1,7 @@
 //! What a run would do: the tenants the policy wants indexed against the indexes present.
 
 use crate::MaintainError;
-use entity::search::tenant_index::{self, Density, TenantIndexPolicy};
+use entity::search::tenant_index::{self, TenantIndexPolicy};
 use neonhub_db::catalog::relation_exists;
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
 use serde::Serialize;
@@ -15,9 +15,6 @@ pub enum RebuildReason {
     Invalid,
     /// Its definition is not the one this build makes (other parameters or predicate).
     DefinitionChanged,
-    /// Its tenant grew past [`TenantIndexPolicy::dense_above`] (the graph becomes dense) or
-    /// shrank to half of it (sparse again).
-    DensityChanged,
 }
 
 /// Why an index is dropped.
@@ -45,8 +42,6 @@ pub enum Action {
         rows: u64,
         /// Index name.
         index: String,
-        /// Its graph's density (`m`), from the tenant's rows.
-        density: Density,
     },
     /// Drop the index and build it again.
     Rebuild {
@@ -58,8 +53,6 @@ pub enum Action {
         rows: u64,
         /// Index name.
         index: String,
-        /// The density (`m`) of the graph built.
-        density: Density,
         /// Why.
         reason: RebuildReason,
     },
@@ -104,18 +97,16 @@ impl Action {
             Self::Create {
                 table,
                 organization_id,
-                density,
                 ..
-            } => vec![tenant_index::create_sql(table, *organization_id, *density)],
+            } => vec![tenant_index::create_sql(table, *organization_id)],
             Self::Rebuild {
                 table,
                 organization_id,
                 index,
-                density,
                 ..
             } => vec![
                 tenant_index::drop_sql(index),
-                tenant_index::create_sql(table, *organization_id, *density),
+                tenant_index::create_sql(table, *organization_id),
             ],
             Self::Drop { index, .. } => vec![tenant_index::drop_sql(index)],
             Self::Merge { table, .. } => vec![merge_sql(table, MERGE_BATCH), count_sql(table)],
@@ -160,28 +151,21 @@ pub fn count_sql(table: &str) -> String {
 impl std::fmt::Display for Action {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Create {
-                index,
-                rows,
-                density,
-                ..
-            } => write!(f, "create {index} ({rows} rows, m {})", density.m()),
+            Self::Create { index, rows, .. } => write!(f, "create {index} ({rows} rows)"),
             Self::Merge { table, rows } => {
                 write!(f, "merge {rows} waiting rows of {table} into its graph")
             }
             Self::Rebuild {
                 index,
                 rows,
-                density,
                 reason,
                 ..
             } => {
                 let why = match reason {
                     RebuildReason::Invalid => "INVALID",
                     RebuildReason::DefinitionChanged => "definition changed",
-                    RebuildReason::DensityChanged => "density changed",
                 };
-                write!(f, "rebuild {index} ({rows} rows, m {}; {why})", density.m())
+                write!(f, "rebuild {index} ({rows} rows; {why})")
             }
             Self::Drop {
                 index,
@@ -210,8 +194,6 @@ pub struct Kept {
     pub rows: u64,
     /// Index name.
     pub index: String,
-    /// Its graph's density (`m`).
-    pub density: Density,
     /// Index size on disk, bytes.
     pub bytes: i64,
 }
@@ -256,8 +238,6 @@ struct Existing {
     organization_id: Uuid,
     valid: bool,
     definition: String,
-    /// The density its `m` says, if one of the two.
-    density: Option<Density>,
     bytes: i64,
 }
 
@@ -338,13 +318,11 @@ async fn existing_indexes<C: ConnectionTrait>(db: &C, table: &str) -> Result<Vec
         // Only names this module makes: another index that merely shares the prefix is not
         // ours to drop.
         if let Some(organization_id) = tenant_index::parse_index_name(table, &name) {
-            let definition: String = row.try_get("", "definition")?;
             found.push(Existing {
                 name,
                 organization_id,
                 valid: row.try_get("", "valid")?,
-                density: Density::of_definition(&definition),
-                definition,
+                definition: row.try_get("", "definition")?,
                 bytes: row.try_get("", "bytes")?,
             });
         }
@@ -397,53 +375,39 @@ pub async fn plan<C: ConnectionTrait>(
         wanted.truncate(policy.max_per_table);
         for &(organization_id, rows) in &wanted {
             let index = tenant_index::index_name(table, organization_id);
-            let found = existing
+            match existing
                 .iter()
-                .find(|e| e.organization_id == organization_id);
-            let density = policy.density(rows, found.and_then(|e| e.density));
-            let rebuild = |reason| Action::Rebuild {
-                table: table.to_owned(),
-                organization_id,
-                rows,
-                index: index.clone(),
-                density,
-                reason,
-            };
-            match found {
+                .find(|e| e.organization_id == organization_id)
+            {
                 None => creates.push(Action::Create {
                     table: table.to_owned(),
                     organization_id,
                     rows,
                     index,
-                    density,
                 }),
-                Some(e) if !e.valid => rebuilds.push(rebuild(RebuildReason::Invalid)),
+                Some(e) if !e.valid => rebuilds.push(Action::Rebuild {
+                    table: table.to_owned(),
+                    organization_id,
+                    rows,
+                    index,
+                    reason: RebuildReason::Invalid,
+                }),
                 Some(e)
-                    if tenant_index::definition_matches(
-                        table,
-                        &e.definition,
-                        organization_id,
-                        density.other(),
-                    ) =>
+                    if !tenant_index::definition_matches(table, &e.definition, organization_id) =>
                 {
-                    rebuilds.push(rebuild(RebuildReason::DensityChanged))
-                }
-                Some(e)
-                    if !tenant_index::definition_matches(
-                        table,
-                        &e.definition,
+                    rebuilds.push(Action::Rebuild {
+                        table: table.to_owned(),
                         organization_id,
-                        density,
-                    ) =>
-                {
-                    rebuilds.push(rebuild(RebuildReason::DefinitionChanged))
+                        rows,
+                        index,
+                        reason: RebuildReason::DefinitionChanged,
+                    })
                 }
                 Some(e) => kept.push(Kept {
                     table: table.to_owned(),
                     organization_id,
                     rows,
                     index,
-                    density,
                     bytes: e.bytes,
                 }),
             }

@@ -189,8 +189,8 @@ pub fn render_markdown(report: &BenchReport) -> String {
         let _ = writeln!(
             out,
             "\n## Tenant indexes (maintain::run: above {} rows, kept above {}, at most {} per \
-             table, m 32 above {} rows)\n",
-            m.policy.index_above, m.policy.keep_above, m.policy.max_per_table, m.policy.dense_above
+             table)\n",
+            m.policy.index_above, m.policy.keep_above, m.policy.max_per_table
         );
         let _ = writeln!(
             out,

@@ -73,8 +73,7 @@ pub mod tenant_index;
 
 pub use options::{
     DEFAULT_EF_SEARCH, DEFAULT_EXACT_MAX_ROWS, DEFAULT_K, DEFAULT_WHOLE_TABLE_EF_SEARCH,
-    DENSE_GRAPH_ROWS_PER_CANDIDATE, DENSE_WALK_FLOOR_EIGHTHS, GRAPH_ROWS_PER_CANDIDATE,
-    MAX_EF_SEARCH, SearchOptions, SearchStrategy, validate_query,
+    GRAPH_ROWS_PER_CANDIDATE, MAX_EF_SEARCH, SearchOptions, SearchStrategy, validate_query,
 };
 pub use scope::{Scope, Target};
 pub use sql::{configure_sql, search_sql, search_values, settings_sql};

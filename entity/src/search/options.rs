@@ -31,18 +31,6 @@ pub const DEFAULT_WHOLE_TABLE_EF_SEARCH: u32 = 1_000;
 /// reached 0.907 through its own graph at 160 and 0.960 at 300 (docs/VECTOR_SEARCH.md,
 /// "ef_search follows the graph").
 pub const GRAPH_ROWS_PER_CANDIDATE: u32 = 1_000;
-/// Rows of a tenant's dense graph ([`super::tenant_index::Density::Dense`], `m` 32) per
-/// candidate of a walk through it, in place of [`GRAPH_ROWS_PER_CANDIDATE`]: twice the links a
-/// row find the query's region with a walk 2.5 times shorter. The walk is never shorter than
-/// [`DENSE_WALK_FLOOR_EIGHTHS`] eighths of [`SearchOptions::ef_search`] (100 of 160). Measured
-/// on the tenant of 300,000 rows in 64 crowded clusters (the hardest graph of the scale
-/// runs): recall@10 0.953 at 100, 0.973 at 120 (this rule, p50 8.6 ms), 0.987 at 160 (p50
-/// 10.8 ms), where its sparse graph gave 0.943 at 300 (docs/VECTOR_SEARCH.md, "Dense tenant
-/// graphs").
-pub const DENSE_GRAPH_ROWS_PER_CANDIDATE: u32 = 2_500;
-/// The fewest candidates of a walk through a tenant's dense graph, in eighths of
-/// [`SearchOptions::ef_search`] (see [`DENSE_GRAPH_ROWS_PER_CANDIDATE`]).
-pub const DENSE_WALK_FLOOR_EIGHTHS: u32 = 5;
 /// Default scope size (rows) up to which [`SearchStrategy::Auto`] searches exactly, and above
 /// which a tenant gets its own HNSW index ([`super::tenant_index::TenantIndexPolicy`]): up to
 /// here an exact search stays under about 7 ms; at 1M chunks a tenant of 1,000–1,500 rows took
@@ -167,33 +155,12 @@ impl SearchOptions {
                 self.ef_search.min(self.whole_table_ef_search),
                 self.whole_table_ef_search,
             ),
-            (Scope::Organization(_), HnswIndex::Tenant) => self.tenant_graph_range(),
+            (Scope::Organization(_), HnswIndex::Tenant) => (
+                self.ef_search,
+                self.ef_search.max(self.whole_table_ef_search),
+            ),
             (Scope::Organization(_), HnswIndex::Table) => (self.ef_search, self.ef_search),
         }
-    }
-
-    /// The range of a walk through a tenant's (sparse) graph: from `ef_search` to the larger of
-    /// it and `whole_table_ef_search`.
-    fn tenant_graph_range(&self) -> (u32, u32) {
-        (
-            self.ef_search,
-            self.ef_search.max(self.whole_table_ef_search),
-        )
-    }
-
-    /// The `hnsw.ef_search` range of a walk through a tenant's dense graph
-    /// ([`super::tenant_index::Density::Dense`]): (fewest, most); the walk keeps one
-    /// candidate per [`DENSE_GRAPH_ROWS_PER_CANDIDATE`] rows within it. The most is that of a
-    /// tenant's sparse graph; the fewest is [`DENSE_WALK_FLOOR_EIGHTHS`] eighths of
-    /// `ef_search` (rounded up), unless the sparse range is one value (`ef_search(n)` pins
-    /// every walk, this one too).
-    pub fn dense_ef_search_range(&self) -> (u32, u32) {
-        let (fewest, most) = self.tenant_graph_range();
-        if fewest == most {
-            return (most, most);
-        }
-        let floor = (fewest * DENSE_WALK_FLOOR_EIGHTHS).div_ceil(8);
-        (floor, most)
     }
 
     /// These options with another strategy.
@@ -295,28 +262,6 @@ mod tests {
         let options = SearchOptions::default();
         let (ef, most) = (DEFAULT_EF_SEARCH, DEFAULT_WHOLE_TABLE_EF_SEARCH);
         assert_eq!(ranges(options), ((ef, ef), (ef, most), (ef, most)));
-        // A dense tenant graph: from 5/8 of ef_search (rounded up) to the sparse graph's most,
-        // pinned with it.
-        assert_eq!(options.dense_ef_search_range(), (100, most));
-        assert_eq!(options.ef_search(77).dense_ef_search_range(), (77, 77));
-        assert_eq!(
-            options
-                .ef_search(77)
-                .whole_table_ef_search(300)
-                .dense_ef_search_range(),
-            (49, 300)
-        );
-        assert_eq!(
-            options.whole_table_ef_search(100).dense_ef_search_range(),
-            (160, 160)
-        );
-        assert_eq!(
-            options
-                .ef_search(1)
-                .whole_table_ef_search(2)
-                .dense_ef_search_range(),
-            (1, 2)
-        );
         assert_eq!(
             ranges(options.ef_search(77)),
             ((77, 77), (77, 77), (77, 77))

@@ -2,9 +2,8 @@
 //! round trip), the `SET LOCAL` form of the settings, and the search statement of each
 //! strategy. Public so that tools can replay exactly what the helper sends.
 
-use super::options::{DENSE_GRAPH_ROWS_PER_CANDIDATE, GRAPH_ROWS_PER_CANDIDATE};
-use super::tenant_index::{self, Density};
-use super::{Configured, HnswIndex, Scope, SearchOptions, SearchStrategy, Target};
+use super::options::GRAPH_ROWS_PER_CANDIDATE;
+use super::{Configured, HnswIndex, Scope, SearchOptions, SearchStrategy, Target, tenant_index};
 use sea_orm::prelude::PgVector;
 use sea_orm::{DbBackend, Statement, Value};
 
@@ -43,11 +42,8 @@ fn settings(ef_search: &str) -> [(&'static str, String, String); 5] {
 /// the index's rows, `pg_class.reltuples`, kept by `VACUUM`, `ANALYZE` and index builds),
 /// within [`SearchOptions::ef_search_range`]: over the whole table the table's graph
 /// (`<table>_embedding_hnsw_idx`), inside an organization its own graph when it has one, and
-/// [`SearchOptions::ef_search`] through the table's graph filtered to it. A tenant's own graph
-/// of [`Density::Dense`] (its `pg_class.reloptions` hold `m=32`) keeps one candidate per
-/// [`DENSE_GRAPH_ROWS_PER_CANDIDATE`] rows instead, within
-/// [`SearchOptions::dense_ef_search_range`]. A graph missing or never counted (`reltuples` -1)
-/// walks with the most.
+/// [`SearchOptions::ef_search`] through the table's graph filtered to it. A graph missing or
+/// never counted (`reltuples` -1) walks with the most.
 fn ef_search_sql(
     scope: Scope,
     target: Target,
@@ -55,46 +51,26 @@ fn ef_search_sql(
     tenant_index: &str,
     tenant_name: &str,
 ) -> String {
-    let walk = |(fewest, most): (u32, u32), rows_per_candidate: u32| {
-        format!("least({most}, greatest({fewest}, ceil(c.reltuples / {rows_per_candidate})))")
-    };
-    // The walk through `graph` (SQL text of its name), sparse or dense as its `m` says.
-    let sized = |graph: &str, sparse: (u32, u32), dense: Option<(u32, u32)>| {
-        let most = sparse.1;
-        if sparse.0 == most && dense.is_none_or(|range| range == sparse) {
+    let sized = |index: HnswIndex, graph: &str| {
+        let (fewest, most) = options.ef_search_range(scope, index);
+        if fewest == most {
             return format!("'{most}'");
         }
-        let value = match dense {
-            None => walk(sparse, GRAPH_ROWS_PER_CANDIDATE),
-            Some(dense) => format!(
-                "CASE WHEN '{m}' = ANY(c.reloptions) THEN {dense} ELSE {sparse} END",
-                m = Density::Dense.reloption(),
-                dense = walk(dense, DENSE_GRAPH_ROWS_PER_CANDIDATE),
-                sparse = walk(sparse, GRAPH_ROWS_PER_CANDIDATE),
-            ),
-        };
         format!(
-            "coalesce((SELECT ({value})::int::text FROM pg_catalog.pg_class c \
+            "coalesce((SELECT least({most}, greatest({fewest}, \
+             ceil(c.reltuples / {GRAPH_ROWS_PER_CANDIDATE})))::int::text \
+             FROM pg_catalog.pg_class c \
              WHERE c.oid = pg_catalog.to_regclass({graph}) AND c.reltuples >= 0), '{most}')"
         )
     };
     match scope {
         Scope::All => sized(
+            HnswIndex::Table,
             &format!("'{}_embedding_hnsw_idx'", target.table()),
-            options.ef_search_range(scope, HnswIndex::Table),
-            None,
         ),
         Scope::Organization(_) => {
-            let own = sized(
-                &format!("{tenant_name}::text"),
-                options.ef_search_range(scope, HnswIndex::Tenant),
-                Some(options.dense_ef_search_range()),
-            );
-            let filtered = sized(
-                "NULL",
-                options.ef_search_range(scope, HnswIndex::Table),
-                None,
-            );
+            let own = sized(HnswIndex::Tenant, &format!("{tenant_name}::text"));
+            let filtered = sized(HnswIndex::Table, "NULL");
             if own == filtered {
                 own
             } else {
@@ -421,14 +397,12 @@ mod tests {
         );
         assert!(whole.contains("AS ef_search"), "{whole}");
         // Inside an organization, its own graph's rows when it has one (the index named by the
-        // parameter; a dense one by its own rule), ef_search through the table's.
+        // parameter), ef_search through the table's.
         let inside = configure_sql(org, chunks, &defaults);
         let own = format!(
             "'hnsw.ef_search', CASE WHEN p.tenant_index THEN coalesce((SELECT \
-             (CASE WHEN 'm=32' = ANY(c.reloptions) THEN \
-             least({DEFAULT_WHOLE_TABLE_EF_SEARCH}, greatest(100, ceil(c.reltuples / 2500))) \
-             ELSE least({DEFAULT_WHOLE_TABLE_EF_SEARCH}, greatest({DEFAULT_EF_SEARCH}, \
-             ceil(c.reltuples / 1000))) END)::int::text"
+             least({DEFAULT_WHOLE_TABLE_EF_SEARCH}, greatest({DEFAULT_EF_SEARCH}, \
+             ceil(c.reltuples / 1000)))"
         );
         assert!(inside.contains(&own), "{inside}");
         assert!(

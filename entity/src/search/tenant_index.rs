@@ -102,67 +102,9 @@ impl Precision {
     }
 }
 
-/// `m` of the tenant indexes of [`Density::Sparse`] (and of the `brand_voices` graph; the
-/// graphs of `chunks` and `messages` have 32 since `m20261204_000600_denser_graph`).
+/// `m` of the tenant indexes (and of the `brand_voices` graph; the graphs of `chunks` and
+/// `messages` have 32 since `m20261204_000600_denser_graph`).
 pub const HNSW_M: u32 = 16;
-/// `m` of the tenant indexes of [`Density::Dense`], as the graphs of `chunks` and `messages`.
-pub const DENSE_HNSW_M: u32 = 32;
-
-/// How many links each row of a tenant's graph keeps (HNSW's `m`), chosen by the tenant's
-/// size ([`TenantIndexPolicy::density`]). A walk through a sparse graph must lengthen with the
-/// graph to find the region of the query (one candidate per
-/// [`super::GRAPH_ROWS_PER_CANDIDATE`] rows); a dense one, twice the links a row, finds it with
-/// a walk 2.5 times shorter ([`super::DENSE_GRAPH_ROWS_PER_CANDIDATE`]). A tenant of 300,000
-/// rows in 64 crowded clusters: recall@10 0.943 through its sparse graph at `ef_search` 300
-/// (p50 9.9 ms), 0.973 through its dense graph at 120 (p50 8.6 ms); the dense graph is the
-/// same size on disk (1,172 MB: a half-precision vector of 1536 dimensions fills most of a
-/// page either way) and takes about twice the build (docs/VECTOR_SEARCH.md, "Dense tenant
-/// graphs").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Density {
-    /// `m` [`HNSW_M`] (16): every tenant up to [`TenantIndexPolicy::dense_above`] rows.
-    Sparse,
-    /// `m` [`DENSE_HNSW_M`] (32): the tenants above [`TenantIndexPolicy::dense_above`] rows.
-    Dense,
-}
-
-impl Density {
-    /// HNSW's `m` of a graph of this density.
-    pub fn m(self) -> u32 {
-        match self {
-            Self::Sparse => HNSW_M,
-            Self::Dense => DENSE_HNSW_M,
-        }
-    }
-
-    /// The density of an index from its definition (`pg_get_indexdef`), if its `m` is one of
-    /// the two.
-    pub fn of_definition(indexdef: &str) -> Option<Self> {
-        [Self::Sparse, Self::Dense]
-            .into_iter()
-            .find(|d| indexdef.contains(&d.m_option()))
-    }
-
-    /// The `m` option as `pg_get_indexdef` prints it, and as `pg_class.reloptions` holds it
-    /// without the quotes.
-    fn m_option(self) -> String {
-        format!("m='{}'", self.m())
-    }
-
-    /// The other density.
-    pub fn other(self) -> Self {
-        match self {
-            Self::Sparse => Self::Dense,
-            Self::Dense => Self::Sparse,
-        }
-    }
-
-    /// The element of `pg_class.reloptions` of an index of this density (`m=32`).
-    pub fn reloption(self) -> String {
-        format!("m={}", self.m())
-    }
-}
 /// The setting (`name = value`) that lets an HNSW build on a table of vectors use the parallel
 /// workers `max_parallel_maintenance_workers` allows: Postgres asks for none when the table's
 /// main heap is below `min_parallel_table_scan_size`, and the heap of such a table is small
@@ -241,10 +183,9 @@ pub fn parse_index_name(table: &str, name: &str) -> Option<Uuid> {
         .flatten()
 }
 
-/// `CREATE INDEX CONCURRENTLY IF NOT EXISTS` of the tenant index, its graph of `density`
-/// (writes go on while it builds; it must run outside a transaction). `table` must be one of
-/// [`tables`].
-pub fn create_sql(table: &str, organization_id: Uuid, density: Density) -> String {
+/// `CREATE INDEX CONCURRENTLY IF NOT EXISTS` of the tenant index (writes go on while it
+/// builds; it must run outside a transaction). `table` must be one of [`tables`].
+pub fn create_sql(table: &str, organization_id: Uuid) -> String {
     assert!(
         tables().contains(&table),
         "{table} has no tenant indexes (see tenant_index::tables)"
@@ -253,10 +194,9 @@ pub fn create_sql(table: &str, organization_id: Uuid, density: Density) -> Strin
     format!(
         "CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {table} \
          USING hnsw ({expression} {opclass}) \
-         WITH (m = {m}, ef_construction = {HNSW_EF_CONSTRUCTION}) \
+         WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION}) \
          WHERE {predicate}",
         name = index_name(table, organization_id),
-        m = density.m(),
         expression = precision.tenant_expression(),
         opclass = precision.opclass(),
         predicate = predicate(table, organization_id),
@@ -269,16 +209,11 @@ pub fn drop_sql(name: &str) -> String {
 }
 
 /// Whether `indexdef` (from `pg_get_indexdef`) is the definition [`create_sql`] makes for
-/// `organization_id` on `table` with a graph of `density`: HNSW on
-/// [`Precision::tenant_expression`] with cosine distance in the table's precision, this
+/// `organization_id` on `table`: HNSW on [`Precision::tenant_expression`] with cosine
+/// distance in the table's precision, this
 /// module's parameters, and the tenant's predicate (with [`GRAPH_COLUMN`] on the tables of
 /// [`deferred_graph`]). An index by the right name but another definition is rebuilt.
-pub fn definition_matches(
-    table: &str,
-    indexdef: &str,
-    organization_id: Uuid,
-    density: Density,
-) -> bool {
+pub fn definition_matches(table: &str, indexdef: &str, organization_id: Uuid) -> bool {
     let compact: String = indexdef.split_whitespace().collect::<Vec<_>>().join(" ");
     let tenant = format!("(organization_id = '{organization_id}'::uuid)");
     let predicate = if deferred_graph(table) {
@@ -291,7 +226,7 @@ pub fn definition_matches(
         "USING hnsw ({} {})",
         precision.tenant_expression_deparsed(),
         precision.opclass()
-    )) && compact.contains(&density.m_option())
+    )) && compact.contains(&format!("m='{HNSW_M}'"))
         && compact.contains(&format!("ef_construction='{HNSW_EF_CONSTRUCTION}'"))
         && compact.ends_with(&predicate)
 }
@@ -310,17 +245,6 @@ pub struct TenantIndexPolicy {
     /// index adds a little planning time to each query of the table (0.5 ms for the search
     /// statement with 62 on `chunks`; the issue's measure: 2 ms with 500).
     pub max_per_table: usize,
-    /// A tenant with more rows than this gets a [`Density::Dense`] graph, kept dense while it
-    /// has more than half of this (the same gap as `keep_above`, against rebuilding a tenant
-    /// near the threshold at every run); the others a [`Density::Sparse`] one. The default is
-    /// where a walk through a sparse graph starts to lengthen past `ef_search`:
-    /// [`super::DEFAULT_EF_SEARCH`] × [`super::GRAPH_ROWS_PER_CANDIDATE`] = 160,000 rows.
-    #[serde(default = "default_dense_above")]
-    pub dense_above: u64,
-}
-
-fn default_dense_above() -> u64 {
-    u64::from(super::DEFAULT_EF_SEARCH) * u64::from(super::GRAPH_ROWS_PER_CANDIDATE)
 }
 
 impl Default for TenantIndexPolicy {
@@ -332,7 +256,6 @@ impl Default for TenantIndexPolicy {
             // 1,000 organizations over 1M chunks (Zipf) have 82 tenants above 1,000 rows: a
             // tenant over the cap is walked on the filtered table graph (recall 0.5–0.98).
             max_per_table: 128,
-            dense_above: default_dense_above(),
         }
     }
 }
@@ -342,18 +265,6 @@ impl TenantIndexPolicy {
     /// (the count of indexes per table is capped separately).
     pub fn wants(&self, rows: u64, has_index: bool) -> bool {
         rows > self.index_above || (has_index && rows > self.keep_above)
-    }
-
-    /// The density of the graph a tenant of `rows` rows gets, given the density of its index
-    /// now (`None`: no index, or one of another `m`): dense above [`Self::dense_above`] rows,
-    /// and kept dense above half of it.
-    pub fn density(&self, rows: u64, current: Option<Density>) -> Density {
-        let keep_dense = current == Some(Density::Dense) && rows > self.dense_above / 2;
-        if rows > self.dense_above || keep_dense {
-            Density::Dense
-        } else {
-            Density::Sparse
-        }
     }
 
     /// Check the policy: `keep_above <= index_above`, at least one index per table.
@@ -420,14 +331,14 @@ mod tests {
             parse_index_name("messages", &index_name("chunks", org)),
             None
         );
-        let sql = create_sql("chunks", org, Density::Sparse);
+        let sql = create_sql("chunks", org);
         assert!(
             sql.starts_with("CREATE INDEX CONCURRENTLY IF NOT EXISTS chunks_org_hnsw_0191d7a4")
         );
         assert!(sql.ends_with(
             "WHERE organization_id = '0191d7a4-1c2b-7def-8abc-0123456789ab'::uuid AND embedding_indexed"
         ));
-        let voices = create_sql("brand_voices", org, Density::Sparse);
+        let voices = create_sql("brand_voices", org);
         assert!(
             voices
                 .ends_with("WHERE organization_id = '0191d7a4-1c2b-7def-8abc-0123456789ab'::uuid"),
@@ -448,34 +359,29 @@ mod tests {
         let merged = format!("((organization_id = '{org}'::uuid) AND embedding_indexed)");
         let tenant_only = format!("(organization_id = '{org}'::uuid)");
         let chunks = def("chunks", &merged);
-        let sparse = Density::Sparse;
-        assert!(definition_matches("chunks", &chunks, org, sparse));
-        let eight = chunks.replace("'16'", "'8'");
-        assert!(!definition_matches("chunks", &eight, org, sparse));
-        assert!(!definition_matches("chunks", &chunks, Uuid::nil(), sparse));
+        assert!(definition_matches("chunks", &chunks, org));
+        assert!(!definition_matches(
+            "chunks",
+            &chunks.replace("'16'", "'8'"),
+            org
+        ));
+        assert!(!definition_matches("chunks", &chunks, Uuid::nil()));
         // An index from before the deferred graph (every row of the tenant) is rebuilt.
-        let every_row = def("chunks", &tenant_only);
-        assert!(!definition_matches("chunks", &every_row, org, sparse));
-        let voices = def("brand_voices", &tenant_only);
-        assert!(definition_matches("brand_voices", &voices, org, sparse));
-        let voices_merged = def("brand_voices", &merged);
+        assert!(!definition_matches(
+            "chunks",
+            &def("chunks", &tenant_only),
+            org
+        ));
+        assert!(definition_matches(
+            "brand_voices",
+            &def("brand_voices", &tenant_only),
+            org
+        ));
         assert!(!definition_matches(
             "brand_voices",
-            &voices_merged,
-            org,
-            sparse
+            &def("brand_voices", &merged),
+            org
         ));
-        // A graph of the other density is not the one wanted; each is read back from its
-        // definition (a hand-made one of another m is neither).
-        let dense = chunks.replace("m='16'", "m='32'");
-        assert!(create_sql("chunks", org, Density::Dense).contains("WITH (m = 32,"));
-        assert!(!definition_matches("chunks", &chunks, org, Density::Dense));
-        assert!(definition_matches("chunks", &dense, org, Density::Dense));
-        assert!(!definition_matches("chunks", &dense, org, sparse));
-        assert_eq!(Density::of_definition(&chunks), Some(sparse));
-        assert_eq!(Density::of_definition(&dense), Some(Density::Dense));
-        assert_eq!(Density::of_definition(&eight), None);
-        assert_eq!(Density::Dense.reloption(), "m=32");
     }
 
     #[test]
@@ -484,32 +390,12 @@ mod tests {
             index_above: 100,
             keep_above: 50,
             max_per_table: 4,
-            dense_above: 1_000,
         };
         assert!(policy.validate().is_ok());
         assert!(policy.wants(101, false));
         assert!(!policy.wants(100, false));
         assert!(policy.wants(60, true));
         assert!(!policy.wants(50, true));
-        // Dense above 1,000 rows; a dense graph stays dense above 500, a sparse one sparse up
-        // to 1,000.
-        let (sparse, dense) = (Some(Density::Sparse), Some(Density::Dense));
-        for (rows, current, wanted) in [
-            (1_000, None, Density::Sparse),
-            (1_001, None, Density::Dense),
-            (1_001, sparse, Density::Dense),
-            (1_000, sparse, Density::Sparse),
-            (501, dense, Density::Dense),
-            (500, dense, Density::Sparse),
-            (501, sparse, Density::Sparse),
-        ] {
-            assert_eq!(policy.density(rows, current), wanted, "{rows} {current:?}");
-        }
-        assert_eq!(TenantIndexPolicy::default().dense_above, 160_000);
-        // A policy serialised before the field existed reads the default.
-        let old: TenantIndexPolicy =
-            serde_json::from_str(r#"{"index_above":1,"keep_above":0,"max_per_table":2}"#).unwrap();
-        assert_eq!(old.dense_above, 160_000);
         assert!(TenantIndexPolicy::default().validate().is_ok());
         let bad = TenantIndexPolicy {
             keep_above: 200,

@@ -155,11 +155,7 @@ async fn rows_are_found_from_commit_by_every_path_and_the_merge_changes_no_answe
 
     // Through the tenant's own index (partial on the merged rows too): still found.
     db.conn()
-        .execute_unprepared(&tenant_index::create_sql(
-            "chunks",
-            f.large,
-            tenant_index::Density::Sparse,
-        ))
+        .execute_unprepared(&tenant_index::create_sql("chunks", f.large))
         .await
         .unwrap();
     let through_tenant = nearest_chunks(db.conn(), f.large, None, &own, &hnsw)

@@ -10,7 +10,6 @@ use entity::prelude::*;
 use entity::search::{
     HnswIndex, Scope, SearchError, SearchOptions, SearchStrategy, Target, configure, explain,
     nearest_brand_voices, nearest_chunks, nearest_messages, search, tenant_index,
-    tenant_index::Density,
 };
 use entity::tenant::{Tenant, with_tenant};
 use sea_orm::{
@@ -463,38 +462,29 @@ async fn the_whole_table_walk_follows_the_size_of_its_graph() {
     txn.rollback().await.unwrap();
 }
 
-/// Build the large tenant's own graph of `density` and return its name.
-async fn tenant_graph(db: &DatabaseConnection, f: &Fixture, density: Density) -> String {
-    db.execute_unprepared(&tenant_index::create_sql("chunks", f.large, density))
-        .await
-        .unwrap();
-    tenant_index::index_name("chunks", f.large)
-}
-
-/// For each (rows of the large tenant's graph `index`, `ef_search` wanted) of `sizes`: the
-/// `hnsw.ef_search` a walk through it applies and reports, through `Auto` (count skipped),
-/// forced HNSW, and `Auto` narrowed to a dataset and counted above its threshold; a real
-/// search returns 10 rows through it with that `ef_search`; the small tenant, without a graph
-/// of its own, keeps `ef_search`. The table's graph is counted at 1M rows meanwhile (which
-/// changes no walk inside an organization).
-async fn tenant_walks_follow(
-    db: &DatabaseConnection,
-    f: &Fixture,
-    index: &str,
-    sizes: &[(f64, u32)],
-) {
-    set_graph_rows(db, "chunks_embedding_hnsw_idx", 1e6).await;
+#[tokio::test]
+async fn a_tenant_walk_follows_the_size_of_its_own_graph() {
+    let db = TestDb::migrated().await;
+    let f = fixture(db.conn()).await;
     let chunks = Target::Chunks { dataset_id: None };
     let narrowed = Target::Chunks {
         dataset_id: Some(f.large_datasets[0]),
     };
+    let index = tenant_index::index_name("chunks", f.large);
+    db.conn()
+        .execute_unprepared(&tenant_index::create_sql("chunks", f.large))
+        .await
+        .unwrap();
+    // The table's graph at 1M rows changes no walk inside an organization.
+    set_graph_rows(db.conn(), "chunks_embedding_hnsw_idx", 1e6).await;
     let defaults = SearchOptions::default();
     let hnsw = defaults.strategy(SearchStrategy::Hnsw);
     // Narrowed to a dataset of ~147 rows and counted above 10: HNSW through the same graph.
     let counted = defaults.exact_max_rows(10);
     let q = query(23);
-    for &(rows, ef) in sizes {
-        set_graph_rows(db, index, rows).await;
+    // The tenant's graph follows the same rule, up to the whole table's most.
+    for (rows, ef) in GRAPH_SIZES {
+        set_graph_rows(db.conn(), &index, rows).await;
         let want = (Some(ef.to_string()), Some(ef));
         for (target, options, how) in [
             (chunks, &defaults, "auto"),
@@ -502,12 +492,12 @@ async fn tenant_walks_follow(
             (narrowed, &counted, "auto, narrowed and counted"),
         ] {
             assert_eq!(
-                walk_ef_search(db, f.large.into(), target, options).await,
+                walk_ef_search(db.conn(), f.large.into(), target, options).await,
                 want,
                 "{rows} rows, {how}"
             );
         }
-        let found = nearest_chunks(db, f.large, None, &q, &defaults)
+        let found = nearest_chunks(db.conn(), f.large, None, &q, &defaults)
             .await
             .unwrap();
         assert_eq!(
@@ -517,40 +507,10 @@ async fn tenant_walks_follow(
         );
         // An organization without its own graph walks the table's with ef_search.
         assert_eq!(
-            walk_ef_search(db, f.small.into(), chunks, &hnsw).await,
+            walk_ef_search(db.conn(), f.small.into(), chunks, &hnsw).await,
             (Some("160".into()), Some(160))
         );
     }
-}
-
-/// A search of the large tenant's chunks as the application role inside the tenant (row-level
-/// security on): (index walked, `ef_search`, rows).
-async fn walk_as_the_app_role(db: &TestDb, f: &Fixture) -> (Option<HnswIndex>, Option<u32>, usize) {
-    let login = AppLogin::new(db).await;
-    let (large, q) = (f.large, query(23));
-    let inside = with_tenant(&login.conn, Tenant::new(f.large), |txn| {
-        Box::pin(async move {
-            Ok(nearest_chunks(txn, large, None, &q, &SearchOptions::default()).await)
-        })
-    })
-    .await
-    .unwrap()
-    .unwrap();
-    login.drop_role().await;
-    (inside.hnsw_index, inside.ef_search, inside.neighbors.len())
-}
-
-#[tokio::test]
-async fn a_tenant_walk_follows_the_size_of_its_own_graph() {
-    let db = TestDb::migrated().await;
-    let f = fixture(db.conn()).await;
-    let chunks = Target::Chunks { dataset_id: None };
-    let index = tenant_graph(db.conn(), &f, Density::Sparse).await;
-    // The tenant's graph follows the same rule as the whole table's, up to its most.
-    tenant_walks_follow(db.conn(), &f, &index, &GRAPH_SIZES).await;
-    let defaults = SearchOptions::default();
-    let hnsw = defaults.strategy(SearchStrategy::Hnsw);
-    let q = query(23);
     // The caller's most caps it, but never below ef_search; ef_search alone pins it.
     let conn = db.conn();
     let most =
@@ -565,10 +525,19 @@ async fn a_tenant_walk_follows_the_size_of_its_own_graph() {
     );
     // As the application role inside the tenant (row-level security on): its own graph's size.
     set_graph_rows(db.conn(), &index, 300_000.0).await;
+    let login = AppLogin::new(&db).await;
+    let (large, q2) = (f.large, q.clone());
+    let inside = with_tenant(&login.conn, Tenant::new(f.large), |txn| {
+        Box::pin(async move { Ok(nearest_chunks(txn, large, None, &q2, &defaults).await) })
+    })
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!(
-        walk_as_the_app_role(&db, &f).await,
+        (inside.hnsw_index, inside.ef_search, inside.neighbors.len()),
         (Some(HnswIndex::Tenant), Some(300), 10)
     );
+    login.drop_role().await;
     // An invalid graph (a build that died) is not walked, nor counted: the table's graph with
     // ef_search.
     db.conn()
@@ -586,57 +555,6 @@ async fn a_tenant_walk_follows_the_size_of_its_own_graph() {
         (found.hnsw_index, found.ef_search),
         (Some(HnswIndex::Table), Some(160))
     );
-}
-
-/// (rows of a tenant's dense graph, the `ef_search` of a walk through it with the default
-/// options): one candidate per 2,500 rows, from 100 (5/8 of `ef_search`) to 1,000; a graph
-/// never counted walks with the most.
-const DENSE_GRAPH_SIZES: [(f64, u32); 9] = [
-    (-1.0, 1_000),
-    (0.0, 100),
-    (100_000.0, 100),
-    (250_000.0, 100),
-    (250_001.0, 101),
-    (300_000.0, 120),
-    (1e6, 400),
-    (2_500_000.0, 1_000),
-    (5e7, 1_000),
-];
-
-#[tokio::test]
-async fn a_dense_tenant_graph_is_walked_shorter_for_its_size() {
-    let db = TestDb::migrated().await;
-    let f = fixture(db.conn()).await;
-    let chunks = Target::Chunks { dataset_id: None };
-    let index = tenant_graph(db.conn(), &f, Density::Dense).await;
-    tenant_walks_follow(db.conn(), &f, &index, &DENSE_GRAPH_SIZES).await;
-    // As the application role under row-level security: the density is read too.
-    set_graph_rows(db.conn(), &index, 300_000.0).await;
-    assert_eq!(
-        walk_as_the_app_role(&db, &f).await,
-        (Some(HnswIndex::Tenant), Some(120), 10)
-    );
-    // The caller's most caps it; a most not above ef_search, or ef_search alone, pins it.
-    let conn = db.conn();
-    let walk =
-        |o: SearchOptions| async move { walk_ef_search(conn, f.large.into(), chunks, &o).await.1 };
-    let defaults = SearchOptions::default();
-    set_graph_rows(db.conn(), &index, 1e6).await;
-    assert_eq!(walk(defaults.whole_table_ef_search(300)).await, Some(300));
-    assert_eq!(walk(defaults.whole_table_ef_search(100)).await, Some(160));
-    assert_eq!(walk(defaults.ef_search(50)).await, Some(50));
-    set_graph_rows(db.conn(), &index, 10_000.0).await;
-    assert_eq!(walk(defaults.ef_search(50)).await, Some(50));
-    let wider = defaults.ef_search(200).whole_table_ef_search(1_000);
-    assert_eq!(walk(wider).await, Some(125));
-    // The same graph rebuilt sparse is walked by the sparse rule (read at each search).
-    db.conn()
-        .execute_unprepared(&format!("DROP INDEX {index}"))
-        .await
-        .unwrap();
-    tenant_graph(db.conn(), &f, Density::Sparse).await;
-    set_graph_rows(db.conn(), &index, 300_000.0).await;
-    assert_eq!(walk(defaults).await, Some(300));
 }
 
 #[tokio::test]

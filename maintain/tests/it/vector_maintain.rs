@@ -6,7 +6,7 @@
 //! run rebuilds. Searches then take the tenant's index: the plan through the entity API with bound
 //! parameters, as the owner and as the app role under RLS.
 
-use entity::search::tenant_index::{self, Density, TenantIndexPolicy};
+use entity::search::tenant_index::{self, TenantIndexPolicy};
 use entity::search::{
     HnswIndex, SearchOptions, SearchStrategy, Target, explain, nearest_chunks, nearest_messages,
 };
@@ -18,12 +18,11 @@ use testkit::{AppLogin, TestDb};
 use uuid::Uuid;
 
 /// Three tenants of 100, 60 and 40 chunks (and as many messages); tenants above 50 rows get
-/// an index, kept down to 25; every graph sparse (m 16).
+/// an index, kept down to 25.
 const POLICY: TenantIndexPolicy = TenantIndexPolicy {
     index_above: 50,
     keep_above: 25,
     max_per_table: 8,
-    dense_above: 1_000_000,
 };
 
 struct Fixture {
@@ -209,142 +208,6 @@ async fn shrinking_tenants_keep_their_index_until_small_then_lose_it() {
     );
     assert_eq!(f.tenant_indexes().await.len(), 3);
     assert!(f.run().await.plan.is_empty());
-}
-
-/// `(index, m)` of the tenant indexes of `table`, sorted, `m` read from `pg_class.reloptions`
-/// (what a search reads to choose its walk).
-async fn tenant_graph_links(f: &Fixture, table: &str) -> Vec<(String, String)> {
-    let rows =
-        f.db.conn()
-            .query_all_raw(Statement::from_string(
-                DbBackend::Postgres,
-                format!(
-                    "SELECT c.relname::text AS name, o.option_value AS m FROM pg_index i \
-                 JOIN pg_class c ON c.oid = i.indexrelid, pg_options_to_table(c.reloptions) o \
-                 WHERE i.indrelid = '{table}'::regclass AND o.option_name = 'm' \
-                 AND c.relname::text LIKE '%\\_org\\_hnsw\\_%' ORDER BY 1"
-                ),
-            ))
-            .await
-            .unwrap();
-    rows.iter()
-        .map(|r| (r.try_get("", "name").unwrap(), r.try_get("", "m").unwrap()))
-        .collect()
-}
-
-#[tokio::test]
-async fn a_tenant_that_crosses_the_dense_line_gets_its_graph_rebuilt_once() {
-    let f = Fixture::new().await;
-    // Dense above 80 rows, kept dense above 40: the tenant of 100 rows is dense, of 60 sparse.
-    let policy = TenantIndexPolicy {
-        dense_above: 80,
-        ..POLICY
-    };
-    let options = RunOptions {
-        policy,
-        ..f.options()
-    };
-    let run = || async { run(f.db.url(), &options, |_| {}).await.unwrap() };
-    let (org0, org1) = (f.org(0), f.org(1));
-    let (chunks0, chunks1) = (
-        tenant_index::index_name("chunks", org0),
-        tenant_index::index_name("chunks", org1),
-    );
-    let links = |dense0: &str, dense1: &str| {
-        let mut want = vec![
-            (chunks0.clone(), dense0.to_owned()),
-            (chunks1.clone(), dense1.to_owned()),
-        ];
-        want.sort();
-        want
-    };
-    let first = run().await;
-    let densities: Vec<(String, Density)> = first
-        .plan
-        .actions
-        .iter()
-        .filter_map(|a| match a {
-            Action::Create { index, density, .. } => Some((index.clone(), *density)),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(densities.len(), 4, "{:?}", names(&first.plan.actions));
-    for (index, density) in &densities {
-        let large = index.ends_with(&org0.simple().to_string());
-        assert_eq!(
-            *density,
-            if large {
-                Density::Dense
-            } else {
-                Density::Sparse
-            },
-            "{index}"
-        );
-    }
-    assert!(names(&first.plan.actions)[0].contains("(100 rows, m 32)"));
-    assert_eq!(tenant_graph_links(&f, "chunks").await, links("32", "16"));
-    let second = run().await;
-    assert!(second.plan.is_empty(), "{:?}", names(&second.plan.actions));
-    assert!(
-        second
-            .plan
-            .kept
-            .iter()
-            .any(|k| k.index == chunks0 && k.density == Density::Dense)
-    );
-
-    // 100 -> 50 rows: under the line, above half of it: still dense, nothing to do.
-    let delete = |org: Uuid, n: usize| {
-        format!(
-            "DELETE FROM chunks WHERE id IN (SELECT id FROM chunks WHERE organization_id = \
-             '{org}' ORDER BY id LIMIT {n})"
-        )
-    };
-    f.exec(&delete(org0, 50)).await;
-    let kept = plan(f.db.conn(), &policy).await.unwrap();
-    assert!(kept.is_empty(), "{:?}", names(&kept.actions));
-    // 50 -> 40 rows: sparse again (its index is still wanted: above keep_above).
-    f.exec(&delete(org0, 10)).await;
-    // 60 -> 81 rows (waiting outside the graph until merged): dense.
-    for i in 0..21 {
-        f.exec(&insert_chunk(org1, 200_000 + i)).await;
-    }
-    let third = run().await;
-    let mut rebuilt: Vec<(String, u64, Density, RebuildReason)> = third
-        .plan
-        .actions
-        .iter()
-        .filter_map(|a| match a {
-            Action::Rebuild {
-                index,
-                rows,
-                density,
-                reason,
-                ..
-            } => Some((index.clone(), *rows, *density, *reason)),
-            _ => None,
-        })
-        .collect();
-    let mut want = vec![
-        (
-            chunks0.clone(),
-            40,
-            Density::Sparse,
-            RebuildReason::DensityChanged,
-        ),
-        (
-            chunks1.clone(),
-            81,
-            Density::Dense,
-            RebuildReason::DensityChanged,
-        ),
-    ];
-    want.sort_by(|a, b| a.0.cmp(&b.0));
-    rebuilt.sort_by(|a, b| a.0.cmp(&b.0));
-    assert_eq!(rebuilt, want, "{:?}", names(&third.plan.actions));
-    assert!(third.pending_after.is_empty());
-    assert_eq!(tenant_graph_links(&f, "chunks").await, links("16", "32"));
-    assert!(run().await.plan.is_empty());
 }
 
 #[tokio::test]
@@ -838,7 +701,7 @@ async fn waiting_rows_are_merged_in_batches_past_locked_rows_and_a_stopped_run_i
     )
     .await;
     assert!(
-        tenant_index::definition_matches("chunks", &definition, org0, Density::Sparse),
+        tenant_index::definition_matches("chunks", &definition, org0),
         "{definition}"
     );
 

@@ -151,11 +151,7 @@ async fn tenant_indexes_are_not_drift_and_a_due_maintenance_warns() {
         .unwrap();
     let index = entity::search::tenant_index::index_name("chunks", org);
     db.conn()
-        .execute_unprepared(&entity::search::tenant_index::create_sql(
-            "chunks",
-            org,
-            entity::search::tenant_index::Density::Sparse,
-        ))
+        .execute_unprepared(&entity::search::tenant_index::create_sql("chunks", org))
         .await
         .unwrap();
     let r = report(&db).await;

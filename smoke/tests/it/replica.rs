@@ -75,7 +75,6 @@ async fn a_read_replica_serves_reads_and_refuses_writers() {
             index_above: 100,
             keep_above: 50,
             max_per_table: 8,
-            ..TenantIndexPolicy::default()
         },
         ..maintain::RunOptions::default()
     };
