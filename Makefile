@@ -74,7 +74,7 @@ bench: db-up ## Scale benchmark (100k chunks), Markdown figures vs baselines; AR
 # 1,000 organizations, every tenant of 1,000 rows or more and 100 smaller ones; builds stay in
 # memory with maintenance_work_mem a quarter of the machine's RAM (PGOPTIONS, every connection
 # of the run). About 55 minutes on 2 cores; the second distribution: ARGS="--centroids 64"
-# (64–70: its crowded graph takes longer to build).
+# (62–70: its crowded graph takes longer to build).
 SCALE_MWM = $$(awk '/MemTotal/ {printf "%dMB", $$2 / 4096}' /proc/meminfo)
 SCALE_ARGS = --chunks 1000000 --messages 100000 --orgs 1000 --shares 0.0001,0.001,0.01,0.1,0.3 \
 	--queries 30 --tenant-queries 5 --small-tenants 100 --storage-sample-rows 100000 \
