@@ -31,7 +31,9 @@
 # or a per-project folder under /var/tmp when the server's user cannot enter the project: that
 # one is created 0700 (0710 with the server's group, as root) and refused when it exists with
 # another owner or writable by others), LOCAL_PG_TIMEOUT (seconds to wait for the server,
-# default 60), LOCAL_PG_ENV_FILE (default .env in the project).
+# default 60), LOCAL_PG_ENV_FILE (default .env in the project), LOCAL_PG_SHARED_BUFFERS
+# (e.g. 6GB: `up` writes it into postgresql.conf and restarts a running server whose file
+# said otherwise; unset, the last value stays: 512MB from initdb).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -173,6 +175,26 @@ CONF
   fi
 }
 
+# shared_buffers as LOCAL_PG_SHARED_BUFFERS says (one line of postgresql.conf, marked; later
+# lines win over initdb's 512MB), restarting a running server when the line changes. The
+# scale benchmark sets it to a quarter of the machine's memory (Makefile: bench-scale), so
+# that the graphs its searches walk are read from PostgreSQL's cache, not the kernel's.
+ensure_shared_buffers() {
+  local want="${LOCAL_PG_SHARED_BUFFERS:-}" conf="$DATA/postgresql.conf"
+  [ -n "$want" ] || return 0
+  [[ "$want" =~ ^[0-9]+(kB|MB|GB)$ ]] \
+    || die "LOCAL_PG_SHARED_BUFFERS=$want: give a size such as 512MB or 6GB"
+  local line="shared_buffers = $want  # LOCAL_PG_SHARED_BUFFERS"
+  as_pg grep -qxF "$line" "$conf" && return 0
+  as_pg sed -i '/# LOCAL_PG_SHARED_BUFFERS$/d' "$conf"
+  printf '%s\n' "$line" | as_pg tee -a "$conf" >/dev/null
+  if running; then
+    log "shared_buffers = $want: restarting PostgreSQL $PG_MAJOR"
+    as_pg "$BIN/pg_ctl" -D "$DATA" -l "$LOGFILE" -m fast -w -t "$TIMEOUT" restart >/dev/null \
+      || die "the restart failed; see $LOGFILE"
+  fi
+}
+
 cmd_up() {
   local url; url="$(configured_url)"
   if [ -n "$url" ] && ! is_local_url "$url"; then
@@ -187,6 +209,7 @@ cmd_up() {
   else
     init_data
     ensure_archiving
+    ensure_shared_buffers
     log "starting PostgreSQL $PG_MAJOR on 127.0.0.1:$PORT as $PG_USER (log $LOGFILE)"
     touch "$LOGFILE"; [ "$(id -u)" -ne 0 ] || chown "$PG_USER" "$LOGFILE"
     if ! as_pg "$BIN/pg_ctl" -D "$DATA" -l "$LOGFILE" -w -t "$TIMEOUT" start >/dev/null; then
@@ -196,6 +219,7 @@ cmd_up() {
     fi
   fi
   ensure_archiving
+  ensure_shared_buffers
   wait_ready
   upgrade_from_trust
   ensure_auth_probe
