@@ -76,8 +76,8 @@ pub fn render_markdown(report: &BenchReport) -> String {
         "Data: {} chunks and {} messages of 1536 dimensions over {} organizations (seed {}; \
          fixed shares {} for tenants 0, 1, ..., the others by Zipf); {} queries (tenant \
          table: {} for the tenants without a fixed share), k = {}, helper defaults \
-         `ef_search = {}` (whole table and tenant graphs: one per {} rows of the graph, at least \
-         that, at most {}), \
+         `ef_search = {}` (one candidate per {} rows of the table's graph, per {} of a tenant's, \
+         at least that, at most {}), \
          `exact_max_rows = {}`; tenant indexes above {} \
          rows.\n",
         c.chunks,
@@ -94,6 +94,7 @@ pub fn render_markdown(report: &BenchReport) -> String {
         c.k,
         c.ef_search,
         entity::search::GRAPH_ROWS_PER_CANDIDATE,
+        entity::search::TENANT_GRAPH_ROWS_PER_CANDIDATE,
         c.whole_table_ef_search,
         c.exact_max_rows,
         c.tenant_index_policy().index_above

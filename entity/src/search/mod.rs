@@ -32,7 +32,8 @@
 //! - [`SearchStrategy::Hnsw`]: walk an HNSW index (cosine; in half precision on `chunks` and
 //!   `messages`, [`tenant_index::Precision`]) with `hnsw.ef_search`
 //!   set to one candidate per [`GRAPH_ROWS_PER_CANDIDATE`] rows of the graph walked (a walk
-//!   through a larger graph must go further to find the right region of it), from
+//!   through a larger graph must go further to find the right region of it; through a
+//!   tenant's sparser graph one per [`TENANT_GRAPH_ROWS_PER_CANDIDATE`]), from
 //!   [`SearchOptions::ef_search`] up to [`SearchOptions::whole_table_ef_search`], over
 //!   [`Scope::All`] and through a tenant's own graph alike, and to `ef_search` through the
 //!   table's graph filtered to an organization ([`SearchResults::ef_search`] says which), and
@@ -73,7 +74,8 @@ pub mod tenant_index;
 
 pub use options::{
     DEFAULT_EF_SEARCH, DEFAULT_EXACT_MAX_ROWS, DEFAULT_K, DEFAULT_WHOLE_TABLE_EF_SEARCH,
-    GRAPH_ROWS_PER_CANDIDATE, MAX_EF_SEARCH, SearchOptions, SearchStrategy, validate_query,
+    GRAPH_ROWS_PER_CANDIDATE, MAX_EF_SEARCH, SearchOptions, SearchStrategy,
+    TENANT_GRAPH_ROWS_PER_CANDIDATE, rows_per_candidate, validate_query,
 };
 pub use scope::{Scope, Target};
 pub use sql::{configure_sql, search_sql, search_values, settings_sql};

@@ -21,16 +21,34 @@ pub const DEFAULT_EF_SEARCH: u32 = 160;
 /// query of one graph found none (0.957); the walk takes about 20 ms either way
 /// (docs/VECTOR_SEARCH.md, "Why ef_search 1,000 over the whole table").
 pub const DEFAULT_WHOLE_TABLE_EF_SEARCH: u32 = 1_000;
-/// Rows of a graph per candidate of a walk through it: over [`super::Scope::All`] the walk
-/// keeps one candidate per this many rows of the table's graph, and through a tenant's own
-/// index one per this many rows of that index (the planner's estimate of the index's rows,
-/// `pg_class.reltuples`), never fewer than [`SearchOptions::ef_search`] and never more than
-/// [`SearchOptions::whole_table_ef_search`]. Measured at both ends: at 100,000 rows (160, the
-/// floor) the whole table's recall@10 is 0.996–1.000, where 1,000 took 23 ms a query; at 1M
-/// rows (1,000, the ceiling) it is 0.990; a tenant of 300,000 rows in 64 crowded clusters
-/// reached 0.907 through its own graph at 160 and 0.960 at 300 (docs/VECTOR_SEARCH.md,
-/// "ef_search follows the graph").
+/// Rows of the table's graph per candidate of a walk through it: over [`super::Scope::All`]
+/// the walk keeps one candidate per this many rows of the table's graph (the planner's
+/// estimate of the index's rows, `pg_class.reltuples`), never fewer than
+/// [`SearchOptions::ef_search`] and never more than [`SearchOptions::whole_table_ef_search`]
+/// (through a tenant's own graph: [`TENANT_GRAPH_ROWS_PER_CANDIDATE`]). Measured at both
+/// ends: at 100,000 rows (160, the floor) the whole table's recall@10 is 0.996–1.000, where
+/// 1,000 took 23 ms a query; at 1M rows (1,000, the ceiling) it is 0.990
+/// (docs/VECTOR_SEARCH.md, "ef_search follows the graph").
 pub const GRAPH_ROWS_PER_CANDIDATE: u32 = 1_000;
+/// Rows of a tenant's own graph per candidate of a walk through it: the tenant graphs have
+/// half the links of the table's ([`super::tenant_index::HNSW_M`] 16 against 32), so a walk
+/// through one keeps twice the candidates for the same rows ([`GRAPH_ROWS_PER_CANDIDATE`]
+/// over the table's graph), within the same range. Measured on a tenant of 300,000 rows in
+/// 64 crowded clusters, its graph held in `shared_buffers`: recall@10 0.927 at 300 (one per
+/// 1,000 rows, p50 6.3 ms) and 0.987 at 600 (one per 500, p50 8.1–8.6 ms); tenants up to
+/// 80,000 rows keep the floor, [`SearchOptions::ef_search`] (docs/VECTOR_SEARCH.md,
+/// "ef_search follows the graph").
+pub const TENANT_GRAPH_ROWS_PER_CANDIDATE: u32 = 500;
+
+/// Rows of the graph of `index` per candidate of a walk through it:
+/// [`GRAPH_ROWS_PER_CANDIDATE`] through the table's graph, [`TENANT_GRAPH_ROWS_PER_CANDIDATE`]
+/// through a tenant's own.
+pub fn rows_per_candidate(index: HnswIndex) -> u32 {
+    match index {
+        HnswIndex::Table => GRAPH_ROWS_PER_CANDIDATE,
+        HnswIndex::Tenant => TENANT_GRAPH_ROWS_PER_CANDIDATE,
+    }
+}
 /// Default scope size (rows) up to which [`SearchStrategy::Auto`] searches exactly, and above
 /// which a tenant gets its own HNSW index ([`super::tenant_index::TenantIndexPolicy`]): up to
 /// here an exact search stays under about 7 ms; at 1M chunks a tenant of 1,000–1,500 rows took
@@ -91,7 +109,8 @@ pub struct SearchOptions {
     /// [`MAX_EF_SEARCH`]): the walk keeps one candidate per [`GRAPH_ROWS_PER_CANDIDATE`]
     /// rows of the table's graph, at least [`Self::ef_search`] and at most this (this alone
     /// when it is not above `ef_search`; unknown size: this). A walk through a tenant's own
-    /// graph follows that graph's size the same way and never goes further than the whole
+    /// graph follows that graph's size the same way (one candidate per
+    /// [`TENANT_GRAPH_ROWS_PER_CANDIDATE`] rows) and never goes further than the whole
     /// table's (nor below `ef_search`). [`SearchResults::ef_search`] says what a search
     /// walked with.
     ///
@@ -136,14 +155,15 @@ impl SearchOptions {
     /// These options with another most `hnsw.ef_search` for walks that follow their graph's
     /// size: over the whole table ([`Scope::All`]) one candidate per
     /// [`GRAPH_ROWS_PER_CANDIDATE`] rows of the graph, between [`Self::ef_search`] and this;
-    /// through a tenant's own graph, between `ef_search` and the larger of the two.
+    /// through a tenant's own graph (one per [`TENANT_GRAPH_ROWS_PER_CANDIDATE`] rows),
+    /// between `ef_search` and the larger of the two.
     pub fn whole_table_ef_search(mut self, ef_search: u32) -> Self {
         self.whole_table_ef_search = ef_search;
         self
     }
 
     /// The `hnsw.ef_search` range of a walk through `index` in `scope`: (fewest, most); the
-    /// walk keeps one candidate per [`GRAPH_ROWS_PER_CANDIDATE`] rows of the graph within it.
+    /// walk keeps one candidate per [`rows_per_candidate`] rows of the graph within it.
     /// Over the whole table, from `ef_search` to [`Self::whole_table_ef_search`] (both this
     /// last one when it is not above `ef_search`); through a tenant's own graph, from
     /// `ef_search` to the larger of the two (a tenant's graph is never larger than the

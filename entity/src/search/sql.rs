@@ -2,7 +2,7 @@
 //! round trip), the `SET LOCAL` form of the settings, and the search statement of each
 //! strategy. Public so that tools can replay exactly what the helper sends.
 
-use super::options::GRAPH_ROWS_PER_CANDIDATE;
+use super::options::rows_per_candidate;
 use super::{Configured, HnswIndex, Scope, SearchOptions, SearchStrategy, Target, tenant_index};
 use sea_orm::prelude::PgVector;
 use sea_orm::{DbBackend, Statement, Value};
@@ -38,7 +38,7 @@ fn settings(ef_search: &str) -> [(&'static str, String, String); 5] {
 /// The `hnsw.ef_search` of a walk of `target` in `scope`, as an SQL expression of type text,
 /// `tenant_index` being the SQL boolean that says whether the organization's own graph is
 /// valid and `tenant_name` the SQL text of its name. The walk keeps one candidate per
-/// [`GRAPH_ROWS_PER_CANDIDATE`] rows of the graph it goes through (the planner's estimate of
+/// [`rows_per_candidate`] rows of the graph it goes through (the planner's estimate of
 /// the index's rows, `pg_class.reltuples`, kept by `VACUUM`, `ANALYZE` and index builds),
 /// within [`SearchOptions::ef_search_range`]: over the whole table the table's graph
 /// (`<table>_embedding_hnsw_idx`), inside an organization its own graph when it has one, and
@@ -53,12 +53,13 @@ fn ef_search_sql(
 ) -> String {
     let sized = |index: HnswIndex, graph: &str| {
         let (fewest, most) = options.ef_search_range(scope, index);
+        let per = rows_per_candidate(index);
         if fewest == most {
             return format!("'{most}'");
         }
         format!(
             "coalesce((SELECT least({most}, greatest({fewest}, \
-             ceil(c.reltuples / {GRAPH_ROWS_PER_CANDIDATE})))::int::text \
+             ceil(c.reltuples / {per})))::int::text \
              FROM pg_catalog.pg_class c \
              WHERE c.oid = pg_catalog.to_regclass({graph}) AND c.reltuples >= 0), '{most}')"
         )
@@ -397,12 +398,13 @@ mod tests {
         );
         assert!(whole.contains("AS ef_search"), "{whole}");
         // Inside an organization, its own graph's rows when it has one (the index named by the
-        // parameter), ef_search through the table's.
+        // parameter; one candidate per 500 rows of that sparser graph), ef_search through the
+        // table's.
         let inside = configure_sql(org, chunks, &defaults);
         let own = format!(
             "'hnsw.ef_search', CASE WHEN p.tenant_index THEN coalesce((SELECT \
              least({DEFAULT_WHOLE_TABLE_EF_SEARCH}, greatest({DEFAULT_EF_SEARCH}, \
-             ceil(c.reltuples / 1000)))"
+             ceil(c.reltuples / 500)))"
         );
         assert!(inside.contains(&own), "{inside}");
         assert!(

@@ -361,8 +361,8 @@ async fn set_graph_rows(db: &DatabaseConnection, index: &str, rows: f64) {
     .unwrap();
 }
 
-/// (rows of a graph as the planner counts them, the `ef_search` of a walk through it with the
-/// default options): one candidate per 1,000 rows, from `ef_search` (160) to
+/// (rows of the table's graph as the planner counts them, the `ef_search` of a walk through it
+/// with the default options): one candidate per 1,000 rows, from `ef_search` (160) to
 /// `whole_table_ef_search` (1,000), both ends and between; a graph never counted (-1) walks
 /// with the most.
 const GRAPH_SIZES: [(f64, u32); 11] = [
@@ -375,6 +375,23 @@ const GRAPH_SIZES: [(f64, u32); 11] = [
     (250_000.0, 250),
     (300_000.0, 300),
     (999_001.0, 1_000),
+    (1e6, 1_000),
+    (5e7, 1_000),
+];
+
+/// The same for a tenant's own graph (half the links of the table's): one candidate per 500
+/// rows, within the same range.
+const TENANT_GRAPH_SIZES: [(f64, u32); 12] = [
+    (-1.0, 1_000),
+    (0.0, 160),
+    (294.0, 160),
+    (80_000.0, 160),
+    (80_001.0, 161),
+    (100_000.0, 200),
+    (160_001.0, 321),
+    (300_000.0, 600),
+    (499_001.0, 999),
+    (499_501.0, 1_000),
     (1e6, 1_000),
     (5e7, 1_000),
 ];
@@ -482,8 +499,8 @@ async fn a_tenant_walk_follows_the_size_of_its_own_graph() {
     // Narrowed to a dataset of ~147 rows and counted above 10: HNSW through the same graph.
     let counted = defaults.exact_max_rows(10);
     let q = query(23);
-    // The tenant's graph follows the same rule, up to the whole table's most.
-    for (rows, ef) in GRAPH_SIZES {
+    // The tenant's graph follows its own rule, up to the whole table's most.
+    for (rows, ef) in TENANT_GRAPH_SIZES {
         set_graph_rows(db.conn(), &index, rows).await;
         let want = (Some(ef.to_string()), Some(ef));
         for (target, options, how) in [
@@ -535,7 +552,7 @@ async fn a_tenant_walk_follows_the_size_of_its_own_graph() {
     .unwrap();
     assert_eq!(
         (inside.hnsw_index, inside.ef_search, inside.neighbors.len()),
-        (Some(HnswIndex::Tenant), Some(300), 10)
+        (Some(HnswIndex::Tenant), Some(600), 10)
     );
     login.drop_role().await;
     // An invalid graph (a build that died) is not walked, nor counted: the table's graph with
