@@ -6,11 +6,13 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
+mod cache;
 mod data;
 mod indexes;
 mod schema;
 mod topology;
 
+use cache::vector_cache;
 use data::{connectors, retention, seed};
 pub use indexes::WAITING_WARN;
 use indexes::{indexes, tenant_vector_indexes};
@@ -264,6 +266,7 @@ pub async fn doctor(url: Option<&DatabaseUrl>, connect_timeout: Duration) -> Rep
     checks.push(schema(&catalog));
     checks.push(indexes(&catalog));
     checks.extend(tenant_vector_indexes(&db, &tenant_indexes).await);
+    checks.push(vector_cache(&db).await);
     checks.push(seed(&db).await);
     checks.push(connectors(&db).await);
     checks.push(retention(&db).await);

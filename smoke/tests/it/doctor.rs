@@ -2,7 +2,8 @@
 //! problem when a migration is pending or an HNSW index is missing; tenant HNSW indexes are
 //! not schema drift, and a due `vector-maintain` is a warning; so are more rows waiting outside
 //! the HNSW graphs than searches should scan exactly, and an overdue retention purge, until
-//! `vector-maintain` / `lifecycle purge` has run.
+//! `vector-maintain` / `lifecycle purge` has run. The HNSW graphs are measured against
+//! `shared_buffers` as the server reports them.
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::ConnectionTrait;
@@ -32,6 +33,7 @@ async fn migrated_and_seeded_database_is_ready() {
         "Indexes",
         "Tenant vector indexes",
         "Vector graph backlog",
+        "Vector graphs in cache",
         "Seed",
         "Connector catalogue",
         "Retention",
@@ -44,6 +46,16 @@ async fn migrated_and_seeded_database_is_ready() {
     }
     assert!(md.contains("✅"));
     assert!(!md.contains("❌"), "{md}");
+    // The graphs are read from the server: the table's graphs are among them, measured.
+    let cache = r.check("Vector graphs in cache").unwrap();
+    assert!(
+        cache
+            .details
+            .iter()
+            .any(|d| d.starts_with("chunks_embedding_hnsw_idx: ") && d.ends_with(" MB")),
+        "{md}"
+    );
+    assert!(cache.summary.contains("within shared_buffers ("), "{md}");
 
     // The binary agrees, and writes the report where asked.
     let file = std::env::temp_dir().join(format!("{}.md", db.name()));
