@@ -75,7 +75,7 @@ bench: db-up ## Scale benchmark (100k chunks), Markdown figures vs baselines; AR
 # memory with maintenance_work_mem a quarter of the machine's RAM (PGOPTIONS, every connection
 # of the run), and the graphs the searches walk stay in PostgreSQL's cache with shared_buffers
 # a quarter too (the usual sizing): the local server is restarted with it and keeps it
-# (LOCAL_PG_SHARED_BUFFERS=512MB make db-up returns to the default). About 55 minutes on 2
+# (LOCAL_PG_SHARED_BUFFERS=512MB make db-up returns to the default). About 47–55 minutes on 2
 # cores; the second distribution: ARGS="--centroids 64" (57–70: its crowded graph takes longer
 # to build).
 QUARTER_OF_MEMORY = $$(awk '/MemTotal/ {printf "%dMB", $$2 / 4096}' /proc/meminfo)
