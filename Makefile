@@ -85,7 +85,7 @@ SCALE_ARGS = --chunks 1000000 --messages 100000 --orgs 1000 --shares 0.0001,0.00
 	--queries 30 --tenant-queries 5 --small-tenants 100 --storage-sample-rows 100000 \
 	--load-rounds 1 --no-serial-baseline --no-load-baseline --table-graph-fixed-only --no-rls --ef-sweep 40,160,400,1000 --repeats 3
 
-bench-scale: ## Scale benchmark: 1M chunks over 1,000 organizations (~55 min); ARGS adds flags
+bench-scale: ## Scale benchmark: 1M chunks over 1,000 organizations (47–70 min); ARGS adds flags
 	@LOCAL_PG_SHARED_BUFFERS="$(SCALE_SHARED_BUFFERS)" $(LOCAL_PG) up
 	@PG_BIN_DIR="$$($(LOCAL_PG) bin-dir)" PGOPTIONS="-c maintenance_work_mem=$(SCALE_MWM)" \
 		$(CARGO) run --quiet --locked --release -p bench -- $(SCALE_ARGS) $(ARGS)

@@ -138,6 +138,14 @@ write_env() {
   env_set DATABASE_APP_URL "$(app_url)" "$PORT"
 }
 
+# Restart the server, if it runs, for a setting of postgresql.conf that needs it; $1 says why.
+restart_if_running() {
+  running || return 0
+  log "$1: restarting PostgreSQL $PG_MAJOR"
+  as_pg "$BIN/pg_ctl" -D "$DATA" -l "$LOGFILE" -m fast -w -t "$TIMEOUT" restart >/dev/null \
+    || die "the restart failed; see $LOGFILE"
+}
+
 # Continuous WAL archiving for point-in-time recovery (scripts/pg-ha.sh restore-pitr): every
 # finished WAL segment is copied into $ARCHIVE, and a segment is finished at least every 60 s
 # when there were writes (archive_timeout: the recovery point objective). The copy goes through
@@ -148,11 +156,7 @@ ensure_archiving() {
     # Switched off (LOCAL_PG_ARCHIVE=0): the block goes, the archive stays until `destroy`.
     as_pg grep -q '^# --- NeonHub WAL archive' "$DATA/postgresql.conf" || return 0
     as_pg sed -i '/^# --- NeonHub WAL archive/,+3d' "$DATA/postgresql.conf"
-    if running; then
-      log "switching off WAL archiving: restarting PostgreSQL $PG_MAJOR"
-      as_pg "$BIN/pg_ctl" -D "$DATA" -l "$LOGFILE" -m fast -w -t "$TIMEOUT" restart >/dev/null \
-        || die "the restart failed; see $LOGFILE"
-    fi
+    restart_if_running "switching off WAL archiving"
     return 0
   fi
   if [ ! -d "$ARCHIVE" ]; then
@@ -168,11 +172,7 @@ archive_mode = on
 archive_command = 'f="$ARCHIVE/%f"; if [ -f "\$f" ]; then cmp -s "%p" "\$f"; else cp "%p" "\$f.part" && mv "\$f.part" "\$f"; fi'
 archive_timeout = 60
 CONF
-  if running; then
-    log "switching on WAL archiving into $ARCHIVE: restarting PostgreSQL $PG_MAJOR"
-    as_pg "$BIN/pg_ctl" -D "$DATA" -l "$LOGFILE" -m fast -w -t "$TIMEOUT" restart >/dev/null \
-      || die "the restart failed; see $LOGFILE"
-  fi
+  restart_if_running "switching on WAL archiving into $ARCHIVE"
 }
 
 # shared_buffers as LOCAL_PG_SHARED_BUFFERS says (one line of postgresql.conf, marked; later
@@ -188,11 +188,7 @@ ensure_shared_buffers() {
   as_pg grep -qxF "$line" "$conf" && return 0
   as_pg sed -i '/# LOCAL_PG_SHARED_BUFFERS$/d' "$conf"
   printf '%s\n' "$line" | as_pg tee -a "$conf" >/dev/null
-  if running; then
-    log "shared_buffers = $want: restarting PostgreSQL $PG_MAJOR"
-    as_pg "$BIN/pg_ctl" -D "$DATA" -l "$LOGFILE" -m fast -w -t "$TIMEOUT" restart >/dev/null \
-      || die "the restart failed; see $LOGFILE"
-  fi
+  restart_if_running "shared_buffers = $want"
 }
 
 cmd_up() {
