@@ -155,6 +155,11 @@ pub struct BenchConfig {
     /// Figure 9: rows per ingestion series (0 skips the figure).
     #[serde(default)]
     pub ingest_rows: usize,
+    /// Figure 9b: rows of the series put into the graphs on insert, and figure 9c: rows the
+    /// merge is timed on (`None`: `ingest_rows`). Each costs a graph insert (about 30 ms a
+    /// row at a million rows), so the scale run measures these two rates on fewer rows.
+    #[serde(default)]
+    pub ingest_graph_rows: Option<usize>,
     /// Clusters of the synthetic embeddings ([`SynthOptions::centroids`]).
     #[serde(default = "default_centroids")]
     pub centroids: usize,
@@ -221,6 +226,7 @@ impl Default for BenchConfig {
             pgbench_clients: 8,
             pgbench_seconds: 20,
             ingest_rows: 2_000,
+            ingest_graph_rows: None,
             centroids: default_centroids(),
             spread: default_spread(),
             small_tenants: None,

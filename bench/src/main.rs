@@ -129,6 +129,10 @@ struct Cli {
     /// Rows per series of figure 9, online ingestion through the entities (0 skips it).
     #[arg(long, default_value_t = 2_000)]
     ingest_rows: usize,
+    /// Rows of figure 9b (each put into the graphs on insert) and of figure 9c (the merge
+    /// timed) (default: --ingest-rows)
+    #[arg(long)]
+    ingest_graph_rows: Option<usize>,
     /// Clusters of the synthetic embeddings (fewer: larger, harder clusters).
     #[arg(long, default_value_t = seeder::synth::SynthOptions::default().centroids)]
     centroids: usize,
@@ -189,6 +193,7 @@ async fn run(cli: Cli) -> Result<()> {
         pgbench_clients: cli.pgbench_clients.max(1),
         pgbench_seconds: cli.pgbench_seconds.max(1),
         ingest_rows: cli.ingest_rows,
+        ingest_graph_rows: cli.ingest_graph_rows,
         centroids: cli.centroids.max(1),
         spread: cli.spread,
         small_tenants: cli.small_tenants,

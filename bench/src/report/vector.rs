@@ -354,9 +354,12 @@ impl BenchReport {
         let immediate = ingest.immediate_rows_per_second / ingest.baseline_rows_per_second;
         self.figures.push(figure(
             "9b",
-            "The same inserts with each row put into the HNSW graphs on insert \
-             (`embedding_indexed = true`: what every insert paid before the graph was deferred)"
-                .into(),
+            format!(
+                "The same inserts with each row put into the HNSW graphs on insert \
+                 (`embedding_indexed = true`: what every insert paid before the graph was \
+                 deferred; one series of {} rows)",
+                ingest.graph_rows
+            ),
             format!("{:.0} rows/s", ingest.immediate_rows_per_second),
             baseline,
             immediate,
@@ -367,8 +370,8 @@ impl BenchReport {
         self.figures.push(figure(
             "9c",
             format!(
-                "vector-maintain merging the {} waiting rows into the graphs (batches of {}), \
-                 off the request path",
+                "vector-maintain merging {} waiting rows into the graphs (batches of {}; the \
+                 last deferred series', the others deleted first), off the request path",
                 ingest.merged_rows,
                 maintain::MERGE_BATCH
             ),

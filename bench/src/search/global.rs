@@ -67,7 +67,16 @@ pub async fn measure_global(
         !exact_plan.contains("hnsw_idx") && hnsw_plan.contains("chunks_embedding_hnsw_idx");
 
     let warm = &queries[..WARMUP.min(queries.len())];
-    raw_series(&mut conn, EXACT_SETTINGS, GLOBAL_SQL, None, warm, config.k).await?;
+    let exact_warm = &queries[..EXACT_WARMUP.min(queries.len())];
+    raw_series(
+        &mut conn,
+        EXACT_SETTINGS,
+        GLOBAL_SQL,
+        None,
+        exact_warm,
+        config.k,
+    )
+    .await?;
     let exact = raw_series(
         &mut conn,
         EXACT_SETTINGS,

@@ -236,7 +236,7 @@ async fn exact_series(
     k: u32,
 ) -> Result<Series, BenchError> {
     let mut conn = db.get_postgres_connection_pool().acquire().await?;
-    let warm = &queries[..WARMUP.min(queries.len())];
+    let warm = &queries[..EXACT_WARMUP.min(queries.len())];
     let org = Some(org);
     raw_series(&mut conn, EXACT_SETTINGS, TENANT_EXACT_SQL, org, warm, k).await?;
     raw_series(&mut conn, EXACT_SETTINGS, TENANT_EXACT_SQL, org, queries, k).await
