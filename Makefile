@@ -82,7 +82,7 @@ QUARTER_OF_MEMORY = $$(awk '/MemTotal/ {printf "%dMB", $$2 / 4096}' /proc/meminf
 SCALE_MWM = $(QUARTER_OF_MEMORY)
 SCALE_SHARED_BUFFERS = $(QUARTER_OF_MEMORY)
 SCALE_ARGS = --chunks 1000000 --messages 100000 --orgs 1000 --shares 0.0001,0.001,0.01,0.1,0.3 \
-	--queries 30 --tenant-queries 5 --small-tenants 100 --storage-sample-rows 100000 \
+	--queries 30 --tenant-queries 5 --small-tenants 100 --storage-sample-rows 50000 \
 	--load-rounds 1 --no-serial-baseline --no-load-baseline --table-graph-fixed-only --no-rls --ef-sweep 40,160,400,1000 --repeats 3 \
 	--ingest-graph-rows 500
 
