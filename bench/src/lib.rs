@@ -346,6 +346,7 @@ async fn run_all(
     log("building the HNSW indexes");
     let index = data::measure_index_build(&db, &load.dropped_indexes, config, log).await?;
     report.add_index(&index);
+    data::settle_after_builds(&db, "the HNSW builds", log).await;
 
     log("searching: whole table");
     let queries = search::query_vectors(&plan, config.queries);

@@ -338,6 +338,7 @@ pub async fn measure_tenants(
     }
 
     let maintenance = run_maintenance(url, plan, config, log).await?;
+    crate::data::settle_after_builds(db, "the tenant-index maintenance", log).await;
 
     let mut rows = Vec::with_capacity(before.len());
     for b in before {
