@@ -75,9 +75,9 @@ bench: db-up ## Scale benchmark (100k chunks), Markdown figures vs baselines; AR
 # memory with maintenance_work_mem a quarter of the machine's RAM (PGOPTIONS, every connection
 # of the run), and the graphs the searches walk stay in PostgreSQL's cache with shared_buffers
 # a quarter too (the usual sizing): the local server is restarted with it and keeps it
-# (LOCAL_PG_SHARED_BUFFERS=512MB make db-up returns to the default). About 47–55 minutes on 2
-# cores; the second distribution: ARGS="--centroids 64" (57–70: its crowded graph takes longer
-# to build).
+# (LOCAL_PG_SHARED_BUFFERS=512MB make db-up returns to the default). About 36–39 minutes on 2
+# cores; the second distribution: ARGS="--centroids 64" (about 50–64: its crowded graph takes
+# longer to build).
 QUARTER_OF_MEMORY = $$(awk '/MemTotal/ {printf "%dMB", $$2 / 4096}' /proc/meminfo)
 SCALE_MWM = $(QUARTER_OF_MEMORY)
 SCALE_SHARED_BUFFERS = $(QUARTER_OF_MEMORY)
@@ -86,7 +86,7 @@ SCALE_ARGS = --chunks 1000000 --messages 100000 --orgs 1000 --shares 0.0001,0.00
 	--load-rounds 1 --no-serial-baseline --no-load-baseline --table-graph-fixed-only --no-rls --ef-sweep 40,160,400,1000 --repeats 3 \
 	--ingest-graph-rows 500
 
-bench-scale: ## Scale benchmark: 1M chunks over 1,000 organizations (47–70 min); ARGS adds flags
+bench-scale: ## Scale benchmark: 1M chunks over 1,000 organizations (36–64 min); ARGS adds flags
 	@LOCAL_PG_SHARED_BUFFERS="$(SCALE_SHARED_BUFFERS)" $(LOCAL_PG) up
 	@PG_BIN_DIR="$$($(LOCAL_PG) bin-dir)" PGOPTIONS="-c maintenance_work_mem=$(SCALE_MWM)" \
 		$(CARGO) run --quiet --locked --release -p bench -- $(SCALE_ARGS) $(ARGS)
