@@ -80,10 +80,10 @@ fn best(loads: &[Load]) -> Load {
         })
 }
 
-/// `CHECKPOINT`, so that a load does not pay for the previous one's dirty pages (ignored
-/// when not allowed).
-pub async fn checkpoint(db: &DatabaseConnection) {
-    db.execute_unprepared("CHECKPOINT").await.ok();
+/// `CHECKPOINT`, so that a load does not pay for the previous one's dirty pages (skipped
+/// when the role may not: it needs superuser or `pg_checkpoint`). Whether it ran.
+pub async fn checkpoint(db: &DatabaseConnection) -> bool {
+    db.execute_unprepared("CHECKPOINT").await.is_ok()
 }
 
 /// [`checkpoint`] after index builds and before the searches that measure them, logged with
@@ -95,11 +95,17 @@ pub async fn checkpoint(db: &DatabaseConnection) {
 /// build finished before them.
 pub async fn settle_after_builds(db: &DatabaseConnection, builds: &str, log: &dyn Fn(&str)) {
     let started = Instant::now();
-    checkpoint(db).await;
-    log(&format!(
-        "checkpoint after {builds}: {:.1} s",
-        started.elapsed().as_secs_f64()
-    ));
+    if checkpoint(db).await {
+        log(&format!(
+            "checkpoint after {builds}: {:.1} s",
+            started.elapsed().as_secs_f64()
+        ));
+    } else {
+        log(&format!(
+            "checkpoint after {builds}: not allowed for this role (needs superuser or \
+             pg_checkpoint); the next searches may run while the server writes the indexes out"
+        ));
+    }
 }
 
 /// Load the pre-encoded `streams` with one plain `COPY ... FROM STDIN (FORMAT binary)` per
