@@ -1,25 +1,24 @@
-//! Lookups that run before a tenant is known (sign-in, a request's session or API key), through
-//! the database's narrow `SECURITY DEFINER` functions (migration `tenant_write_rules`).
+//! Lookups that run before a tenant is known (sign-in), through the database's narrow
+//! `SECURITY DEFINER` functions (migration `tenant_write_rules`).
 //!
 //! Under row-level security the application role cannot find a session or an API key by its
-//! token hash (no tenant is set yet), nor read `verification_tokens` at all. These functions
-//! answer exactly the one row asked for, so the API never needs the owner's connection:
+//! token hash (no tenant is entered yet), nor read `verification_tokens` at all. These functions
+//! answer exactly the one row asked for, so the API never needs the owner's connection. A request
+//! does not need them to enter its tenant: [`crate::tenant::with_tenant`] takes the session token
+//! or API key itself ([`crate::tenant::Credential`]) and the database checks it:
 //!
 //! ```no_run
-//! use entity::auth;
-//! use entity::secrets::token_hash;
-//! use entity::tenant::{Tenant, with_tenant};
+//! use entity::tenant::{Credential, with_tenant};
 //! # async fn request(app_db: &sea_orm::DatabaseConnection, bearer: &str) -> Result<(), sea_orm::DbErr> {
-//! if let Some(key) = auth::api_key_by_token_hash(app_db, &token_hash(bearer)).await? {
-//!     let tenant = Tenant::new(key.organization_id).acting_as(key.created_by_id);
-//!     with_tenant(app_db, tenant, |txn| Box::pin(async move { Ok(()) })).await?;
-//! }
+//! with_tenant(app_db, &Credential::api_key(bearer), |txn| Box::pin(async move { Ok(()) })).await?;
 //! # Ok(()) }
 //! ```
 
 use chrono::{DateTime, FixedOffset};
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement, Value};
 use uuid::Uuid;
+
+use crate::tenant::TicketKey;
 
 /// A live session found by its token hash.
 #[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
@@ -32,7 +31,8 @@ pub struct SessionLookup {
     pub expires_at: DateTime<FixedOffset>,
 }
 
-/// A usable API key (not revoked, not expired) found by its token hash.
+/// A usable API key (not revoked, not expired, its creator still an active member of its
+/// organization) found by its token hash.
 #[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
 pub struct ApiKeyLookup {
     /// `api_keys.id`.
@@ -46,6 +46,9 @@ pub struct ApiKeyLookup {
     /// When it expires, if ever.
     pub expires_at: Option<DateTime<FixedOffset>>,
 }
+
+/// The SQLSTATE of an attempt on a locked-out identifier ([`use_verification_token`]).
+pub const LOCKED_OUT: &str = "NH429";
 
 fn statement(sql: &str, values: Vec<Value>) -> Statement {
     Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
@@ -95,23 +98,39 @@ pub async fn user_id_by_email<C: ConnectionTrait>(
         .flatten())
 }
 
-/// Store a sign-in token for `identifier` (an email) by its hash, valid until `expires_at`.
+/// Store a sign-in token for `identifier` (an email, at most 320 characters) by its hash,
+/// valid until `expires_at` (at most 7 days ahead; whole seconds count), signed with the API's
+/// ticket key so that the database knows the API made it: SQL run as the application login
+/// cannot mint a sign-in token for someone else's address.
 pub async fn create_verification_token<C: ConnectionTrait>(
     db: &C,
+    key: &TicketKey,
     identifier: &str,
     token_hash: &str,
     expires_at: DateTime<FixedOffset>,
 ) -> Result<(), DbErr> {
+    let expires = expires_at.timestamp();
+    let signature = key.sign_message(&format!(
+        "nhv1\n{}\n{identifier}\n{token_hash}\n{expires}",
+        key.id()
+    ));
     db.execute_raw(statement(
-        "SELECT auth_create_verification_token($1, $2, $3)",
-        vec![identifier.into(), token_hash.into(), expires_at.into()],
+        "SELECT auth_create_verification_token($1, $2, $3, $4, $5)",
+        vec![
+            identifier.into(),
+            token_hash.into(),
+            expires_at.into(),
+            key.id().into(),
+            signature.into(),
+        ],
     ))
     .await?;
     Ok(())
 }
 
 /// Use (delete) the sign-in token of `identifier` with this hash: `true` when it existed and
-/// had not expired. A token works once.
+/// had not expired. A token works once. Five failures within 15 minutes lock the identifier for
+/// 15 minutes: every attempt then fails with SQLSTATE [`LOCKED_OUT`].
 pub async fn use_verification_token<C: ConnectionTrait>(
     db: &C,
     identifier: &str,

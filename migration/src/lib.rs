@@ -40,6 +40,12 @@ mod m20261204_000300_audit_log_scrub;
 mod m20261204_000400_deferred_vector_graph;
 mod m20261204_000500_graph_build_quality;
 mod m20261204_000600_denser_graph;
+mod m20261207_000100_credential_bound_context;
+mod m20261207_000200_membership_rules;
+mod m20261207_000300_attribution_checks;
+mod m20261207_000400_tenant_scoped_oracles;
+mod m20261207_000500_sign_in_token_limits;
+mod m20261207_000600_app_session_hardening;
 pub mod render;
 pub mod runner;
 pub mod state;
@@ -92,6 +98,12 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000400_deferred_vector_graph::Migration),
             Box::new(m20261204_000500_graph_build_quality::Migration),
             Box::new(m20261204_000600_denser_graph::Migration),
+            Box::new(m20261207_000100_credential_bound_context::Migration),
+            Box::new(m20261207_000200_membership_rules::Migration),
+            Box::new(m20261207_000300_attribution_checks::Migration),
+            Box::new(m20261207_000400_tenant_scoped_oracles::Migration),
+            Box::new(m20261207_000500_sign_in_token_limits::Migration),
+            Box::new(m20261207_000600_app_session_hardening::Migration),
         ];
         // Crash tests pause inside a named migration (feature `test-hooks`, tests only).
         #[cfg(feature = "test-hooks")]

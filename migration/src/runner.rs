@@ -320,9 +320,12 @@ async fn explain(
 }
 
 /// Drop everything of ours, then apply every migration. sea-orm-migration's `fresh` drops
-/// tables and types but not functions (ours: the trigger functions and the tenant settings
-/// readers), so those go first; functions that belong to extensions stay.
+/// the tables and types of `public` but neither functions (ours: the trigger functions, the
+/// tenant context readers) nor other schemas (`neonhub_private`: the context and ticket keys),
+/// so those go first; functions that belong to extensions stay.
 async fn fresh(db: &DatabaseConnection) -> Result<(), DbErr> {
+    db.execute_unprepared("DROP SCHEMA IF EXISTS neonhub_private CASCADE")
+        .await?;
     db.execute_unprepared(
         "DO $$
          DECLARE f regprocedure;

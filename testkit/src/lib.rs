@@ -209,6 +209,16 @@ impl TestDb {
                 &format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""),
             )
             .await;
+            // Database privileges are not copied from a template: the migrations' own
+            // (m20261207_000600: no TEMPORARY for PUBLIC, CONNECT for neonhub_app) again.
+            admin_exec(
+                &admin,
+                &format!(
+                    "REVOKE TEMPORARY ON DATABASE \"{name}\" FROM PUBLIC; \
+                     GRANT CONNECT ON DATABASE \"{name}\" TO neonhub_app"
+                ),
+            )
+            .await;
         } else {
             admin_exec(&admin, &format!("CREATE DATABASE \"{name}\"")).await;
         }
@@ -288,17 +298,24 @@ impl Drop for TestDb {
 }
 
 /// A login role of the test's own, granted the application role `neonhub_app` (so row-level
-/// security applies to it), with a pool connected as that role. Call [`AppLogin::drop_role`]
-/// at the end of the test (roles are cluster-wide).
+/// security applies to it), with a pool connected as that role and a ticket key installed in the
+/// test's database (so that the test can enter any tenant as the API would, with
+/// [`AppLogin::ticket`]). Call [`AppLogin::drop_role`] at the end of the test (roles are
+/// cluster-wide).
 pub struct AppLogin {
     admin: DatabaseConnection,
     role: String,
     /// Connections as the login role.
     pub conn: DatabaseConnection,
+    /// The ticket key installed in the database (the API's `NEONHUB_TICKET_KEYS`).
+    pub key: entity::tenant::TicketKey,
+    /// The login's URL (with its password), for tests that need connections of their own.
+    pub url: DatabaseUrl,
 }
 
 impl AppLogin {
-    /// Create the role (random name and password) on `db`'s server and connect as it.
+    /// Create the role (random name and password) on `db`'s server, install a random ticket key
+    /// into `db`, and connect as the role.
     pub async fn new(db: &TestDb) -> Self {
         let role = format!(
             "neonhub_api_{}",
@@ -310,12 +327,32 @@ impl AppLogin {
             &format!("CREATE ROLE {role} LOGIN PASSWORD '{password}'; GRANT neonhub_app TO {role}"),
         )
         .await;
-        let conn = connect(&db.url().with_credentials(&role, Some(&password)), 2).await;
+        let key = entity::tenant::TicketKey::generate("test").expect("a random ticket key");
+        entity::tenant::TicketKeys::new([key.clone()])
+            .expect("one key")
+            .install(db.conn())
+            .await
+            .expect("install the ticket key");
+        let url = db.url().with_credentials(&role, Some(&password));
+        let conn = connect(&url, 2).await;
         Self {
             admin: db.conn().clone(),
             role,
             conn,
+            key,
+            url,
         }
+    }
+
+    /// A credential for `tenant`, signed with the installed key (as the API signs one per
+    /// request).
+    pub fn ticket(&self, tenant: entity::tenant::Tenant) -> entity::tenant::Credential {
+        self.key.ticket(tenant)
+    }
+
+    /// The login role's name.
+    pub fn role(&self) -> &str {
+        &self.role
     }
 
     /// Close the connections and drop the role.

@@ -33,7 +33,7 @@ pub struct Model {
     /// Index (created_at).
     #[sea_orm(default_expr = "Expr::cust(\"now()\")")]
     pub updated_at: DateTimeWithTimeZone,
-    #[sea_orm(belongs_to, from = "organization_id", to = "id", on_delete = "SetNull")]
+    #[sea_orm(belongs_to, from = "organization_id", to = "id", on_delete = "Cascade")]
     pub organization: BelongsTo<Option<super::organizations::Entity>>,
     #[sea_orm(belongs_to, from = "created_by_id", to = "id", on_delete = "SetNull")]
     pub created_by: BelongsTo<Option<super::users::Entity>>,

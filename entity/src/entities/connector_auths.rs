@@ -11,13 +11,15 @@ use serde::{Deserialize, Serialize};
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false, default_expr = "Expr::cust(\"gen_random_uuid()\")")]
     pub id: Uuid,
-    /// Unique (user_id, connector_id, account_id) NULLS NOT DISTINCT.
-    #[sea_orm(unique_key = "user_id_connector_id_account_id")]
+    /// Unique (organization_id, user_id, connector_id, account_id) NULLS NOT DISTINCT: an
+    /// account is connected once per organization, and once among a user's private rows.
+    #[sea_orm(unique_key = "org_user_connector_account")]
     pub user_id: Uuid,
-    #[sea_orm(unique_key = "user_id_connector_id_account_id")]
+    #[sea_orm(unique_key = "org_user_connector_account")]
     pub connector_id: Uuid,
+    #[sea_orm(unique_key = "org_user_connector_account")]
     pub organization_id: Option<Uuid>,
-    #[sea_orm(column_type = "Text", unique_key = "user_id_connector_id_account_id")]
+    #[sea_orm(column_type = "Text", unique_key = "org_user_connector_account")]
     pub account_id: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub account_name: Option<String>,
@@ -53,7 +55,7 @@ pub struct Model {
     pub user: BelongsTo<super::users::Entity>,
     #[sea_orm(belongs_to, from = "connector_id", to = "id", on_delete = "Cascade")]
     pub connector: BelongsTo<super::connectors::Entity>,
-    #[sea_orm(belongs_to, from = "organization_id", to = "id", on_delete = "SetNull")]
+    #[sea_orm(belongs_to, from = "organization_id", to = "id", on_delete = "Cascade")]
     pub organization: BelongsTo<Option<super::organizations::Entity>>,
     #[sea_orm(has_many)]
     pub trigger_configs: HasMany<super::trigger_configs::Entity>,

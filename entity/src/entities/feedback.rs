@@ -38,7 +38,7 @@ pub struct Model {
     #[sea_orm(default_expr = "Expr::cust(\"now()\")")]
     pub updated_at: DateTimeWithTimeZone,
     pub resolved_at: Option<DateTimeWithTimeZone>,
-    #[sea_orm(belongs_to, from = "organization_id", to = "id", on_delete = "SetNull")]
+    #[sea_orm(belongs_to, from = "organization_id", to = "id", on_delete = "Cascade")]
     pub organization: BelongsTo<Option<super::organizations::Entity>>,
     #[sea_orm(belongs_to, from = "user_id", to = "id", on_delete = "Cascade")]
     pub user: BelongsTo<super::users::Entity>,

@@ -35,7 +35,7 @@ pub struct Model {
     pub created_at: DateTimeWithTimeZone,
     #[sea_orm(default_expr = "Expr::cust(\"now()\")")]
     pub updated_at: DateTimeWithTimeZone,
-    #[sea_orm(belongs_to, from = "organization_id", to = "id", on_delete = "SetNull")]
+    #[sea_orm(belongs_to, from = "organization_id", to = "id", on_delete = "Cascade")]
     pub organization: BelongsTo<Option<super::organizations::Entity>>,
     #[sea_orm(belongs_to, relation_enum = "CreatedBy", from = "created_by_id", to = "id", on_delete = "Cascade")]
     pub created_by: BelongsTo<super::users::Entity>,

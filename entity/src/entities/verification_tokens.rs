@@ -9,10 +9,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "verification_tokens")]
 pub struct Model {
-    /// Primary key is (identifier, token_hash).
+    /// Primary key is (identifier, token_hash); at most 320 characters.
     #[sea_orm(primary_key, auto_increment = false, column_type = "Text")]
     pub identifier: String,
-    /// Unique; hash only.
+    /// Hash only; unique per identifier (the primary key), not across identifiers.
     #[sea_orm(primary_key, auto_increment = false, column_type = "Text")]
     pub token_hash: String,
     pub expires_at: DateTimeWithTimeZone,

@@ -16,7 +16,7 @@ const BASE64_LENIENT: GeneralPurpose = GeneralPurpose::new(
         .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
 );
 
-pub(super) fn valid_key_id(id: &str) -> bool {
+pub(crate) fn valid_key_id(id: &str) -> bool {
     (1..=MAX_KEY_ID_LEN).contains(&id.len())
         && id
             .bytes()
@@ -98,6 +98,11 @@ impl SecretKey {
     #[must_use]
     pub fn id(&self) -> &str {
         &self.id
+    }
+
+    /// The key's bytes (for keys that sign rather than seal: [`crate::tenant::TicketKey`]).
+    pub(crate) fn bytes(&self) -> &[u8; KEY_LEN] {
+        &self.bytes
     }
 
     /// The key's bytes in standard base64 (for `NEONHUB_SECRET_KEYS`); wiped on drop.

@@ -98,6 +98,7 @@ mod seal;
 mod tokens;
 
 pub use error::SecretError;
+pub(crate) use keys::valid_key_id;
 pub use keys::{Keyring, SecretKey};
 pub use seal::sealed_key_id;
 pub use tokens::{

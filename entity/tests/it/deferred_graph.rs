@@ -213,30 +213,31 @@ async fn another_tenants_waiting_rows_stay_invisible_and_out_of_reach() {
     let login = AppLogin::new(&db).await;
     let q = embedding(theirs[0].3.clone()).unwrap();
     let (small, large) = (f.small, f.large);
-    let (own, named, all, updated) = with_tenant(&login.conn, Tenant::new(large), |txn| {
-        let q = q.clone();
-        Box::pin(async move {
-            let hnsw = SearchOptions::default().strategy(SearchStrategy::Hnsw);
-            let target = Target::Chunks { dataset_id: None };
-            // The attacker's own tenant, the victim's id passed outright, the whole table.
-            let own = nearest_chunks(txn, large, None, &q, &hnsw).await.unwrap();
-            let named = nearest_chunks(txn, small, None, &q, &hnsw).await.unwrap();
-            let all = search::<_, chunks::Model>(txn, Scope::All, target, &q, &hnsw)
-                .await
-                .unwrap();
-            // Forcing the victim's rows into (or out of) the graph.
-            let updated = txn
-                .execute_unprepared(&format!(
-                    "UPDATE chunks SET embedding_indexed = NOT embedding_indexed \
+    let (own, named, all, updated) =
+        with_tenant(&login.conn, &login.ticket(Tenant::new(large)), |txn| {
+            let q = q.clone();
+            Box::pin(async move {
+                let hnsw = SearchOptions::default().strategy(SearchStrategy::Hnsw);
+                let target = Target::Chunks { dataset_id: None };
+                // The attacker's own tenant, the victim's id passed outright, the whole table.
+                let own = nearest_chunks(txn, large, None, &q, &hnsw).await.unwrap();
+                let named = nearest_chunks(txn, small, None, &q, &hnsw).await.unwrap();
+                let all = search::<_, chunks::Model>(txn, Scope::All, target, &q, &hnsw)
+                    .await
+                    .unwrap();
+                // Forcing the victim's rows into (or out of) the graph.
+                let updated = txn
+                    .execute_unprepared(&format!(
+                        "UPDATE chunks SET embedding_indexed = NOT embedding_indexed \
                      WHERE organization_id = '{small}'"
-                ))
-                .await?
-                .rows_affected();
-            Ok((own, named, all, updated))
+                    ))
+                    .await?
+                    .rows_affected();
+                Ok((own, named, all, updated))
+            })
         })
-    })
-    .await
-    .unwrap();
+        .await
+        .unwrap();
     let theirs_ids: Vec<Uuid> = theirs.iter().map(|c| c.0).collect();
     for (label, found) in [("own", &own), ("named", &named), ("all", &all)] {
         assert!(

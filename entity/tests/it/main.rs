@@ -3,11 +3,14 @@
 
 mod audit_log;
 mod common;
+mod context_attacks;
 mod crud;
 mod deferred_graph;
+mod membership_attacks;
 mod relations_and_deletes;
 mod search;
 mod secrets;
+mod sign_in_attacks;
 mod tenant_attacks;
 mod tenant_isolation;
 mod tenant_plans;

@@ -541,10 +541,10 @@ async fn a_tenant_walk_follows_the_size_of_its_own_graph() {
         "exact walks no graph"
     );
     // As the application role inside the tenant (row-level security on): its own graph's size.
-    set_graph_rows(db.conn(), &index, 300_000.0).await;
     let login = AppLogin::new(&db).await;
+    set_graph_rows(db.conn(), &index, 300_000.0).await;
     let (large, q2) = (f.large, q.clone());
-    let inside = with_tenant(&login.conn, Tenant::new(f.large), |txn| {
+    let inside = with_tenant(&login.conn, &login.ticket(Tenant::new(f.large)), |txn| {
         Box::pin(async move { Ok(nearest_chunks(txn, large, None, &q2, &defaults).await) })
     })
     .await
@@ -851,9 +851,8 @@ async fn row_level_security_still_applies() {
     let db = TestDb::migrated().await;
     let f = fixture(db.conn()).await;
     let login = AppLogin::new(&db).await;
-    let app = &login.conn;
     let q = query(11);
-    let (own, foreign) = with_tenant(app, Tenant::new(f.small), |txn| {
+    let (own, foreign) = with_tenant(&login.conn, &login.ticket(Tenant::new(f.small)), |txn| {
         let q = q.clone();
         let (small, large) = (f.small, f.large);
         Box::pin(async move {

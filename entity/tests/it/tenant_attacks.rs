@@ -5,10 +5,12 @@
 
 use crate::common;
 
-use common::rls::{as_tenant, attempt, count, insert_json, rls_tables, row_json, row_of};
+use common::rls::{
+    as_tenant, attempt, count, fresh_natural_keys, insert_json, rls_tables, row_json, row_of,
+};
 use entity::auth;
 use entity::tenant::{NOT_UNDER_RLS, Tenant, with_tenant};
-use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
 use testkit::{AppLogin, TestDb};
 use uuid::Uuid;
 
@@ -65,34 +67,6 @@ fn refused(result: &Result<u64, String>) -> bool {
     }
 }
 
-/// Give the copy of a fixture row new values in the columns of its unique keys (other than the
-/// key column under attack and the tenant columns), so that it can only collide with rows of
-/// the parent it names, never with A's own row.
-fn fresh_natural_keys(
-    catalog: &testkit::neonhub_db::catalog::Catalog,
-    table: &str,
-    attacked: &str,
-    row: &mut serde_json::Value,
-) {
-    let unique = catalog
-        .index_keys
-        .iter()
-        .filter(|(t, name, _)| t == table && name.ends_with("_key"));
-    for (_, _, keys) in unique {
-        for key in keys {
-            if key == attacked || key == "organization_id" || key == "user_id" {
-                continue;
-            }
-            let value = &mut row[key.as_str()];
-            if let Some(text) = value.as_str().filter(|t| Uuid::parse_str(t).is_err()) {
-                *value = serde_json::json!(format!("{text}-copy"));
-            } else if let Some(n) = value.as_i64() {
-                *value = serde_json::json!(n + 1000);
-            }
-        }
-    }
-}
-
 struct World {
     db: TestDb,
     a: common::Ids,
@@ -144,7 +118,7 @@ async fn no_row_moves_to_another_tenant_or_to_no_tenant() {
             };
             for target in [Some(owner_of_b), None] {
                 let result = attempt(
-                    &w.app.conn,
+                    &w.app,
                     &w.tenant_a(),
                     &format!("UPDATE {table} SET {column} = $2 WHERE {cond}"),
                     vec![val.clone(), target.into()],
@@ -177,7 +151,7 @@ async fn no_row_moves_to_another_tenant_or_to_no_tenant() {
     ] {
         let (cond, val) = row_of(table, &w.a);
         let result = attempt(
-            &w.app.conn,
+            &w.app,
             &w.tenant_a(),
             &format!("UPDATE {table} SET organization_id = NULL WHERE {cond}"),
             vec![val],
@@ -207,7 +181,7 @@ async fn no_row_points_into_another_tenant() {
         let (cond, val) = row_of(&fk.table, &w.a);
         // Repoint A's row at B's parent.
         let update = attempt(
-            &w.app.conn,
+            &w.app,
             &w.tenant_a(),
             &format!("UPDATE {} SET {column} = $2 WHERE {cond}", fk.table),
             vec![val, w.b[fk.references.as_str()].into()],
@@ -230,7 +204,7 @@ async fn no_row_points_into_another_tenant() {
             fresh_natural_keys(&catalog, &fk.table, column, &mut row);
             row[column.as_str()] = serde_json::json!(parent);
             let result = attempt(
-                &w.app.conn,
+                &w.app,
                 &w.tenant_a(),
                 &insert_json(&fk.table),
                 vec![row.into()],
@@ -288,7 +262,7 @@ async fn users_are_written_only_by_themselves_and_memberships_hand_over_nothing(
         )
         .await;
     }
-    let app = &w.app.conn;
+    let app = &w.app;
     let as_a = w.tenant_a();
     let visible = "SELECT count(*) FROM users WHERE id = $1";
     let txn = as_tenant(app, &as_a).await;
@@ -346,13 +320,13 @@ async fn users_are_written_only_by_themselves_and_memberships_hand_over_nothing(
         }
     }
     // Attaching B's user to A: only as invited, and it reveals nothing of them.
-    let insert =
-        "INSERT INTO organization_members (organization_id, user_id, status) VALUES ($1, $2, $3)";
+    let insert = "INSERT INTO organization_members (organization_id, user_id, status, invited_by_id) \
+                  VALUES ($1, $2, $3, $4)";
     let active = attempt(
         app,
         &as_a,
         insert,
-        vec![oa.into(), ub.into(), "active".into()],
+        vec![oa.into(), ub.into(), "active".into(), ua.into()],
     )
     .await;
     assert!(active.unwrap_err().contains("only the user themselves"));
@@ -360,7 +334,7 @@ async fn users_are_written_only_by_themselves_and_memberships_hand_over_nothing(
     txn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
         insert,
-        [oa.into(), ub.into(), "invited".into()],
+        [oa.into(), ub.into(), "invited".into(), ua.into()],
     ))
     .await
     .expect("inviting is allowed");
@@ -388,23 +362,40 @@ async fn users_are_written_only_by_themselves_and_memberships_hand_over_nothing(
     )
     .await;
     assert!(moved.unwrap_err().contains("never moves"));
-    // The invited user accepts, acting as themselves: then they are a member.
-    let as_ub_in_a = Tenant::new(oa).acting_as(ub);
-    let txn = as_tenant(app, &as_ub_in_a).await;
+    // The invited user accepts, acting as themselves (in no organization: they are not a member
+    // yet, so they cannot enter A); then they are a member and enter A.
+    let txn = as_tenant(app, &as_a).await;
     txn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
         insert,
-        [oa.into(), ub.into(), "invited".into()],
+        [oa.into(), ub.into(), "invited".into(), ua.into()],
     ))
     .await
     .unwrap();
+    txn.commit().await.unwrap();
+    let as_ub_in_a = Tenant::new(oa).acting_as(ub);
+    let before = entity::tenant::enter(&app.conn, &app.ticket(as_ub_in_a)).await;
+    assert!(
+        before
+            .unwrap_err()
+            .to_string()
+            .contains("not an active member"),
+        "an invited user does not enter"
+    );
+    let txn = as_tenant(app, &Tenant::user(ub)).await;
     txn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "UPDATE organization_members SET status = 'active' WHERE user_id = $1",
-        [ub.into()],
+        "SELECT app_accept_invitation($1)",
+        [oa.into()],
     ))
     .await
     .expect("the user accepts");
+    txn.commit().await.unwrap();
+    let txn = as_tenant(app, &as_ub_in_a).await;
+    assert_eq!(
+        count(&txn, "SELECT count(*) FROM organizations", vec![]).await,
+        1
+    );
     txn.rollback().await.unwrap();
     w.app.drop_role().await;
 }
@@ -412,7 +403,7 @@ async fn users_are_written_only_by_themselves_and_memberships_hand_over_nothing(
 #[tokio::test]
 async fn the_audit_log_is_append_only_for_the_application() {
     let w = World::new().await;
-    let app = &w.app.conn;
+    let app = &w.app;
     let as_a = w.tenant_a();
     for sql in [
         "UPDATE audit_logs SET user_id = NULL",
@@ -457,13 +448,18 @@ async fn the_audit_log_is_append_only_for_the_application() {
 #[tokio::test]
 async fn sign_in_lookups_are_narrow_definer_functions() {
     let w = World::new().await;
-    let app = &w.app.conn;
+    let app = &w.app;
     // No table rights on verification tokens, with or without a tenant.
     for sql in [
         "SELECT count(*) FROM verification_tokens",
         "INSERT INTO verification_tokens VALUES ('x@example.test', 'h', now() + interval '1 hour')",
     ] {
-        let err = app.execute_unprepared(sql).await.unwrap_err().to_string();
+        let err = app
+            .conn
+            .execute_unprepared(sql)
+            .await
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("permission denied"), "{sql}: {err}");
     }
     // Every SECURITY DEFINER function of the schema has a fixed search_path and is not
@@ -511,7 +507,7 @@ async fn sign_in_lookups_are_narrow_definer_functions() {
         vec![session_hash.into(), w.a["sessions"].into()],
     )
     .await;
-    let found = auth::session_by_token_hash(app, session_hash)
+    let found = auth::session_by_token_hash(&app.conn, session_hash)
         .await
         .unwrap()
         .expect("the session");
@@ -520,7 +516,9 @@ async fn sign_in_lookups_are_narrow_definer_functions() {
         (w.a["sessions"], w.a["users"])
     );
     assert_eq!(
-        auth::session_by_token_hash(app, "nope").await.unwrap(),
+        auth::session_by_token_hash(&app.conn, "nope")
+            .await
+            .unwrap(),
         None
     );
     let email: String =
@@ -536,14 +534,14 @@ async fn sign_in_lookups_are_narrow_definer_functions() {
             .try_get_by_index(0)
             .unwrap();
     assert_eq!(
-        auth::user_id_by_email(app, &email).await.unwrap(),
+        auth::user_id_by_email(&app.conn, &email).await.unwrap(),
         Some(w.b["users"])
     );
     let one = "SELECT count(*) FROM auth_session_by_token_hash($1)";
-    assert_eq!(count(app, one, vec![session_hash.into()]).await, 1);
-    assert_eq!(count(app, one, vec!["nope".into()]).await, 0);
+    assert_eq!(count(&app.conn, one, vec![session_hash.into()]).await, 1);
+    assert_eq!(count(&app.conn, one, vec!["nope".into()]).await, 0);
     let user = count(
-        app,
+        &app.conn,
         "SELECT count(*) FROM auth_session_by_token_hash($1) WHERE user_id = $2",
         vec![session_hash.into(), w.a["users"].into()],
     )
@@ -555,7 +553,7 @@ async fn sign_in_lookups_are_narrow_definer_functions() {
     )
     .await;
     assert_eq!(
-        count(app, one, vec![session_hash.into()]).await,
+        count(&app.conn, one, vec![session_hash.into()]).await,
         0,
         "expired"
     );
@@ -567,10 +565,15 @@ async fn sign_in_lookups_are_narrow_definer_functions() {
     .await;
     let key = "SELECT count(*) FROM auth_api_key_by_token_hash($1) WHERE organization_id = $2";
     assert_eq!(
-        count(app, key, vec![key_hash.into(), w.b["organizations"].into()]).await,
+        count(
+            &app.conn,
+            key,
+            vec![key_hash.into(), w.b["organizations"].into()]
+        )
+        .await,
         1
     );
-    let live = auth::api_key_by_token_hash(app, key_hash)
+    let live = auth::api_key_by_token_hash(&app.conn, key_hash)
         .await
         .unwrap()
         .expect("the key");
@@ -584,42 +587,65 @@ async fn sign_in_lookups_are_narrow_definer_functions() {
     )
     .await;
     assert_eq!(
-        count(app, key, vec![key_hash.into(), w.b["organizations"].into()]).await,
+        count(
+            &app.conn,
+            key,
+            vec![key_hash.into(), w.b["organizations"].into()]
+        )
+        .await,
         0,
         "revoked"
     );
 
-    let key = auth::api_key_by_token_hash(app, key_hash).await.unwrap();
+    let key = auth::api_key_by_token_hash(&app.conn, key_hash)
+        .await
+        .unwrap();
     assert_eq!(key, None, "revoked keys are not found");
     // A verification token: created and used once through the functions only.
     let expires = (chrono::Utc::now() + chrono::Duration::minutes(10)).fixed_offset();
-    auth::create_verification_token(app, "wrapped@example.test", "wrapped-hash", expires)
+    auth::create_verification_token(
+        &app.conn,
+        &app.key,
+        "wrapped@example.test",
+        "wrapped-hash",
+        expires,
+    )
+    .await
+    .unwrap();
+    assert!(
+        auth::use_verification_token(&app.conn, "wrapped@example.test", "wrapped-hash")
+            .await
+            .unwrap()
+    );
+    assert!(
+        !auth::use_verification_token(&app.conn, "wrapped@example.test", "wrapped-hash")
+            .await
+            .unwrap()
+    );
+    // Unsigned (or signed with a made-up signature): refused; signed by the API's key: made.
+    let forged = "SELECT count(*) FROM (SELECT auth_create_verification_token($1, $2, \
+                  now() + interval '10 minutes', $3, repeat('0', 64))) x";
+    let err = app
+        .conn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            forged,
+            [
+                "new@example.test".into(),
+                "vt-hash".into(),
+                app.key.id().into(),
+            ],
+        ))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("not signed"), "{err}");
+    auth::create_verification_token(&app.conn, &app.key, "new@example.test", "vt-hash", expires)
         .await
         .unwrap();
-    assert!(
-        auth::use_verification_token(app, "wrapped@example.test", "wrapped-hash")
-            .await
-            .unwrap()
-    );
-    assert!(
-        !auth::use_verification_token(app, "wrapped@example.test", "wrapped-hash")
-            .await
-            .unwrap()
-    );
-    let create = "SELECT count(*) FROM (SELECT auth_create_verification_token($1, $2, now() + interval '10 minutes')) x";
-    assert_eq!(
-        count(
-            app,
-            create,
-            vec!["new@example.test".into(), "vt-hash".into()]
-        )
-        .await,
-        1
-    );
     let use_it = "SELECT auth_use_verification_token($1, $2)::int::bigint";
     assert_eq!(
         count(
-            app,
+            &app.conn,
             use_it,
             vec!["new@example.test".into(), "vt-hash".into()]
         )
@@ -628,7 +654,7 @@ async fn sign_in_lookups_are_narrow_definer_functions() {
     );
     assert_eq!(
         count(
-            app,
+            &app.conn,
             use_it,
             vec!["new@example.test".into(), "vt-hash".into()]
         )
@@ -638,7 +664,7 @@ async fn sign_in_lookups_are_narrow_definer_functions() {
     );
     assert_eq!(
         count(
-            app,
+            &app.conn,
             use_it,
             vec!["other@example.test".into(), "vt-hash".into()]
         )
@@ -651,7 +677,29 @@ async fn sign_in_lookups_are_narrow_definer_functions() {
 #[tokio::test]
 async fn tenant_functions_ignore_temporary_objects_and_the_owner_is_refused() {
     let w = World::new().await;
-    let txn = as_tenant(&w.app.conn, &w.tenant_a()).await;
+    // The application login may not create temporary objects (migration m20261207_000600).
+    let txn = as_tenant(&w.app, &w.tenant_a()).await;
+    let err = txn
+        .execute_unprepared("CREATE TEMP TABLE uuid (x int)")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("permission denied"), "{err}");
+    txn.rollback().await.unwrap();
+    // On a database copied without that REVOKE (CREATE DATABASE … TEMPLATE does not copy
+    // database privileges), the context readers and policies still ignore temporary objects.
+    w.owner_exec(
+        &format!("GRANT TEMPORARY ON DATABASE \"{}\" TO PUBLIC", w.db.name()),
+        vec![],
+    )
+    .await;
+    // One connection, as a pooled one that a request poisons and the next request gets.
+    let one = testkit::neonhub_db::connect(&w.app.url, std::time::Duration::from_secs(10), 1)
+        .await
+        .unwrap();
+    let txn = one.begin().await.unwrap();
+    entity::tenant::enter(&txn, &w.app.ticket(w.tenant_a()))
+        .await
+        .unwrap();
     // A temporary table named `uuid` shadows the type `uuid` for unqualified names.
     txn.execute_unprepared("CREATE TEMP TABLE uuid (x int)")
         .await
@@ -665,9 +713,18 @@ async fn tenant_functions_ignore_temporary_objects_and_the_owner_is_refused() {
     assert_eq!(same, 1);
     let brands = count(&txn, "SELECT count(*) FROM brands", vec![]).await;
     assert_eq!(brands, 1, "policies still select A's rows");
-    txn.rollback().await.unwrap();
+    txn.commit().await.unwrap();
+    // The temporary table outlives the transaction on that connection (a poisoned pooled
+    // connection): entering a tenant there is refused.
+    let poisoned = with_tenant(&one, &w.app.ticket(w.tenant_a()), |_| {
+        Box::pin(async { Ok::<(), sea_orm::DbErr>(()) })
+    })
+    .await;
+    let err = poisoned.unwrap_err().to_string();
+    assert!(err.contains("temporary objects"), "{err}");
+    one.close().await.ok();
     // On the owner's connection a tenant would filter nothing: refused, with the fix named.
-    let err = with_tenant(w.db.conn(), w.tenant_a(), |_| {
+    let err = with_tenant(w.db.conn(), &w.app.ticket(w.tenant_a()), |_| {
         Box::pin(async { Ok::<(), sea_orm::DbErr>(()) })
     })
     .await
@@ -680,7 +737,7 @@ async fn tenant_functions_ignore_temporary_objects_and_the_owner_is_refused() {
 #[tokio::test]
 async fn children_get_their_tenant_from_their_parent_and_only_a_visible_one() {
     let w = World::new().await;
-    let app = &w.app.conn;
+    let app = &w.app;
     let insert = "INSERT INTO campaign_metrics (campaign_id, kind) VALUES ($1, 'clicks') RETURNING organization_id";
     let txn = as_tenant(app, &w.tenant_a()).await;
     let row = txn

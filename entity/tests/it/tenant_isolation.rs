@@ -36,7 +36,7 @@ async fn tenants_never_see_or_touch_each_others_rows() {
     for table in &tables {
         let (cond_a, val_a) = row_of(table, &a);
         let (cond_b, val_b) = row_of(table, &b);
-        let txn = as_tenant(&app.conn, &tenant_a).await;
+        let txn = as_tenant(&app, &tenant_a).await;
         let own = format!("SELECT count(*) FROM {table} WHERE {cond_a}");
         let other = format!("SELECT count(*) FROM {table} WHERE {cond_b}");
         if table != "connectors" {
@@ -65,7 +65,7 @@ async fn tenants_never_see_or_touch_each_others_rows() {
             ),
             ("DELETE", format!("DELETE FROM {table} WHERE {cond_b}")),
         ] {
-            let result = attempt(&app.conn, &tenant_a, &sql, vec![val_b.clone()]).await;
+            let result = attempt(&app, &tenant_a, &sql, vec![val_b.clone()]).await;
             if granted.iter().any(|g| g == verb) {
                 assert_eq!(result, Ok(0), "{table}: A could {verb} B's row");
             } else {
@@ -79,7 +79,20 @@ async fn tenants_never_see_or_touch_each_others_rows() {
         if copy.get("id").is_some() {
             copy["id"] = serde_json::json!(Uuid::now_v7());
         }
-        let txn = as_tenant(&app.conn, &tenant_a).await;
+        if table_has_org(&db, table).await {
+            // Every column naming a user names A's user: the attribution rules (checked before
+            // row-level security) pass, and only the policy is left to refuse the row.
+            for column in user_columns(&db, table).await {
+                copy[column.as_str()] = serde_json::json!(a["users"]);
+            }
+        }
+        if table == "organization_members" {
+            // An invitation A's manager may send (the membership rules refuse an active row
+            // before row-level security is asked): only the policy is left to refuse it.
+            copy["status"] = serde_json::json!("invited");
+            copy["invited_by_id"] = serde_json::json!(a["users"]);
+        }
+        let txn = as_tenant(&app, &tenant_a).await;
         let err = txn
             .execute_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
@@ -131,21 +144,13 @@ async fn user_level_rows_follow_the_acting_user() {
         .unwrap();
     let app = AppLogin::new(&db).await;
     let sql = "SELECT count(*) FROM tasks WHERE organization_id IS NULL";
-    let txn = as_tenant(
-        &app.conn,
-        &Tenant::new(a["organizations"]).acting_as(a["users"]),
-    )
-    .await;
+    let txn = as_tenant(&app, &Tenant::new(a["organizations"]).acting_as(a["users"])).await;
     assert_eq!(count(&txn, sql, vec![]).await, 1, "its owner sees it");
     txn.rollback().await.unwrap();
-    let txn = as_tenant(
-        &app.conn,
-        &Tenant::new(b["organizations"]).acting_as(b["users"]),
-    )
-    .await;
+    let txn = as_tenant(&app, &Tenant::new(b["organizations"]).acting_as(b["users"])).await;
     assert_eq!(count(&txn, sql, vec![]).await, 0, "another user does not");
     txn.rollback().await.unwrap();
-    let txn = as_tenant(&app.conn, &Tenant::new(a["organizations"])).await;
+    let txn = as_tenant(&app, &Tenant::new(a["organizations"])).await;
     assert_eq!(
         count(&txn, sql, vec![]).await,
         0,
@@ -161,9 +166,11 @@ async fn with_tenant_scopes_entity_queries() {
     let a = common::one_of_each(db.conn(), "a").await;
     let _b = common::one_of_each(db.conn(), "b").await;
     let app = AppLogin::new(&db).await;
-    let brands = with_tenant(&app.conn, Tenant::new(a["organizations"]), |txn| {
-        Box::pin(async move { Brands::find().all(txn).await })
-    })
+    let brands = with_tenant(
+        &app.conn,
+        &app.ticket(Tenant::new(a["organizations"])),
+        |txn| Box::pin(async move { Brands::find().all(txn).await }),
+    )
     .await
     .unwrap();
     assert_eq!(brands.len(), 1);
@@ -171,13 +178,17 @@ async fn with_tenant_scopes_entity_queries() {
     // The setting ends with the transaction: the pooled connection carries nothing over.
     assert_eq!(Brands::find().all(&app.conn).await.unwrap().len(), 0);
     // An error inside rolls back.
-    let err = with_tenant(&app.conn, Tenant::new(a["organizations"]), |txn| {
-        Box::pin(async move {
-            txn.execute_unprepared("DELETE FROM brand_assets").await?;
-            txn.execute_unprepared("SELECT 1/0").await?;
-            Ok(())
-        })
-    })
+    let err = with_tenant(
+        &app.conn,
+        &app.ticket(Tenant::new(a["organizations"])),
+        |txn| {
+            Box::pin(async move {
+                txn.execute_unprepared("DELETE FROM brand_assets").await?;
+                txn.execute_unprepared("SELECT 1/0").await?;
+                Ok(())
+            })
+        },
+    )
     .await;
     assert!(err.is_err());
     assert_eq!(
@@ -250,7 +261,13 @@ async fn the_local_application_login_is_under_row_level_security() {
     )
     .await
     .expect("connect as the application login");
-    let brands = with_tenant(&conn, Tenant::new(a["organizations"]), |txn| {
+    let key = entity::tenant::TicketKey::generate("local").unwrap();
+    entity::tenant::TicketKeys::new([key.clone()])
+        .unwrap()
+        .install(db.conn())
+        .await
+        .unwrap();
+    let brands = with_tenant(&conn, &key.worker(a["organizations"]), |txn| {
         Box::pin(async move { Brands::find().all(txn).await })
     })
     .await
@@ -259,4 +276,22 @@ async fn the_local_application_login_is_under_row_level_security() {
     assert_eq!(brands[0].id, a["brands"]);
     assert_eq!(Brands::find().all(&conn).await.unwrap().len(), 0);
     conn.close().await.ok();
+}
+
+async fn table_has_org(db: &TestDb, table: &str) -> bool {
+    db.catalog()
+        .await
+        .schema_tables()
+        .any(|(name, t)| name == table && t.columns.iter().any(|c| c.name == "organization_id"))
+}
+
+/// The columns of `table` with a foreign key to `users`, from the catalog.
+async fn user_columns(db: &TestDb, table: &str) -> Vec<String> {
+    db.catalog()
+        .await
+        .foreign_keys
+        .iter()
+        .filter(|fk| fk.table == table && fk.references == "users" && fk.columns.len() == 1)
+        .map(|fk| fk.columns[0].clone())
+        .collect()
 }

@@ -417,7 +417,7 @@ async fn searches_take_the_tenant_index_with_bound_parameters_and_under_rls() {
     // The application role, tenant set, row-level security in force: same index.
     let app = AppLogin::new(&f.db).await;
     let tenant = Tenant::new(org0);
-    let plan = with_tenant(&app.conn, tenant, |txn| {
+    let plan = with_tenant(&app.conn, &app.ticket(tenant), |txn| {
         let query = query.clone();
         Box::pin(async move {
             let explained = explain(
@@ -544,7 +544,7 @@ async fn a_build_killed_midway_leaves_an_invalid_index_that_searches_skip_and_th
         )
         .await
         .unwrap();
-        let found = with_tenant(&app.conn, Tenant::new(org), |txn| {
+        let found = with_tenant(&app.conn, &app.ticket(Tenant::new(org)), |txn| {
             let query = query.clone();
             Box::pin(async move {
                 Ok::<_, sea_orm::DbErr>(

@@ -7,7 +7,7 @@
 
 use entity::search::tenant_index::{self, TenantIndexPolicy};
 use entity::search::{SearchOptions, SearchStrategy, Target, explain, nearest_chunks};
-use entity::tenant::{Tenant, with_tenant};
+use entity::tenant::with_tenant;
 use migration::runner::{Action, RunOptions};
 use neonhub_db::DatabaseUrl;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
@@ -217,7 +217,29 @@ async fn a_read_replica_serves_reads_and_refuses_writers() {
         explained.plan
     );
 
-    // The application login on the replica, tenant set, under row-level security.
+    // The API's ticket key, installed on the primary, reaches the replica: contexts are entered
+    // there by the same definer functions (they read, and sign with the replicated key).
+    let key = entity::tenant::TicketKey::generate("replica").expect("a key");
+    entity::tenant::TicketKeys::new([key.clone()])
+        .expect("one key")
+        .install(&db)
+        .await
+        .expect("install the ticket key");
+    let deadline = std::time::Instant::now() + TIMEOUT;
+    while text(
+        &replica,
+        "SELECT count(*)::text FROM neonhub_private.ticket_keys WHERE key_id = 'replica'",
+    )
+    .await
+        != "1"
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the key never reached the replica"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    // The application login on the replica, tenant entered, under row-level security.
     let app_url = DatabaseUrl::resolve_var(
         Some(
             env.lines()
@@ -230,7 +252,7 @@ async fn a_read_replica_serves_reads_and_refuses_writers() {
     let app = neonhub_db::connect(&app_url, TIMEOUT, 1)
         .await
         .expect("the application login on the replica");
-    let found = with_tenant(&app, Tenant::new(org0), |txn| {
+    let found = with_tenant(&app, &key.worker(org0), |txn| {
         let query = query.clone();
         Box::pin(async move {
             nearest_chunks(txn, org0, None, &query, &hnsw)
@@ -250,7 +272,7 @@ async fn a_read_replica_serves_reads_and_refuses_writers() {
     // The same login naming another tenant's id on the replica: row-level security holds there
     // too (nothing of the other tenant, not even a count).
     let org1 = plan.tenants()[1].id;
-    let (stolen, counted) = with_tenant(&app, Tenant::new(org0), |txn| {
+    let (stolen, counted) = with_tenant(&app, &key.worker(org0), |txn| {
         let query = query.clone();
         Box::pin(async move {
             let found = nearest_chunks(txn, org1, None, &query, &hnsw)

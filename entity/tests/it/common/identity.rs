@@ -121,7 +121,8 @@ pub async fn insert(db: &DatabaseConnection, tag: &str, ids: &mut Ids) {
         ids,
         organization_permissions {
             organization_id: Set(ids["organizations"]),
-            key: Set(format!("organization_permissions.key-{tag}")),
+            // The fixture user's role manages the workspace (members, roles).
+            key: Set("workspace:manage".to_owned()),
             description: Set(Some(format!("organization_permissions.description-{tag}"))),
             ..organization_permissions::ActiveModel::new()
         }
@@ -153,7 +154,8 @@ pub async fn insert(db: &DatabaseConnection, tag: &str, ids: &mut Ids) {
             organization_id: Set(ids["organizations"]),
             user_id: Set(ids["users"]),
             role_id: Set(Some(ids["organization_roles"])),
-            status: Set(format!("organization_members.status-{tag}")),
+            // Active: a user enters their organization only as an active member.
+            status: Set("active".to_owned()),
             invited_by_id: Set(Some(ids["users"])),
             joined_at: Set(ts()),
             ..organization_members::ActiveModel::new()

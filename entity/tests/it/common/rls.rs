@@ -2,12 +2,12 @@
 //! the tables enumerated from the catalog, and the fixture row of a table.
 
 use super::Ids;
-use entity::tenant::{Tenant, set_local};
+use entity::tenant::{Tenant, enter};
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, Statement,
-    TransactionTrait, Value,
+    ConnectionTrait, DatabaseTransaction, DbBackend, Statement, TransactionTrait, Value,
 };
-use testkit::TestDb;
+use testkit::{AppLogin, TestDb};
+use uuid::Uuid;
 
 /// The first column of the one row `sql` returns, as an integer.
 pub async fn count(c: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> i64 {
@@ -23,10 +23,10 @@ pub async fn count(c: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> i
     .unwrap()
 }
 
-/// Run `sql` in a transaction of its own as `tenant` on `app`, rolled back at the end: the
+/// Run `sql` in a transaction of its own as `tenant` on `app`'s connection, rolled back at the end: the
 /// rows it affected, or the error's text.
 pub async fn attempt(
-    app: &DatabaseConnection,
+    app: &AppLogin,
     tenant: &Tenant,
     sql: &str,
     values: Vec<Value>,
@@ -45,10 +45,10 @@ pub async fn attempt(
     result
 }
 
-/// A transaction on `app` with `tenant` set.
-pub async fn as_tenant(app: &DatabaseConnection, tenant: &Tenant) -> DatabaseTransaction {
-    let txn = app.begin().await.unwrap();
-    set_local(&txn, tenant).await.unwrap();
+/// A transaction on `app` in `tenant`, entered with a ticket signed by the test's key.
+pub async fn as_tenant(app: &AppLogin, tenant: &Tenant) -> DatabaseTransaction {
+    let txn = app.conn.begin().await.unwrap();
+    enter(&txn, &app.ticket(*tenant)).await.unwrap();
     txn
 }
 
@@ -90,4 +90,32 @@ pub async fn row_json(db: &TestDb, table: &str, ids: &Ids) -> serde_json::Value 
 /// `INSERT INTO table` of the JSON row `$1`.
 pub fn insert_json(table: &str) -> String {
     format!("INSERT INTO {table} SELECT * FROM jsonb_populate_record(NULL::{table}, $1)")
+}
+
+/// Give the copy of a fixture row new values in the columns of its unique keys (other than the
+/// key column under attack and the tenant columns), so that it can only collide with rows of
+/// the parent it names, never with A's own row.
+pub fn fresh_natural_keys(
+    catalog: &testkit::neonhub_db::catalog::Catalog,
+    table: &str,
+    attacked: &str,
+    row: &mut serde_json::Value,
+) {
+    let unique = catalog
+        .index_keys
+        .iter()
+        .filter(|(t, name, _)| t == table && name.ends_with("_key"));
+    for (_, _, keys) in unique {
+        for key in keys {
+            if key == attacked || key == "organization_id" || key == "user_id" {
+                continue;
+            }
+            let value = &mut row[key.as_str()];
+            if let Some(text) = value.as_str().filter(|t| Uuid::parse_str(t).is_err()) {
+                *value = serde_json::json!(format!("{text}-copy"));
+            } else if let Some(n) = value.as_i64() {
+                *value = serde_json::json!(n + 1000);
+            }
+        }
+    }
 }

@@ -1,0 +1,19 @@
+-- m20261207_000400_tenant_scoped_oracles (down): the SQL this migration executes, captured by `make migrations-sql`.
+-- Generated; a test fails when it differs from what the migration runs.
+-- Runs outside a transaction (CONCURRENTLY).
+
+SET lock_timeout = '5s'; SET statement_timeout = '300s';
+
+SELECT NOT indisvalid AS invalid FROM pg_index WHERE indexrelid = to_regclass($1);
+
+CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS verification_tokens_token_hash_key ON verification_tokens (token_hash);
+
+SELECT NOT indisvalid AS invalid FROM pg_index WHERE indexrelid = to_regclass($1);
+
+CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS connector_auths_user_id_connector_id_account_id_key ON connector_auths (user_id, connector_id, account_id) NULLS NOT DISTINCT;
+
+DROP INDEX CONCURRENTLY IF EXISTS connector_auths_user_id_idx;
+
+DROP INDEX CONCURRENTLY IF EXISTS connector_auths_org_user_connector_account_key;
+
+RESET lock_timeout; RESET statement_timeout;
