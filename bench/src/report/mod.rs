@@ -210,15 +210,24 @@ impl BenchReport {
 
     /// Figures 8a–8c.
     pub fn add_rls(&mut self, rls: &crate::rls::RlsResult) {
-        for (id, what, pair) in [
-            ("8a", "count(*)", &rls.count),
-            ("8b", "latest 50 by id", &rls.latest),
-        ] {
+        let mut pairs: Vec<(String, String, &crate::rls::ReadPair)> = rls
+            .counts
+            .iter()
+            .map(|(share, pair)| {
+                (
+                    format!("8a-{}%", share * 100.0),
+                    format!("count(*) of a tenant of {}%", share * 100.0),
+                    pair,
+                )
+            })
+            .collect();
+        pairs.push(("8b".into(), "latest 50 by id".into(), &rls.latest));
+        for (id, what, pair) in pairs {
             let ratio = pair.app_ms / pair.owner_ms;
             self.figures.push(figure(
-                id,
+                &id,
                 format!(
-                    "Isolation cost: {what} of one tenant's campaign metrics ({} of {} rows), application login under RLS vs owner with the filter written out",
+                    "Isolation cost: {what}'s campaign metrics ({} of {} rows), application login under RLS vs owner with the filter written out",
                     pair.owner_rows, rls.rows
                 ),
                 format!("median {} ms ({})", fmt_ms(pair.app_ms), pair.app_plan),
@@ -234,6 +243,20 @@ impl BenchReport {
                 ));
             }
         }
+        let e = &rls.enter;
+        let extra = e.with_tenant_us - e.plain_us;
+        self.figures.push(figure(
+            "8d",
+            format!(
+                "Entering a tenant: `with_tenant` of an empty transaction (BEGIN, the enter statement checking a session and a membership, COMMIT) vs a plain BEGIN/COMMIT, {} each, one connection; the enter statement is one round trip and executes in {:.0} µs on the server (EXPLAIN ANALYZE, median)",
+                e.transactions, e.server_us
+            ),
+            format!("median {:.0} µs per transaction (+{:.0} µs)", e.with_tenant_us, extra),
+            format!("median {:.0} µs", e.plain_us),
+            e.with_tenant_us / e.plain_us,
+            "with_tenant / BEGIN-COMMIT",
+            Some(("server time ≤ 50 µs", e.server_us <= 50.0)),
+        ));
         let ratio = rls.app_mix.tps / rls.owner_mix.tps;
         self.figures.push(figure(
             "8c",
@@ -250,7 +273,7 @@ impl BenchReport {
             format!("{:.0} tps ({} transactions)", rls.owner_mix.tps, rls.owner_mix.transactions),
             ratio,
             "application tps / owner tps",
-            Some(("≥ 0.8×", ratio >= 0.8)),
+            Some(("≥ 0.85×", ratio >= 0.85)),
         ));
         if rls.cross_tenant_rows != 0 || rls.app_mix.failed != 0 || rls.owner_mix.failed != 0 {
             self.notes.push(format!(

@@ -1,13 +1,18 @@
-//! Figures 8a–8c: what tenant isolation costs. The application login (a role granted
-//! `neonhub_app`, the tenant set per transaction as `entity::tenant::set_local` does, row-level
-//! security adding the filter) against the owner running the same statements with the tenant
-//! filter written out, on the same data in the same run.
+//! Figures 8a–8d: what tenant isolation costs. The application login (a role granted
+//! `neonhub_app`, the tenant entered per transaction with a session credential as
+//! `entity::tenant::with_tenant` does, row-level security adding the filter) against the owner
+//! running the same statements with the tenant filter written out, on the same data in the same
+//! run.
 //!
-//! - 8a: `count(*)` of one tenant's campaign metrics (11% of `rls_rows`);
-//! - 8b: that tenant's 50 latest metrics (`ORDER BY id DESC LIMIT 50`);
-//! - 8c: an OLTP mix through `pgbench` (latest conversation, its 20 latest messages, insert a
-//!   message, insert an audit row, count campaigns), Zipf over 12 tenants; afterwards every
-//!   message is checked to belong to its conversation's tenant.
+//! - 8a: `count(*)` of one tenant's campaign metrics, for a tenant of 50%, 10% and 1% of
+//!   `rls_rows`;
+//! - 8b: the 10% tenant's 50 latest metrics (`ORDER BY id DESC LIMIT 50`);
+//! - 8c: an OLTP mix through `pgbench` (enter the tenant, latest conversation, its 20 latest
+//!   messages, insert a message, insert an audit row, count campaigns), Zipf over 12 tenants;
+//!   afterwards every message is checked to belong to its conversation's tenant;
+//! - 8d: entering a tenant: `with_tenant` of an empty transaction against a plain
+//!   `BEGIN`/`COMMIT` (one more round trip: the enter statement), and the enter statement's
+//!   time on the server (`EXPLAIN ANALYZE`'s execution time).
 
 pub mod load;
 pub mod pgbench;
@@ -15,6 +20,7 @@ pub mod pgbench;
 use crate::server::{PgTools, Server};
 use crate::stats::median;
 use crate::{BenchConfig, BenchError};
+use entity::tenant::{Credential, with_tenant};
 use neonhub_db::DatabaseUrl;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, TransactionTrait};
 use serde::{Deserialize, Serialize};
@@ -41,17 +47,30 @@ pub struct ReadPair {
     pub owner_rows: i64,
 }
 
-/// Figures 8a–8c in detail.
+/// Figure 8d: what entering a tenant costs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnterCost {
+    /// Transactions timed each way.
+    pub transactions: usize,
+    /// Median µs of `with_tenant` with an empty closure (BEGIN, enter, COMMIT).
+    pub with_tenant_us: f64,
+    /// Median µs of a plain BEGIN/COMMIT on the same connection.
+    pub plain_us: f64,
+    /// Median µs the enter statement executes on the server (`EXPLAIN ANALYZE`).
+    pub server_us: f64,
+}
+
+/// Figures 8a–8d in detail.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RlsResult {
     /// Campaign metrics loaded.
     pub rows: usize,
-    /// Rows of the measured tenant.
-    pub tenant_rows: i64,
-    /// 8a.
-    pub count: ReadPair,
+    /// 8a per measured tenant: (share of `rows`, the pair).
+    pub counts: Vec<(f64, ReadPair)>,
     /// 8b.
     pub latest: ReadPair,
+    /// 8d.
+    pub enter: EnterCost,
     /// 8c as the application login.
     pub app_mix: pgbench::PgbenchRun,
     /// 8c as the owner.
@@ -114,26 +133,30 @@ async fn measure_with(
     log: &dyn Fn(&str),
 ) -> Result<RlsResult, BenchError> {
     let app = neonhub_db::connect(app_url, neonhub_db::DEFAULT_CONNECT_TIMEOUT, 1).await?;
-    let tenant = orgs[0];
-    log("isolation: 8a count, 8b latest 50");
-    let count = read_pair(
-        &app,
-        owner,
-        tenant,
-        "SELECT count(*)::bigint AS n FROM campaign_metrics",
-        "SELECT count(*)::bigint AS n FROM campaign_metrics WHERE organization_id = $1",
-    )
-    .await?;
+    log("isolation: 8a count per tenant, 8b latest 50, 8d entering a tenant");
+    let mut counts = Vec::new();
+    for (n, share) in load::SHARES.iter().enumerate() {
+        let pair = read_pair(
+            &app,
+            owner,
+            orgs[n],
+            "SELECT count(*)::bigint AS n FROM campaign_metrics",
+            "SELECT count(*)::bigint AS n FROM campaign_metrics WHERE organization_id = $1",
+        )
+        .await?;
+        counts.push((*share, pair));
+    }
     let latest = read_pair(
         &app,
         owner,
-        tenant,
+        orgs[1],
         "SELECT count(*)::bigint AS n FROM (SELECT id FROM campaign_metrics \
          ORDER BY id DESC LIMIT 50) t",
         "SELECT count(*)::bigint AS n FROM (SELECT id FROM campaign_metrics \
          WHERE organization_id = $1 ORDER BY id DESC LIMIT 50) t",
     )
     .await?;
+    let enter = enter_cost(&app, orgs[1]).await?;
     app.close().await.ok();
 
     let pgbench = tools.psql.with_file_name("pgbench");
@@ -152,14 +175,72 @@ async fn measure_with(
     .await?;
     Ok(RlsResult {
         rows: config.rls_rows,
-        tenant_rows: count.owner_rows,
-        count,
+        counts,
         latest,
+        enter,
         app_mix,
         owner_mix,
         clients,
         seconds,
         cross_tenant_rows,
+    })
+}
+
+/// The credential the application's side enters `tenant` with: the benchmark user's session.
+fn credential(tenant: Uuid) -> Credential {
+    Credential::session_token(load::SESSION_TOKEN, Some(tenant))
+}
+
+/// Transactions of figure 8d, each way.
+const ENTER_TRANSACTIONS: usize = 2_000;
+
+/// Figure 8d: `with_tenant` of an empty closure against BEGIN/COMMIT, alternating on one
+/// connection, and the enter statement's execution time on the server.
+async fn enter_cost(app: &DatabaseConnection, tenant: Uuid) -> Result<EnterCost, BenchError> {
+    let credential = credential(tenant);
+    let (mut with, mut plain) = (Vec::new(), Vec::new());
+    for run in 0..ENTER_TRANSACTIONS + 50 {
+        let started = Instant::now();
+        with_tenant(app, &credential, |_| Box::pin(async { Ok(()) })).await?;
+        let with_us = started.elapsed().as_secs_f64() * 1e6;
+        let started = Instant::now();
+        app.begin().await?.commit().await?;
+        let plain_us = started.elapsed().as_secs_f64() * 1e6;
+        if run >= 50 {
+            with.push(with_us);
+            plain.push(plain_us);
+        }
+    }
+    let mut server = Vec::new();
+    for run in 0..250 {
+        let txn = app.begin().await?;
+        let rows = txn
+            .query_all_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "EXPLAIN (ANALYZE, SUMMARY ON, FORMAT JSON) \
+                 SELECT * FROM public.tenant_enter_session($1, $2)",
+                [
+                    entity::secrets::token_hash(load::SESSION_TOKEN).into(),
+                    tenant.into(),
+                ],
+            ))
+            .await?;
+        txn.rollback().await?;
+        let plan: serde_json::Value = rows
+            .first()
+            .ok_or_else(|| BenchError::Check("EXPLAIN returned nothing".into()))?
+            .try_get_by_index(0)?;
+        let ms = plan[0]["Execution Time"].as_f64().unwrap_or(f64::NAN)
+            + plan[0]["Planning Time"].as_f64().unwrap_or(0.0);
+        if run >= 50 {
+            server.push(ms * 1000.0);
+        }
+    }
+    Ok(EnterCost {
+        transactions: ENTER_TRANSACTIONS,
+        with_tenant_us: median(&with),
+        plain_us: median(&plain),
+        server_us: median(&server),
     })
 }
 
@@ -174,9 +255,10 @@ async fn read_pair(
 ) -> Result<ReadPair, BenchError> {
     let (mut app_times, mut owner_times) = (Vec::new(), Vec::new());
     let (mut app_rows, mut owner_rows) = (0, 0);
+    let credential = credential(tenant);
     for run in 0..RUNS + 2 {
         let txn = app.begin().await?;
-        entity::tenant::set_local(&txn, &entity::tenant::Tenant::new(tenant)).await?;
+        entity::tenant::enter(&txn, &credential).await?;
         let started = Instant::now();
         app_rows = scalar(&txn, app_sql, None).await?;
         let app_ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -194,7 +276,7 @@ async fn read_pair(
         }
     }
     let txn = app.begin().await?;
-    entity::tenant::set_local(&txn, &entity::tenant::Tenant::new(tenant)).await?;
+    entity::tenant::enter(&txn, &credential).await?;
     let app_plan = plan(&txn, app_sql, None).await?;
     txn.commit().await?;
     Ok(ReadPair {

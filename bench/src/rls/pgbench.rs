@@ -1,6 +1,7 @@
-//! Figure 8c: an OLTP mix through `pgbench`, as the application login (tenant set per
-//! transaction, no tenant filter in the statements) against the owner running the same
-//! statements with explicit tenant filters.
+//! Figure 8c: an OLTP mix through `pgbench`, as the application login (the tenant entered per
+//! transaction with the benchmark user's session, as `entity::tenant::with_tenant` does; no
+//! tenant filter in the statements) against the owner running the same statements with
+//! explicit tenant filters.
 
 use crate::BenchError;
 use crate::rls::load::ORGS;
@@ -24,12 +25,15 @@ const PICK_TENANT: &str = "\\set n random_zipfian(0, 11, 1.1)
 SELECT org FROM bench_tenants WHERE n = :n \\gset
 ";
 
-/// The application's transaction: the tenant set as `entity::tenant::set_local` does, then
-/// statements without any tenant filter (row-level security adds it).
+/// The application's transaction: the tenant entered as `entity::tenant::with_tenant` does
+/// (the session's token hash and the organization; the database checks the session and the
+/// membership and signs the context), then statements without any tenant filter (row-level
+/// security adds it).
 fn app_script() -> String {
+    let hash = entity::secrets::token_hash(crate::rls::load::SESSION_TOKEN);
     format!(
         "{PICK_TENANT}BEGIN;
-SELECT set_config('app.current_org_id', ':org', true);
+SELECT 1 FROM tenant_enter_session('{hash}', ':org');
 SELECT id AS conv FROM conversations ORDER BY created_at DESC LIMIT 1 \\gset
 SELECT id, content FROM messages WHERE conversation_id = ':conv' ORDER BY created_at DESC LIMIT 20;
 INSERT INTO messages (conversation_id, organization_id, role, content) VALUES (':conv', ':org', 'user', '{{\"text\": \"pgbench\"}}');

@@ -1,4 +1,4 @@
-//! Figures 8a–8c on a small configuration (20,000 campaign metrics, pgbench 2 s with 2
+//! Figures 8a–8d on a small configuration (20,000 campaign metrics, pgbench 2 s with 2
 //! clients), checking correctness only, never a timing: the figures exist, the application
 //! login and the owner see the same rows, the application's plans use the tenant index, the
 //! pgbench mix ran with no failed transaction, and no message landed in another tenant.
@@ -22,13 +22,21 @@ async fn isolation_figures_are_correct() {
     let log = |line: &str| eprintln!("bench: {line}");
     let result = rls::measure(&server, &config, &tools, &log).await.unwrap();
 
-    assert_eq!(result.count.app_rows, result.count.owner_rows);
-    assert_eq!(
-        result.count.owner_rows, 2_200,
-        "the measured tenant holds 11%"
-    );
+    let expected = [10_000, 2_000, 200];
+    for ((share, pair), rows) in result.counts.iter().zip(expected) {
+        assert_eq!(pair.app_rows, pair.owner_rows, "the {share} tenant");
+        assert_eq!(
+            pair.owner_rows, rows,
+            "the tenant of {share} holds {rows} rows"
+        );
+    }
     assert_eq!((result.latest.app_rows, result.latest.owner_rows), (50, 50));
-    for plan in [&result.count.app_plan, &result.latest.app_plan] {
+    for plan in result
+        .counts
+        .iter()
+        .map(|(_, pair)| &pair.app_plan)
+        .chain([&result.latest.app_plan])
+    {
         assert!(
             plan.contains("campaign_metrics_organization_id_id_key"),
             "the application's read does not use the tenant index: {plan}"
@@ -38,10 +46,15 @@ async fn isolation_figures_are_correct() {
     assert!(result.app_mix.transactions > 0 && result.owner_mix.transactions > 0);
     assert_eq!((result.app_mix.failed, result.owner_mix.failed), (0, 0));
     assert_eq!(result.cross_tenant_rows, 0);
+    let e = &result.enter;
+    assert!(
+        e.with_tenant_us > 0.0 && e.plain_us > 0.0 && e.server_us > 0.0,
+        "{e:?}"
+    );
 
     let mut report = bench::BenchReport::new(config.clone());
     report.add_rls(&result);
     let ids: Vec<_> = report.figures.iter().map(|f| f.id.as_str()).collect();
-    assert_eq!(ids, ["8a", "8b", "8c"]);
+    assert_eq!(ids, ["8a-50%", "8a-10%", "8a-1%", "8b", "8d", "8c"]);
     assert!(report.notes.is_empty(), "{:?}", report.notes);
 }
