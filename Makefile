@@ -12,12 +12,12 @@ RUN = @$(CARGO) run --quiet --locked -p
 
 .PHONY: help demo test lint fmt build db-up db-down db-destroy db-status psql \
         backup-base restore-point restore-pitr restore-down db-replica-up db-replica-down \
-        migrate migrate-status migrate-down migrate-fresh seed smoke doctor backup restore docs migrations-sql bench bench-scale synth vector-maintain purge export-user erase-user
+        migrate migrate-status migrate-down migrate-fresh seed ticket-keys smoke doctor backup restore docs migrations-sql bench bench-scale synth vector-maintain purge export-user erase-user
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
 
-demo: db-up migrate seed smoke ## Fresh machine to seeded database: db-up, migrate, seed, smoke
+demo: db-up migrate seed ticket-keys smoke ## Fresh machine to seeded database: db-up, migrate, seed, ticket keys, smoke
 
 test: db-up ## Run every test against the local (or configured) Postgres
 	$(CARGO) test --locked --workspace
@@ -99,6 +99,9 @@ synth: db-up ## Bulk-load synthetic data; ARGS="--chunks 100000 --seed 42 --repl
 
 seed: ## Install the NeonHub fixtures (idempotent)
 	$(RUN) seeder -- $(ARGS)
+
+ticket-keys: ## Install the API's ticket keys (NEONHUB_TICKET_KEYS, environment or .env) into the database; retire the others
+	$(RUN) seeder -- ticket-keys $(ARGS)
 
 smoke: ## Row counts of every table
 	$(RUN) smoke -- $(ARGS)

@@ -19,6 +19,10 @@
 //! in one transaction, with a progress bar on a terminal and log lines otherwise. `--replace`
 //! reloads a seed loaded before; `--json` prints the report as JSON.
 //!
+//! `seeder ticket-keys` installs the API's ticket keys (`NEONHUB_TICKET_KEYS`, from the
+//! environment or `.env`; see `entity::tenant::TicketKeys`) into the database and retires the
+//! keys no longer listed: `make ticket-keys`.
+//!
 //! The database comes from `--database-url`, `DATABASE_URL`, or `.env`, in that order. The exit
 //! code is 0 on success and 1 on any failure; error messages never show a password.
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
@@ -66,6 +70,12 @@ struct Cli {
 enum Command {
     /// Generate and bulk-load synthetic data at scale (binary COPY, clustered embeddings).
     Synth(SynthArgs),
+    /// Install the API's ticket keys (NEONHUB_TICKET_KEYS) and retire the others.
+    TicketKeys {
+        /// Print the result as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(clap::Args)]
@@ -133,6 +143,7 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let json = match &cli.command {
         Some(Command::Synth(args)) => args.json,
+        Some(Command::TicketKeys { json }) => *json,
         None => cli.json,
     };
     neonhub_db::exit_code(run(cli).await, json)
@@ -141,8 +152,10 @@ async fn main() -> ExitCode {
 async fn run(mut cli: Cli) -> Result<()> {
     let url = cli.connect.url()?;
     let timeout = cli.connect.timeout();
-    if let Some(Command::Synth(args)) = cli.command.take() {
-        return synth(&url, timeout, args).await;
+    match cli.command.take() {
+        Some(Command::Synth(args)) => return synth(&url, timeout, args).await,
+        Some(Command::TicketKeys { json }) => return ticket_keys(&url, timeout, json).await,
+        None => {}
     }
     let db = neonhub_db::connect(&url, timeout, 1).await?;
     let options = SeedOptions {
@@ -178,6 +191,58 @@ fn print_report(url: &DatabaseUrl, report: &SeedReport) {
     } else {
         println!("seeded {url}: {} in {seconds:.2}s", report.summary());
     }
+}
+
+/// `NEONHUB_TICKET_KEYS` from the environment, else from `.env`.
+fn ticket_keys_spec() -> Option<String> {
+    let name = entity::tenant::TICKET_KEYS_ENV;
+    if let Ok(spec) = std::env::var(name)
+        && !spec.trim().is_empty()
+    {
+        return Some(spec);
+    }
+    dotenvy::dotenv_iter()
+        .ok()?
+        .flatten()
+        .find(|(k, v)| k == name && !v.trim().is_empty())
+        .map(|(_, v)| v)
+}
+
+async fn ticket_keys(url: &DatabaseUrl, timeout: Duration, json: bool) -> Result<()> {
+    let name = entity::tenant::TICKET_KEYS_ENV;
+    let spec = ticket_keys_spec().with_context(|| {
+        format!(
+            "{name} is not set: give the API's ticket keys as {name}=k1:<base64 of 32 bytes> \
+             (make one with `openssl rand -base64 32`), in the environment or .env"
+        )
+    })?;
+    let keys =
+        entity::tenant::TicketKeys::parse(&spec).with_context(|| format!("reading {name}"))?;
+    let db = neonhub_db::connect(url, timeout, 1).await?;
+    let installed = keys.install(&db).await;
+    db.close().await.ok();
+    let (ids, retired) = installed.with_context(|| {
+        format!("installing the ticket keys into {url} (run it as the owner, after `make migrate`)")
+    })?;
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({ "installed": ids, "signing": ids[0], "retired": retired })
+        );
+    } else {
+        println!(
+            "ticket keys on {url}: {} installed ({} signs), {} retired{}",
+            ids.len(),
+            ids[0],
+            retired.len(),
+            if retired.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", retired.join(", "))
+            }
+        );
+    }
+    Ok(())
 }
 
 async fn synth(url: &DatabaseUrl, timeout: Duration, args: SynthArgs) -> Result<()> {
