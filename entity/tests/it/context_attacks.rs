@@ -451,3 +451,51 @@ async fn the_keys_are_out_of_the_applications_reach() {
     );
     w.app.drop_role().await;
 }
+
+/// Residual, pinned so that docs/DB_GOVERNANCE.md stays true: the planner's estimates are the
+/// table's, not the tenant's, so EXPLAIN with another tenant's id tells roughly how many rows it
+/// has (while the statement itself returns none).
+#[tokio::test]
+async fn planner_estimates_leak_row_counts_not_rows() {
+    let w = World::new().await;
+    let (org_a, org_b) = (w.a["organizations"], w.b["organizations"]);
+    w.owner(
+        "INSERT INTO campaign_metrics (campaign_id, organization_id, kind, value)
+         SELECT $1, $2, 'clicks', g FROM generate_series(1, 800) g",
+        vec![w.b["campaigns"].into(), org_b.into()],
+    )
+    .await;
+    w.owner("ANALYZE campaign_metrics", vec![]).await;
+    let txn = w.app.conn.begin().await.unwrap();
+    enter(&txn, &w.app.ticket(Tenant::new(org_a)))
+        .await
+        .unwrap();
+    let mut estimates = Vec::new();
+    for org in [org_b, org_a] {
+        let plan: serde_json::Value = txn
+            .query_one_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "EXPLAIN (FORMAT JSON) SELECT * FROM campaign_metrics WHERE organization_id = $1",
+                [org.into()],
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get_by_index(0)
+            .unwrap();
+        estimates.push(plan[0]["Plan"]["Plan Rows"].as_f64().unwrap());
+        let rows = count(
+            &txn,
+            "SELECT count(*) FROM campaign_metrics WHERE organization_id = $1",
+            vec![org.into()],
+        )
+        .await;
+        assert!(rows <= 1, "rows of {org}: {rows}");
+    }
+    txn.rollback().await.unwrap();
+    assert!(
+        estimates[0] > 100.0 * estimates[1].max(1.0) / 2.0,
+        "B's 800 rows show in the estimate: {estimates:?}"
+    );
+    w.app.drop_role().await;
+}
