@@ -83,14 +83,15 @@ CONF
 }
 
 # A server made by an older version of this script trusted every local connection: give the
-# superuser its password and switch every trust line of pg_hba.conf to scram-sha-256.
+# superuser its password and switch every trust line of pg_hba.conf to scram-sha-256. The
+# password goes as its SCRAM verifier through psql's stdin: never on a command line.
 upgrade_from_trust() {
-  local hba="$DATA/pg_hba.conf"
+  local hba="$DATA/pg_hba.conf" verifier
   as_pg grep -Eq '^[^#]*[[:space:]]trust[[:space:]]*$' "$hba" || return 0
   log "switching this server from trust to scram-sha-256 authentication"
-  PGPASSWORD='' "$BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres -d postgres \
-    -c "SET password_encryption = 'scram-sha-256'" \
-    -c "ALTER ROLE postgres PASSWORD '$(super_password)'" >/dev/null \
+  verifier="$(super_password | scram_verifier)"
+  printf "ALTER ROLE postgres PASSWORD '%s';\n" "$verifier" \
+    | PGPASSWORD='' "$BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres -d postgres >/dev/null \
     || die "could not set the superuser's password over the old trust rule"
   as_pg sed -i -E 's/^([^#]*[[:space:]])trust[[:space:]]*$/\1scram-sha-256/' "$hba"
   chmod 700 "$RUN"
