@@ -109,25 +109,64 @@ ensure_auth_probe() {
 }
 
 
-# The application login: a LOGIN role granted neonhub_app (row-level security applies to it).
-# neonhub_app is the migrations' role; it is created here too (same attributes) so that the
-# grant exists before the first `make migrate`, and re-granted on every `up`.
+# The application login's settings: a statement that runs away, a lock waited on, or a
+# transaction left open by a request is ended, not left to stall everyone (the same statements
+# for production logins: README "Two URLs", docs/DB_GOVERNANCE.md).
+APP_LOGIN_SETTINGS=(statement_timeout=30s lock_timeout=5s idle_in_transaction_session_timeout=60s)
+
+# The application login: a LOGIN role granted neonhub_app (row-level security applies to it),
+# with its password and APP_LOGIN_SETTINGS. neonhub_app is the migrations' role; it is created
+# here too (same attributes) so that the grant exists before the first `make migrate`.
+# Idempotent and serialised: one transaction under an advisory lock of the postgres database,
+# so that concurrent `make db-up` (8 `make migrate` at once) wait for each other instead of
+# updating the same catalog rows ("tuple concurrently updated"), and each CREATE, ALTER and
+# GRANT runs only when something differs: an `up` with nothing to do writes nothing. The
+# password is compared and set as its SCRAM verifier (scram_verifier): never in plain text.
 ensure_app_login() {
-  psql_local -d postgres >/dev/null <<SQL
-DO \$\$
+  local stored current fresh settings="" pair
+  stored="$(psql_local -d postgres -tA <<SQL
+SELECT coalesce(rolpassword, '') FROM pg_authid WHERE rolname = '$APP_LOGIN'
+SQL
+)"
+  current="$(app_password | SCRAM_STORED="$stored" scram_verifier)"
+  fresh="$(app_password | scram_verifier)"
+  for pair in "${APP_LOGIN_SETTINGS[@]}"; do settings+="${settings:+, }('${pair%%=*}', '${pair#*=}')"; done
+  psql_local -d postgres >/dev/null <<SQL || die "could not create or update the application login $APP_LOGIN (see above)"
+BEGIN;
+SET LOCAL lock_timeout = '60s';
+SELECT pg_advisory_xact_lock(hashtextextended('neonhub:local-pg:role-upkeep', 0));
+DO \$upkeep\$
+DECLARE
+  setting record;
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'neonhub_app') THEN
     CREATE ROLE neonhub_app NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
   END IF;
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$APP_LOGIN') THEN
-    CREATE ROLE $APP_LOGIN LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
+    CREATE ROLE $APP_LOGIN LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD '$fresh';
+  ELSE
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$APP_LOGIN' AND rolcanlogin
+                   AND NOT (rolsuper OR rolcreatedb OR rolcreaterole OR rolbypassrls)) THEN
+      ALTER ROLE $APP_LOGIN LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
+    END IF;
+    IF (SELECT rolpassword FROM pg_authid WHERE rolname = '$APP_LOGIN') IS DISTINCT FROM '$current' THEN
+      ALTER ROLE $APP_LOGIN PASSWORD '$fresh';
+    END IF;
   END IF;
-EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+  IF NOT EXISTS (SELECT 1 FROM pg_auth_members m
+                 WHERE m.roleid = 'neonhub_app'::regrole AND m.member = '$APP_LOGIN'::regrole) THEN
+    GRANT neonhub_app TO $APP_LOGIN;
+  END IF;
+  FOR setting IN SELECT * FROM (VALUES $settings) AS s (name, value) LOOP
+    IF NOT EXISTS (SELECT 1 FROM pg_db_role_setting
+                   WHERE setrole = '$APP_LOGIN'::regrole AND setdatabase = 0
+                     AND setting.name || '=' || setting.value = ANY (setconfig)) THEN
+      EXECUTE format('ALTER ROLE $APP_LOGIN SET %I = %L', setting.name, setting.value);
+    END IF;
+  END LOOP;
 END
-\$\$;
-SET password_encryption = 'scram-sha-256';
-ALTER ROLE $APP_LOGIN LOGIN NOBYPASSRLS PASSWORD '$(app_password)';
-GRANT neonhub_app TO $APP_LOGIN;
+\$upkeep\$;
+COMMIT;
 SQL
 }
 
