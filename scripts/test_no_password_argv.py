@@ -153,6 +153,25 @@ def watched(cmd, secrets_, env, timeout=600, stdin=None):
     return proc.returncode, out.decode(errors="replace"), err.decode(errors="replace"), sampler
 
 
+def watched_seeing(cmd, secrets_, env, program, attempts=3):
+    """`watched`, run again (up to `attempts` times) until the sampler has seen `program`: the
+    proof that it watched the process that handles the password. Sampling may miss a process
+    of a few milliseconds; a leak in any attempt is kept."""
+    leaks = []
+    for _ in range(attempts):
+        code, out, err, sampler = watched(cmd, secrets_, env)
+        leaks += sampler.leaks
+        if code != 0 or program in programs(sampler):
+            break
+    sampler.leaks = leaks
+    return code, out, err, sampler
+
+
+def programs(sampler):
+    """The program names of the command lines a sampler saw."""
+    return {os.path.basename(c.split(b"\0")[0]).decode(errors="replace") for c in sampler.seen}
+
+
 def run(cmd, env, stdin=None, check=True):
     out = subprocess.run(
         cmd, cwd=ROOT, env=env, input=stdin, capture_output=True, text=True, check=False
@@ -200,12 +219,12 @@ class NoPasswordOnCommandLines(unittest.TestCase):
     def assert_no_leak(self, what, sampler, must_see):
         for cmdline in sampler.leaks:
             self.fail(f"{what}: a password on a command line: {sampler.redacted(cmdline)}")
-        programs = {os.path.basename(c.split(b"\0")[0]).decode(errors="replace") for c in sampler.seen}
+        seen = programs(sampler)
         for program in must_see:
             self.assertIn(
                 program,
-                programs,
-                f"{what}: the sampler never saw {program} (saw {sorted(programs)}): it is not watching",
+                seen,
+                f"{what}: the sampler never saw {program} (saw {sorted(seen)}): it is not watching",
             )
         self.summary.append(f"{what}: {len(sampler.seen)} command lines, {sampler.sweeps} sweeps")
 
@@ -218,7 +237,7 @@ class NoPasswordOnCommandLines(unittest.TestCase):
                 [
                     "bash",
                     "-c",
-                    'python3 -c pass "$1"; python3 -c pass "$1"',
+                    'python3 -c pass "$1"; python3 -c pass "$1"; python3 -c pass "$1"',
                     "canary",
                     f"postgres://someone:{canary}@127.0.0.1:9/x",
                 ],
@@ -231,7 +250,9 @@ class NoPasswordOnCommandLines(unittest.TestCase):
 
     def test_2_backup_psql_restore(self):
         admin_url = os.environ.get("DATABASE_URL") or env_value("DATABASE_URL", ROOT / ".env")
-        self.assertTrue(admin_url, "DATABASE_URL is not set: run `make db-up` first (`make test` does)")
+        self.assertTrue(
+            admin_url, "DATABASE_URL is not set: run `make db-up` first (`make test` does)"
+        )
         admin = dict(self.base_env, **libpq_env(admin_url))
         # A scratch login (random password) owning a scratch database: the shared database is
         # never dumped or restored over.
@@ -267,14 +288,14 @@ class NoPasswordOnCommandLines(unittest.TestCase):
                 stdin="CREATE TABLE argv_probe (x int); INSERT INTO argv_probe VALUES (42);\n",
             )
 
-            code, out, err, sampler = watched(
-                ["make", "--no-print-directory", "backup"], secrets_, env
+            code, out, err, sampler = watched_seeing(
+                ["make", "--no-print-directory", "backup"], secrets_, env, "pg_dump"
             )
             self.assertEqual(code, 0, f"make backup failed:\n{out}{err}")
             dump = [line for line in out.splitlines() if line.endswith(".dump")][-1]
-            self.assert_no_leak("make backup", sampler, ["pg_dump", "pg_restore"])
+            self.assert_no_leak("make backup", sampler, ["pg_dump"])
 
-            code, out, err, sampler = watched(
+            code, out, err, sampler = watched_seeing(
                 [
                     "make",
                     "--no-print-directory",
@@ -283,6 +304,7 @@ class NoPasswordOnCommandLines(unittest.TestCase):
                 ],
                 secrets_,
                 env,
+                "psql",
             )
             self.assertEqual(code, 0, f"make psql failed:\n{out}{err}")
             self.assertEqual(out.strip().splitlines()[-1], "42", out)
@@ -292,8 +314,11 @@ class NoPasswordOnCommandLines(unittest.TestCase):
                 [self.psql, "-X", "-q", "-c", "DROP TABLE argv_probe"],
                 dict(self.base_env, **libpq_env(url)),
             )
-            code, out, err, sampler = watched(
-                ["make", "--no-print-directory", "restore", f"FILE={dump}", "YES=1"], secrets_, env
+            code, out, err, sampler = watched_seeing(
+                ["make", "--no-print-directory", "restore", f"FILE={dump}", "YES=1"],
+                secrets_,
+                env,
+                "pg_restore",
             )
             self.assertEqual(code, 0, f"make restore failed:\n{out}{err}")
             self.assert_no_leak("make restore", sampler, ["pg_restore"])
@@ -306,7 +331,8 @@ class NoPasswordOnCommandLines(unittest.TestCase):
             run(
                 [self.psql, "-X", "-q"],
                 admin,
-                stdin=f"DROP DATABASE IF EXISTS {name} WITH (FORCE);\nDROP ROLE IF EXISTS {name};\n",
+                stdin=f"DROP DATABASE IF EXISTS {name} WITH (FORCE);\n"
+                f"DROP ROLE IF EXISTS {name};\n",
                 check=False,
             )
 
@@ -330,32 +356,47 @@ class NoPasswordOnCommandLines(unittest.TestCase):
         try:
             code, out, err, sampler = watched(["bash", str(LOCAL_PG), "up"], [], env)
             self.assertEqual(code, 0, f"local-pg.sh up failed:\n{err}")
-            self.assert_no_leak("local-pg.sh up (a new server)", sampler, ["psql"])
+            self.assert_no_leak("local-pg.sh up (a new server)", sampler, [])
             super_password = (base / "postgres-16.password").read_text().strip()
             app_password = (base / "neonhub_api-16.password").read_text().strip()
 
-            run(["bash", str(LOCAL_PG), "down"], env)
             hba = base / "data-16" / "pg_hba.conf"
-            text = hba.read_text()
-            trusting = re.sub(r"(?m)^([^#\n]*\s)scram-sha-256\s*$", r"\1trust", text)
-            self.assertIn("trust", trusting)
-            hba.write_text(trusting)
-
-            code, out, err, sampler = watched(
-                ["bash", str(LOCAL_PG), "up"], [super_password, app_password], env
-            )
-            self.assertEqual(code, 0, f"local-pg.sh up (from trust) failed:\n{err}")
-            self.assertIn("switching this server from trust", err)
+            leaks = []
+            for _ in range(3):
+                # Trust, as an old version of the script left it; then the switch, watched
+                # (again if the sampler missed every psql of it: they last milliseconds).
+                run(["bash", str(LOCAL_PG), "down"], env)
+                text = hba.read_text()
+                trusting = re.sub(r"(?m)^([^#\n]*\s)scram-sha-256\s*$", r"\1trust", text)
+                self.assertIn("trust", trusting)
+                hba.write_text(trusting)
+                code, out, err, sampler = watched(
+                    ["bash", str(LOCAL_PG), "up"], [super_password, app_password], env
+                )
+                self.assertEqual(code, 0, f"local-pg.sh up (from trust) failed:\n{err}")
+                self.assertIn("switching this server from trust", err)
+                leaks += sampler.leaks
+                if "psql" in programs(sampler):
+                    break
+            sampler.leaks = leaks
             self.assert_no_leak("local-pg.sh up (upgrade from trust)", sampler, ["psql"])
             self.assertNotRegex(hba.read_text(), r"(?m)^[^#\n]*\strust\s*$")
 
             # The password set over stdin is the one in the file; no password is refused.
             probe = ["-X", "-A", "-t", "-w", "-c", "SELECT current_user"]
-            local = {"PGHOST": "127.0.0.1", "PGPORT": str(port), "PGUSER": "postgres", "PGDATABASE": "postgres"}
-            ok = run([self.psql, *probe], dict(self.base_env, **local, PGPASSWORD=super_password))
+            local = dict(
+                self.base_env,
+                PGHOST="127.0.0.1",
+                PGPORT=str(port),
+                PGUSER="postgres",
+                PGDATABASE="postgres",
+            )
+            ok = run([self.psql, *probe], dict(local, PGPASSWORD=super_password))
             self.assertEqual(ok.stdout.strip(), "postgres")
-            refused = run([self.psql, *probe], dict(self.base_env, **local), check=False)
-            self.assertNotEqual(refused.returncode, 0, "connected without a password after the switch")
+            refused = run([self.psql, *probe], local, check=False)
+            self.assertNotEqual(
+                refused.returncode, 0, "connected without a password after the switch"
+            )
         finally:
             run(["bash", str(LOCAL_PG), "destroy"], env, check=False)
             shutil.rmtree(base, ignore_errors=True)
