@@ -22,6 +22,7 @@ demo: db-up migrate seed ticket-keys smoke ## Fresh machine to seeded database: 
 test: db-up ## Run every test against the local (or configured) Postgres
 	$(CARGO) test --locked --workspace
 	python3 scripts/test_secret_scan.py
+	python3 scripts/test_no_password_argv.py
 
 lint: ## fmt --check, clippy -D warnings, secret scan, actionlint + zizmor, squawk on the migrations' SQL, shellcheck
 	$(CARGO) fmt --all -- --check
@@ -49,8 +50,8 @@ db-destroy: ## Stop the local server and delete its data
 db-status: ## Is the local server running?
 	@$(LOCAL_PG) status
 
-psql: db-up ## Open psql on DATABASE_URL (the password through PGPASSWORD, not the command line)
-	@ROOT=.; . scripts/lib/pg-url.sh; export_libpq_env "$$(configured_url DATABASE_URL)"; "$$($(LOCAL_PG) bin-dir)/psql"
+psql: db-up ## psql on DATABASE_URL (the password through PGPASSWORD, not the command line); ARGS="-c 'select 1'"
+	@ROOT=.; . scripts/lib/pg-url.sh; export_libpq_env "$$(configured_url DATABASE_URL)"; "$$($(LOCAL_PG) bin-dir)/psql" $(ARGS)
 
 migrate: db-up ## Apply pending migrations
 	$(RUN) migration -- up $(ARGS)
@@ -126,7 +127,7 @@ restore-point: ## Named restore point on the local server: make restore-point NA
 
 restore-pitr: ## Restore into a NEW server on a spare port, then doctor there: TIME="2026-12-03T10:00:00Z" | LSN=0/3000060 | NAME=before-deploy
 	@url="$$(TIME="$(TIME)" LSN="$(LSN)" NAME="$(NAME)" scripts/pg-ha.sh restore-pitr)" && \
-	  $(CARGO) run --quiet --locked -p smoke -- --database-url "$$url" doctor; \
+	  DATABASE_URL="$$url" $(CARGO) run --quiet --locked -p smoke -- doctor; \
 	  status=$$?; ROOT=.; . scripts/lib/pg-url.sh; \
 	  echo "restored server: $$(redact "$$url") (the local server's password; \`make restore-down\` removes it)"; \
 	  exit $$status

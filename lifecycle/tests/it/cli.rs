@@ -3,12 +3,12 @@
 //! unreachable server gives `{"error": …}` on stdout without the password.
 
 use std::process::Command;
+use testkit::DatabaseUrlArg;
 use testkit::TestDb;
 
 fn lifecycle(url: &str, args: &[&str]) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_lifecycle"))
-        .arg("--database-url")
-        .arg(url)
+        .database_url(url)
         .args(args)
         .env("RUST_BACKTRACE", "0")
         .env_remove("RETENTION_AUDIT_LOGS")

@@ -6,6 +6,7 @@
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use std::collections::BTreeSet;
 use std::process::Command;
+use testkit::DatabaseUrlArg;
 use testkit::TestDb;
 
 async fn texts(db: &DatabaseConnection, sql: &str) -> Vec<String> {
@@ -173,14 +174,8 @@ async fn a_large_user_is_streamed_in_bounded_memory() {
         .expect("messages");
     let file = std::env::temp_dir().join(format!("{}-export.json", db.name()));
     let out = Command::new(env!("CARGO_BIN_EXE_lifecycle"))
-        .args([
-            "--database-url",
-            db.url().as_str(),
-            "--json",
-            "export-user",
-            &user,
-            "--out",
-        ])
+        .database_url(db.url().as_str())
+        .args(["--json", "export-user", &user, "--out"])
         .arg(&file)
         .output()
         .expect("run lifecycle");

@@ -9,6 +9,7 @@ use lifecycle::{Policy, PurgeOptions, purge};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use std::collections::BTreeMap;
 use std::time::Duration;
+use testkit::DatabaseUrlArg;
 use testkit::{AppLogin, TestDb, text};
 
 /// Rows dated around the windows: (table, rows past the window) that the fixture adds.
@@ -276,13 +277,8 @@ async fn a_purge_killed_midway_and_rerun_ends_in_the_same_state() {
     let expected = expected_after(db.conn()).await;
     let run = |pause_ms: &str| {
         std::process::Command::new(env!("CARGO_BIN_EXE_lifecycle"))
-            .args([
-                "--database-url",
-                db.url().as_str(),
-                "purge",
-                "--batch-rows",
-                "3",
-            ])
+            .database_url(db.url().as_str())
+            .args(["purge", "--batch-rows", "3"])
             .args(["--pause-ms", pause_ms])
             .env("RUST_BACKTRACE", "0")
             .env_remove("RETENTION_AUDIT_LOGS")

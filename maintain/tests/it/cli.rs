@@ -6,6 +6,7 @@ use crate::vector_maintain::load_tenants;
 use entity::search::tenant_index;
 use std::process::Command;
 use std::time::Duration;
+use testkit::DatabaseUrlArg;
 use testkit::TestDb;
 
 fn vector_maintain(db: &TestDb, args: &[&str]) -> (bool, String) {
@@ -14,8 +15,7 @@ fn vector_maintain(db: &TestDb, args: &[&str]) -> (bool, String) {
 
 fn vector_maintain_at(url: &str, args: &[&str]) -> (bool, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_vector-maintain"))
-        .arg("--database-url")
-        .arg(url)
+        .database_url(url)
         .args(args)
         .env("RUST_BACKTRACE", "0")
         .output()

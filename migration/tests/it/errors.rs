@@ -3,6 +3,7 @@
 
 use sea_orm_migration::sea_orm::ConnectionTrait;
 use std::process::{Command, Output};
+use testkit::DatabaseUrlArg;
 use testkit::TestDb;
 
 fn run(args: &[&str], url: Option<&str>) -> Output {
@@ -11,7 +12,7 @@ fn run(args: &[&str], url: Option<&str>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_migration"));
     cmd.current_dir(&dir).env_remove("DATABASE_URL");
     if let Some(url) = url {
-        cmd.arg("--database-url").arg(url);
+        cmd.database_url(url);
     }
     cmd.args(args).output().unwrap()
 }

@@ -8,6 +8,7 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
 use std::process::Command;
 use std::time::{Duration, Instant};
+use testkit::DatabaseUrlArg;
 use testkit::TestDb;
 
 const HNSW: &str = "m20261125_001500_hnsw_vector_indexes";
@@ -49,8 +50,7 @@ async fn committed_sql_is_what_the_migrations_run() {
 
 fn migration_bin(db: &TestDb, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_migration"))
-        .arg("--database-url")
-        .arg(db.url().as_str())
+        .database_url(db.url().as_str())
         .args(args)
         .output()
         .unwrap()

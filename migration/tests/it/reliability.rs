@@ -5,11 +5,12 @@ use migration::{EXPECTED_SCHEMA, Migrator, MigratorTrait};
 use sea_orm_migration::sea_orm::ConnectionTrait;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Output, Stdio};
+use testkit::DatabaseUrlArg;
 use testkit::TestDb;
 
 fn migration(db: &TestDb, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_migration"));
-    cmd.arg("--database-url").arg(db.url().as_str()).args(args);
+    cmd.database_url(db.url().as_str()).args(args);
     cmd
 }
 

@@ -6,6 +6,7 @@ use crate::common;
 use seeder::seeded_tables;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
+use testkit::DatabaseUrlArg;
 use testkit::TestDb;
 
 #[tokio::test]
@@ -15,7 +16,8 @@ async fn killed_midway_leaves_nothing_and_the_next_run_completes() {
     let tables = seeded_tables();
     let victim = tables[tables.len() / 2];
     let mut child = Command::new(env!("CARGO_BIN_EXE_seeder"))
-        .args(["--database-url", db.url().as_str(), "--pause-after", victim])
+        .database_url(db.url().as_str())
+        .args(["--pause-after", victim])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()

@@ -1,7 +1,6 @@
 //! Integration tests of the seeder, one binary (a module per concern), against a real
 //! PostgreSQL: each test gets its own database cloned from the migrated template (`testkit`).
 
-mod backup_restore;
 mod cli;
 mod common;
 mod concurrency;

@@ -9,6 +9,7 @@ use seeder::synth::{
     IndexMode, LoadOptions, ProgressMode, SynthError, SynthOptions, SynthPlan, SynthReport,
     SynthTable, load,
 };
+use testkit::DatabaseUrlArg;
 use testkit::TestDb;
 
 fn small_options(seed: u64) -> SynthOptions {
@@ -285,17 +286,8 @@ async fn cli_synth_loads_and_reports() {
 
     // The global flag also works after the subcommand; a second run is refused.
     let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_seeder"))
-        .args([
-            "synth",
-            "--chunks",
-            "300",
-            "--orgs",
-            "3",
-            "--seed",
-            "5",
-            "--database-url",
-            url,
-        ])
+        .args(["synth", "--chunks", "300", "--orgs", "3", "--seed", "5"])
+        .database_url(url)
         .env_remove("DATABASE_URL")
         .output()
         .await

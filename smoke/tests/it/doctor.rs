@@ -10,6 +10,7 @@ use sea_orm::ConnectionTrait;
 use smoke::Status;
 use std::process::Command;
 use std::time::Duration;
+use testkit::DatabaseUrlArg;
 use testkit::TestDb;
 
 async fn report(db: &TestDb) -> smoke::Report {
@@ -60,7 +61,8 @@ async fn migrated_and_seeded_database_is_ready() {
     // The binary agrees, and writes the report where asked.
     let file = std::env::temp_dir().join(format!("{}.md", db.name()));
     let out = Command::new(env!("CARGO_BIN_EXE_smoke"))
-        .args(["--database-url", db.url().as_str(), "doctor", "--out"])
+        .database_url(db.url().as_str())
+        .args(["doctor", "--out"])
         .arg(&file)
         .output()
         .unwrap();
@@ -117,7 +119,8 @@ async fn pending_migration_is_named_and_fails() {
     assert!(m.summary.contains(&last), "{}", m.summary);
 
     let out = Command::new(env!("CARGO_BIN_EXE_smoke"))
-        .args(["--database-url", db.url().as_str(), "doctor"])
+        .database_url(db.url().as_str())
+        .arg("doctor")
         .output()
         .unwrap();
     assert!(!out.status.success(), "doctor must exit non-zero");
@@ -227,7 +230,8 @@ async fn edited_applied_migration_fails_as_migration_status_does() {
     );
 
     let status = Command::new(env!("CARGO_BIN_EXE_smoke"))
-        .args(["--database-url", db.url().as_str(), "doctor"])
+        .database_url(db.url().as_str())
+        .arg("doctor")
         .output()
         .unwrap();
     assert!(!status.status.success(), "doctor must exit non-zero");

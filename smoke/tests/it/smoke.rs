@@ -2,12 +2,12 @@
 //! exit, prints JSON that lists every entity's table, and `--expect-seeded` passes after a seed.
 
 use std::process::{Command, Output};
+use testkit::DatabaseUrlArg;
 use testkit::TestDb;
 
 fn smoke(db: &TestDb, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_smoke"))
-        .arg("--database-url")
-        .arg(db.url().as_str())
+        .database_url(db.url().as_str())
         .args(args)
         .output()
         .expect("run smoke")

@@ -5,6 +5,7 @@
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use std::collections::BTreeMap;
 use std::process::Output;
+use testkit::DatabaseUrlArg;
 
 /// For every table of the schema: (row count, md5 of all rows in a stable order). Every column
 /// takes part, timestamps included, so any write shows.
@@ -45,8 +46,7 @@ pub async fn counts(conn: &DatabaseConnection) -> BTreeMap<&'static str, i64> {
 /// Run the built `seeder` binary against `url` with `args`.
 pub async fn run_seeder(url: &str, args: &[&str]) -> Output {
     tokio::process::Command::new(env!("CARGO_BIN_EXE_seeder"))
-        .arg("--database-url")
-        .arg(url)
+        .database_url(url)
         .args(args)
         .env_remove("DATABASE_URL")
         .output()

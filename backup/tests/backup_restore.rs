@@ -1,15 +1,16 @@
 //! Backup and restore round trip with the project's own commands (`scripts/db-backup.sh`, what
 //! `make backup` / `make restore` run): seed, record per-table counts and row checksums, back
-//! up (encrypted with age), drop and recreate the database, restore, compare: identical.
+//! up (encrypted with age by this crate's `neonhub-age`: no age CLI needed), drop and recreate
+//! the database, restore, compare: identical. When the age CLI is installed, the files also
+//! cross over: the CLI decrypts ours, and the restore reads one the CLI encrypted.
 //!
 //! And what another user of the machine could see: `pg_dump` and `pg_restore` are wrappers on
 //! `PATH` that record their arguments (what `ps` shows) before running the real tools: the
 //! password is in none of them. The dump is 0600 in a 0700 folder, only its encrypted form is
 //! kept.
 
-use crate::common;
-
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -32,6 +33,41 @@ fn script(
     .envs(env.iter().copied())
     .output()
     .expect("run db-backup.sh")
+}
+
+/// For every table of the schema: (row count, md5 of all rows in a stable order). Every column
+/// takes part, timestamps included, so any difference shows.
+async fn snapshot(conn: &DatabaseConnection) -> BTreeMap<&'static str, (i64, String)> {
+    let mut out = BTreeMap::new();
+    for table in entity::registry::tables() {
+        let row = conn
+            .query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                format!(
+                    "SELECT count(*) AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS sum FROM {} t",
+                    table.name
+                ),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        out.insert(
+            table.name,
+            (
+                row.try_get("", "n").unwrap(),
+                row.try_get("", "sum").unwrap(),
+            ),
+        );
+    }
+    out
+}
+
+/// The age CLI, if installed (for the interoperability checks only).
+fn age_cli() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join("age"))
+        .find(|p| p.is_file())
 }
 
 fn mode(path: &Path) -> u32 {
@@ -86,7 +122,7 @@ async fn seed_backup_drop_restore_gives_identical_data() {
     seeder::seed(db.conn(), &seeder::SeedOptions::default())
         .await
         .unwrap();
-    let before = common::snapshot(db.conn()).await;
+    let before = snapshot(db.conn()).await;
     let schema_before = db.catalog().await.render();
 
     let work = std::env::temp_dir().join(format!("neonhub-backup-work-{}", db.name()));
@@ -96,19 +132,24 @@ async fn seed_backup_drop_restore_gives_identical_data() {
     let bin = recording_tools(&db, &work, &log).await;
     let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
     let identity = work.join("identity.txt");
-    let keygen = Command::new("age-keygen")
+    let age = env!("CARGO_BIN_EXE_neonhub-age");
+    let keygen = Command::new(age)
+        .arg("keygen")
         .arg("-o")
         .arg(&identity)
         .output()
-        .expect("age-keygen (apt-get install age; .ci/run installs it)");
-    assert!(keygen.status.success());
-    let recipient = String::from_utf8_lossy(&keygen.stderr)
-        .trim()
-        .trim_start_matches("Public key: ")
-        .to_owned();
+        .expect("neonhub-age keygen");
+    assert!(
+        keygen.status.success(),
+        "{}",
+        String::from_utf8_lossy(&keygen.stderr)
+    );
+    assert_eq!(mode(&identity), 0o600, "the identity file");
+    let recipient = String::from_utf8_lossy(&keygen.stdout).trim().to_owned();
     assert!(recipient.starts_with("age1"), "{recipient}");
     let env = [
         ("PATH", path.as_str()),
+        ("BACKUP_AGE_BIN", age),
         ("BACKUP_AGE_RECIPIENT", recipient.as_str()),
         ("BACKUP_AGE_IDENTITY", identity.to_str().unwrap()),
     ];
@@ -148,7 +189,46 @@ async fn seed_backup_drop_restore_gives_identical_data() {
         .await
         .unwrap();
 
-    let out = script(&db, &["restore", &file], &dir, &env);
+    // With the age CLI installed, the two implementations read each other's files: the CLI
+    // decrypts ours, and the restore below reads a file the CLI encrypted.
+    let mut restore_from = file.clone();
+    if let Some(cli) = age_cli() {
+        let plain = work.join("cli-decrypted.dump");
+        let out = Command::new(&cli)
+            .args(["--decrypt", "--identity"])
+            .arg(&identity)
+            .arg("--output")
+            .arg(&plain)
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "the age CLI cannot decrypt neonhub-age's file: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(std::fs::read(&plain).unwrap().starts_with(b"PGDMP"));
+        restore_from = dir.join("by-the-cli.dump.age").display().to_string();
+        let out = Command::new(&cli)
+            .args([
+                "--encrypt",
+                "--recipient",
+                &recipient,
+                "--output",
+                &restore_from,
+            ])
+            .arg(&plain)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        std::fs::remove_file(&plain).unwrap();
+    } else {
+        eprintln!(
+            "no age CLI on PATH: the interoperability checks are skipped (the round trip ran)"
+        );
+    }
+
+    let out = script(&db, &["restore", &restore_from], &dir, &env);
     assert!(
         out.status.success(),
         "{}",
@@ -174,7 +254,7 @@ async fn seed_backup_drop_restore_gives_identical_data() {
         .await
         .unwrap();
     assert_eq!(
-        common::snapshot(&restored).await,
+        snapshot(&restored).await,
         before,
         "rows differ after restore"
     );
@@ -200,5 +280,40 @@ async fn seed_backup_drop_restore_gives_identical_data() {
     );
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("BACKUP_AGE_IDENTITY"));
+    // Another identity: refused, and no decrypted temporary file is left behind.
+    let other = work.join("other-identity.txt");
+    assert!(
+        Command::new(age)
+            .arg("keygen")
+            .arg("-o")
+            .arg(&other)
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    let tmp = work.join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let out = script(
+        &db,
+        &["restore", &file],
+        &dir,
+        &[
+            ("BACKUP_AGE_BIN", age),
+            ("BACKUP_AGE_IDENTITY", other.to_str().unwrap()),
+            ("TMPDIR", tmp.to_str().unwrap()),
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("could not decrypt"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_dir(&tmp).unwrap().count(),
+        0,
+        "a leftover in TMPDIR"
+    );
     std::fs::remove_dir_all(&work).ok();
 }
