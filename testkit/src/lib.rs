@@ -14,6 +14,7 @@ use neonhub_db::{AdvisoryLock, DatabaseUrl, catalog::Catalog};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use std::time::Duration;
 
+pub mod citus;
 pub mod local_server;
 pub use neonhub_db;
 
