@@ -12,7 +12,8 @@ RUN = @$(CARGO) run --quiet --locked -p
 
 .PHONY: help demo test lint fmt build db-up db-down db-destroy db-status psql \
         backup-base restore-point restore-pitr restore-down db-replica-up db-replica-down \
-        migrate migrate-status migrate-down migrate-fresh seed ticket-keys smoke doctor backup restore docs migrations-sql bench bench-scale synth vector-maintain purge export-user erase-user
+        migrate migrate-status migrate-down migrate-fresh seed ticket-keys smoke doctor backup restore docs migrations-sql bench bench-scale synth vector-maintain purge export-user erase-user \
+        citus-up citus-down test-citus
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
@@ -23,6 +24,16 @@ test: db-up ## Run every test against the local (or configured) Postgres
 	$(CARGO) test --locked --workspace
 	python3 scripts/test_secret_scan.py
 	python3 scripts/test_no_password_argv.py
+
+# The cluster tests are ignored by `make test` (a fresh clone has no Citus); this target starts the
+# cluster when it is not running, runs them with --ignored, and stops the cluster again if it
+# started it. The first run builds Citus from CITUS_SOURCE (see scripts/citus.sh).
+test-citus: ## Run the Citus cluster tests (CITUS_SOURCE=/path/to/citus-14.0.1.tar.gz the first time)
+	@started=0; \
+	if ! scripts/citus.sh status >/dev/null 2>&1; then started=1; scripts/citus.sh up >/dev/null || { scripts/citus.sh down; exit 1; }; fi; \
+	$(CARGO) test --locked -p smoke --test citus -- --ignored; status=$$?; \
+	if [ $$started = 1 ]; then scripts/citus.sh down; fi; \
+	exit $$status
 
 lint: ## fmt --check, clippy -D warnings, secret scan, actionlint + zizmor, squawk on the migrations' SQL, shellcheck
 	$(CARGO) fmt --all -- --check
@@ -137,6 +148,12 @@ restore-down: ## Stop and delete the servers made by restore-pitr
 
 db-replica-up: db-up ## Start a hot standby of the local server (port 55434); writes DATABASE_READ_URL and DATABASE_APP_READ_URL
 	@scripts/pg-ha.sh replica-up >/dev/null
+
+citus-up: ## Local Citus cluster: coordinator + 2 workers on 55460-55462; prints its DATABASE_URL and DATABASE_APP_URL
+	@scripts/citus.sh up
+
+citus-down: ## Stop the local Citus cluster (its data stays; scripts/citus.sh destroy deletes it)
+	@scripts/citus.sh down
 
 db-replica-down: ## Stop and delete the hot standby
 	@scripts/pg-ha.sh replica-down

@@ -15,6 +15,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use std::time::Duration;
 
 pub mod child;
+pub mod citus;
 pub mod local_server;
 pub use child::DatabaseUrlArg;
 pub use neonhub_db;
