@@ -68,43 +68,6 @@ BEGIN
 END
 $$;
 
--- Refuse unless p_user is an active member of p_org.
-CREATE FUNCTION neonhub_private.require_member(p_org uuid, p_user uuid) RETURNS void
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-    IF NOT EXISTS (SELECT 1 FROM public.organization_members m
-                    WHERE m.organization_id = p_org AND m.user_id = p_user
-                      AND m.status = 'active') THEN
-        RAISE EXCEPTION 'user % is not an active member of organization %', p_user, p_org
-            USING ERRCODE = 'insufficient_privilege',
-                  HINT = 'A context names an organization only for its active members.';
-    END IF;
-END
-$$;
-
--- Write the signed context for the rest of the transaction.
-CREATE FUNCTION neonhub_private.enter(p_org uuid, p_user uuid) RETURNS void
-LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-    payload text;
-    k record;
-BEGIN
-    -- A connection the application left temporary objects on could shadow tables for the
-    -- next request on it (pool poisoning): refuse to enter a tenant there.
-    IF pg_my_temp_schema() <> 0
-       AND EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = pg_my_temp_schema()) THEN
-        RAISE EXCEPTION 'this connection holds temporary objects: refusing to enter a tenant on it'
-            USING ERRCODE = 'insufficient_privilege',
-                  HINT = 'Close the connection; the application role may not create temporary objects.';
-    END IF;
-    payload := coalesce(p_org::text, '') || '|' || coalesce(p_user::text, '') || '|'
-        || pg_backend_pid() || '|' || (extract(epoch FROM now()) * 1000000)::bigint;
-    SELECT c.inner_pad, c.outer_pad INTO k FROM neonhub_private.context_key c;
-    PERFORM set_config('neonhub.tenant',
-        payload || '|' || neonhub_private.hmac_hex(k.inner_pad, k.outer_pad, payload), true);
-END
-$$;
-
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA neonhub_private FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app_current_org_id() RETURNS uuid
@@ -168,6 +131,7 @@ RETURNS TABLE (organization_id uuid, user_id uuid)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     v_user uuid;
+    payload text;
 BEGIN
     SELECT s.user_id INTO v_user FROM public.sessions s
      WHERE s.token_hash = p_token_hash AND s.expires_at > now();
@@ -177,9 +141,27 @@ BEGIN
                   HINT = 'The session expired or was signed out: sign in again.';
     END IF;
     IF p_organization_id IS NOT NULL THEN
-        PERFORM neonhub_private.require_member(p_organization_id, v_user);
+    IF NOT EXISTS (SELECT 1 FROM public.organization_members m
+                    WHERE m.organization_id = p_organization_id AND m.user_id = v_user
+                      AND m.status = 'active') THEN
+        RAISE EXCEPTION 'user % is not an active member of organization %', v_user, p_organization_id
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'A context names an organization only for its active members.';
     END IF;
-    PERFORM neonhub_private.enter(p_organization_id, v_user);
+    END IF;
+    -- A connection the application left temporary objects on could shadow tables for the
+    -- next request on it (pool poisoning): refuse to enter a tenant there.
+    IF pg_my_temp_schema() <> 0
+       AND EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = pg_my_temp_schema()) THEN
+        RAISE EXCEPTION 'this connection holds temporary objects: refusing to enter a tenant on it'
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'Close the connection; the application role may not create temporary objects.';
+    END IF;
+    payload := coalesce((p_organization_id)::text, '') || '|' || coalesce((v_user)::text, '') || '|'
+        || pg_backend_pid() || '|' || (extract(epoch FROM now()) * 1000000)::bigint;
+    PERFORM set_config('neonhub.tenant', payload || '|'
+        || (SELECT neonhub_private.hmac_hex(c.inner_pad, c.outer_pad, payload)
+              FROM neonhub_private.context_key c), true);
     RETURN QUERY SELECT p_organization_id, v_user;
 END
 $$;
@@ -189,6 +171,7 @@ RETURNS TABLE (organization_id uuid, user_id uuid, api_key_id uuid, scopes text[
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     k record;
+    payload text;
 BEGIN
     SELECT a.id, a.organization_id, a.created_by_id, a.scopes INTO k
       FROM public.api_keys a
@@ -202,7 +185,19 @@ BEGIN
             USING ERRCODE = 'invalid_authorization_specification',
                   HINT = 'The key is unknown, revoked or expired, or its creator is no longer an active member.';
     END IF;
-    PERFORM neonhub_private.enter(k.organization_id, k.created_by_id);
+    -- A connection the application left temporary objects on could shadow tables for the
+    -- next request on it (pool poisoning): refuse to enter a tenant there.
+    IF pg_my_temp_schema() <> 0
+       AND EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = pg_my_temp_schema()) THEN
+        RAISE EXCEPTION 'this connection holds temporary objects: refusing to enter a tenant on it'
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'Close the connection; the application role may not create temporary objects.';
+    END IF;
+    payload := coalesce((k.organization_id)::text, '') || '|' || coalesce((k.created_by_id)::text, '') || '|'
+        || pg_backend_pid() || '|' || (extract(epoch FROM now()) * 1000000)::bigint;
+    PERFORM set_config('neonhub.tenant', payload || '|'
+        || (SELECT neonhub_private.hmac_hex(c.inner_pad, c.outer_pad, payload)
+              FROM neonhub_private.context_key c), true);
     RETURN QUERY SELECT k.organization_id, k.created_by_id, k.id, k.scopes;
 END
 $$;
@@ -218,6 +213,7 @@ DECLARE
     v_org uuid;
     v_user uuid;
     v_now numeric := extract(epoch FROM now());
+    payload text;
 BEGIN
     IF p_ticket IS NULL OR length(p_ticket) > 256 OR cardinality(f) <> 6 OR f[1] <> 'nht1'
        OR f[5] !~ '^[0-9]{1,12}$' OR f[6] !~ '^[0-9a-f]{64}$' THEN
@@ -253,9 +249,27 @@ BEGIN
             USING ERRCODE = 'invalid_authorization_specification';
     END IF;
     IF v_org IS NOT NULL AND v_user IS NOT NULL THEN
-        PERFORM neonhub_private.require_member(v_org, v_user);
+    IF NOT EXISTS (SELECT 1 FROM public.organization_members m
+                    WHERE m.organization_id = v_org AND m.user_id = v_user
+                      AND m.status = 'active') THEN
+        RAISE EXCEPTION 'user % is not an active member of organization %', v_user, v_org
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'A context names an organization only for its active members.';
     END IF;
-    PERFORM neonhub_private.enter(v_org, v_user);
+    END IF;
+    -- A connection the application left temporary objects on could shadow tables for the
+    -- next request on it (pool poisoning): refuse to enter a tenant there.
+    IF pg_my_temp_schema() <> 0
+       AND EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = pg_my_temp_schema()) THEN
+        RAISE EXCEPTION 'this connection holds temporary objects: refusing to enter a tenant on it'
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'Close the connection; the application role may not create temporary objects.';
+    END IF;
+    payload := coalesce((v_org)::text, '') || '|' || coalesce((v_user)::text, '') || '|'
+        || pg_backend_pid() || '|' || (extract(epoch FROM now()) * 1000000)::bigint;
+    PERFORM set_config('neonhub.tenant', payload || '|'
+        || (SELECT neonhub_private.hmac_hex(c.inner_pad, c.outer_pad, payload)
+              FROM neonhub_private.context_key c), true);
     RETURN QUERY SELECT v_org, v_user;
 END
 $$;

@@ -102,43 +102,6 @@ BEGIN
 END
 $$;
 
--- Refuse unless p_user is an active member of p_org.
-CREATE FUNCTION neonhub_private.require_member(p_org uuid, p_user uuid) RETURNS void
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-    IF NOT EXISTS (SELECT 1 FROM public.organization_members m
-                    WHERE m.organization_id = p_org AND m.user_id = p_user
-                      AND m.status = 'active') THEN
-        RAISE EXCEPTION 'user % is not an active member of organization %', p_user, p_org
-            USING ERRCODE = 'insufficient_privilege',
-                  HINT = 'A context names an organization only for its active members.';
-    END IF;
-END
-$$;
-
--- Write the signed context for the rest of the transaction.
-CREATE FUNCTION neonhub_private.enter(p_org uuid, p_user uuid) RETURNS void
-LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-    payload text;
-    k record;
-BEGIN
-    -- A connection the application left temporary objects on could shadow tables for the
-    -- next request on it (pool poisoning): refuse to enter a tenant there.
-    IF pg_my_temp_schema() <> 0
-       AND EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = pg_my_temp_schema()) THEN
-        RAISE EXCEPTION 'this connection holds temporary objects: refusing to enter a tenant on it'
-            USING ERRCODE = 'insufficient_privilege',
-                  HINT = 'Close the connection; the application role may not create temporary objects.';
-    END IF;
-    payload := coalesce(p_org::text, '') || '|' || coalesce(p_user::text, '') || '|'
-        || pg_backend_pid() || '|' || (extract(epoch FROM now()) * 1000000)::bigint;
-    SELECT c.inner_pad, c.outer_pad INTO k FROM neonhub_private.context_key c;
-    PERFORM set_config('neonhub.tenant',
-        payload || '|' || neonhub_private.hmac_hex(k.inner_pad, k.outer_pad, payload), true);
-END
-$$;
-
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA neonhub_private FROM PUBLIC;
 "#;
 
@@ -191,13 +154,15 @@ REVOKE ALL ON FUNCTION app_current_org_id() FROM neonhub_app;
 REVOKE ALL ON FUNCTION app_current_user_id() FROM neonhub_app;
 "#;
 
-/// The credential checks that enter a context.
-const ENTER: &str = r#"
+/// The credential checks that enter a context (`{member:…}` and `{enter:…}` are inlined:
+/// nested functions would cost a call each).
+const ENTER_TEMPLATE: &str = r#"
 CREATE FUNCTION tenant_enter_session(p_token_hash text, p_organization_id uuid)
 RETURNS TABLE (organization_id uuid, user_id uuid)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     v_user uuid;
+    payload text;
 BEGIN
     SELECT s.user_id INTO v_user FROM public.sessions s
      WHERE s.token_hash = p_token_hash AND s.expires_at > now();
@@ -207,9 +172,9 @@ BEGIN
                   HINT = 'The session expired or was signed out: sign in again.';
     END IF;
     IF p_organization_id IS NOT NULL THEN
-        PERFORM neonhub_private.require_member(p_organization_id, v_user);
+{member:p_organization_id,v_user}
     END IF;
-    PERFORM neonhub_private.enter(p_organization_id, v_user);
+{enter:p_organization_id,v_user}
     RETURN QUERY SELECT p_organization_id, v_user;
 END
 $$;
@@ -219,6 +184,7 @@ RETURNS TABLE (organization_id uuid, user_id uuid, api_key_id uuid, scopes text[
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     k record;
+    payload text;
 BEGIN
     SELECT a.id, a.organization_id, a.created_by_id, a.scopes INTO k
       FROM public.api_keys a
@@ -232,7 +198,7 @@ BEGIN
             USING ERRCODE = 'invalid_authorization_specification',
                   HINT = 'The key is unknown, revoked or expired, or its creator is no longer an active member.';
     END IF;
-    PERFORM neonhub_private.enter(k.organization_id, k.created_by_id);
+{enter:k.organization_id,k.created_by_id}
     RETURN QUERY SELECT k.organization_id, k.created_by_id, k.id, k.scopes;
 END
 $$;
@@ -248,6 +214,7 @@ DECLARE
     v_org uuid;
     v_user uuid;
     v_now numeric := extract(epoch FROM now());
+    payload text;
 BEGIN
     IF p_ticket IS NULL OR length(p_ticket) > 256 OR cardinality(f) <> 6 OR f[1] <> 'nht1'
        OR f[5] !~ '^[0-9]{1,12}$' OR f[6] !~ '^[0-9a-f]{64}$' THEN
@@ -283,9 +250,9 @@ BEGIN
             USING ERRCODE = 'invalid_authorization_specification';
     END IF;
     IF v_org IS NOT NULL AND v_user IS NOT NULL THEN
-        PERFORM neonhub_private.require_member(v_org, v_user);
+{member:v_org,v_user}
     END IF;
-    PERFORM neonhub_private.enter(v_org, v_user);
+{enter:v_org,v_user}
     RETURN QUERY SELECT v_org, v_user;
 END
 $$;
@@ -297,6 +264,56 @@ GRANT EXECUTE ON FUNCTION tenant_enter_session(text, uuid) TO neonhub_app;
 GRANT EXECUTE ON FUNCTION tenant_enter_api_key(text) TO neonhub_app;
 GRANT EXECUTE ON FUNCTION tenant_enter_ticket(text) TO neonhub_app;
 "#;
+
+/// Refuse unless `user` is an active member of `org` (plpgsql, inlined).
+fn member_check(org: &str, user: &str) -> String {
+    format!(
+        "    IF NOT EXISTS (SELECT 1 FROM public.organization_members m
+                    WHERE m.organization_id = {org} AND m.user_id = {user}
+                      AND m.status = 'active') THEN
+        RAISE EXCEPTION 'user % is not an active member of organization %', {user}, {org}
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'A context names an organization only for its active members.';
+    END IF;"
+    )
+}
+
+/// Write the signed context of `org` and `user` for the rest of the transaction (plpgsql,
+/// inlined; needs a `payload text` variable).
+fn write_context(org: &str, user: &str) -> String {
+    format!(
+        "    -- A connection the application left temporary objects on could shadow tables for the
+    -- next request on it (pool poisoning): refuse to enter a tenant there.
+    IF pg_my_temp_schema() <> 0
+       AND EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = pg_my_temp_schema()) THEN
+        RAISE EXCEPTION 'this connection holds temporary objects: refusing to enter a tenant on it'
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'Close the connection; the application role may not create temporary objects.';
+    END IF;
+    payload := coalesce(({org})::text, '') || '|' || coalesce(({user})::text, '') || '|'
+        || pg_backend_pid() || '|' || (extract(epoch FROM now()) * 1000000)::bigint;
+    PERFORM set_config('neonhub.tenant', payload || '|'
+        || (SELECT neonhub_private.hmac_hex(c.inner_pad, c.outer_pad, payload)
+              FROM neonhub_private.context_key c), true);"
+    )
+}
+
+/// [`ENTER_TEMPLATE`] with its snippets inlined.
+fn enter_sql() -> String {
+    let mut sql = ENTER_TEMPLATE.to_owned();
+    while let Some(start) = sql.find("{member:").or_else(|| sql.find("{enter:")) {
+        let end = start + sql[start..].find('}').expect("a closed snippet");
+        let (kind, args) = sql[start + 1..end].split_once(':').expect("kind:args");
+        let (a, b) = args.split_once(',').expect("two arguments");
+        let code = if kind == "member" {
+            member_check(a, b)
+        } else {
+            write_context(a, b)
+        };
+        sql.replace_range(start..=end, &code);
+    }
+    sql
+}
 
 const ENTER_DOWN: &str = r#"
 DROP FUNCTION tenant_enter_ticket(text);
@@ -382,7 +399,7 @@ impl MigrationTrait for Migration {
             .await?;
         db.execute_unprepared(&reader("app_current_user_id", 2))
             .await?;
-        db.execute_unprepared(ENTER).await?;
+        db.execute_unprepared(&enter_sql()).await?;
         db.execute_unprepared(API_KEY_LOOKUP).await?;
         db.execute_unprepared(&rewrite_policies(PLAIN_CALL, WRAPPED))
             .await?;
