@@ -15,6 +15,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use std::time::Duration;
 
 pub mod local_server;
+pub mod tool_locks;
 pub use neonhub_db;
 
 const TEMPLATE_PREFIX: &str = "neonhub_tpl_";

@@ -1,5 +1,7 @@
 //! The migration runner is safe to run concurrently, survives a crash in the middle of a
-//! migration, refuses edited migrations and databases ahead of the build.
+//! migration (leaving no lock behind), refuses edited migrations and databases ahead of the
+//! build; its lock is out of the application login's reach and a wait that runs out names the
+//! holder; writers read the direct URL by name and warn about a pooled one.
 
 use migration::{EXPECTED_SCHEMA, Migrator, MigratorTrait};
 use sea_orm_migration::sea_orm::ConnectionTrait;
@@ -94,6 +96,23 @@ async fn killed_in_the_middle_of_a_migration_leaves_nothing_behind() {
     }
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
+    // Its connections closed with it: the server ended their transactions, the migrations
+    // lock with them (the server sees the closed socket at once; allow it a moment).
+    let mut held = 1;
+    for _ in 0..50 {
+        held = testkit::int(
+            db.conn(),
+            "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation \
+              WHERE c.relname = 'migrations' \
+                AND c.relnamespace = 'neonhub_locks'::regnamespace",
+        )
+        .await;
+        if held == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(held, 0, "the killed migrator left its lock behind");
 
     let recorded = testkit::int(
         db.conn(),
@@ -110,8 +129,18 @@ async fn killed_in_the_middle_of_a_migration_leaves_nothing_behind() {
     let earlier = testkit::int(db.conn(), "SELECT count(*) FROM seaql_migrations").await;
     assert_eq!(earlier, 6, "the migrations before it stay applied");
 
-    let out = migration(&db, &["up"]).output().unwrap();
+    // A second run gets the lock right away (it would wait 60 s, and fail after 1, otherwise).
+    let started = std::time::Instant::now();
+    let out = migration(&db, &["up", "--lock-timeout", "1"])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        !text(&out).contains("waiting for the migrations lock"),
+        "{}",
+        text(&out)
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
     assert_eq!(db.catalog().await.render(), EXPECTED_SCHEMA);
 }
 
@@ -285,4 +314,192 @@ async fn a_pool_that_ran_the_migrations_keeps_none_of_their_timeouts() {
             );
         }
     }
+}
+
+#[tokio::test]
+async fn an_application_login_cannot_hold_the_migrations_hostage() {
+    // A login granted neonhub_app (as the API's) takes every advisory lock the tools ever used,
+    // in both key forms, and keeps them: a fresh database still migrates at once.
+    let db = TestDb::empty().await;
+    let login = testkit::AppLogin::new(&db).await;
+    let hostage = testkit::tool_locks::hold_former_advisory_locks(&login.conn).await;
+    // Before the first run there is no lock table yet, and the login cannot squat its schema.
+    assert_eq!(
+        testkit::tool_locks::assert_tool_locks_refused(&login.conn).await,
+        0
+    );
+    let started = std::time::Instant::now();
+    let out = migration(&db, &["up", "--lock-timeout", "10"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    assert_eq!(db.catalog().await.render(), EXPECTED_SCHEMA);
+    // The migrations lock now exists and is refused to the login.
+    assert!(testkit::tool_locks::assert_tool_locks_refused(&login.conn).await >= 1);
+    // While it holds all of that, a rollback and a second up run too.
+    for args in [
+        &["down", "--lock-timeout", "10"][..],
+        &["up", "--lock-timeout", "10"],
+    ] {
+        let out = migration(&db, args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", text(&out));
+    }
+    hostage.rollback().await.ok();
+    login.drop_role().await;
+}
+
+#[tokio::test]
+async fn a_migrator_that_waits_too_long_names_the_holder() {
+    use testkit::neonhub_db::{ToolLock, ToolLockName};
+    let db = TestDb::migrated().await;
+    let holder = ToolLock::acquire(
+        db.url(),
+        ToolLockName::Migrations,
+        std::time::Duration::from_secs(10),
+        std::time::Duration::from_secs(10),
+    )
+    .await
+    .unwrap();
+    let pid = testkit::int(
+        db.conn(),
+        "SELECT pid::bigint FROM pg_locks \
+          WHERE relation = 'neonhub_locks.migrations'::regclass AND granted",
+    )
+    .await;
+    let out = migration(&db, &["up", "--lock-timeout", "1"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "must give up while the lock is held");
+    let t = text(&out);
+    for needle in [
+        "waiting for the migrations lock (neonhub_locks.migrations)",
+        "waited 1s for the migrations lock (table neonhub_locks.migrations)",
+        &format!("held by pid {pid} (role "),
+        "application 'migration pid ",
+        "idle in transaction",
+        &format!("SELECT pg_terminate_backend({pid})"),
+    ] {
+        assert!(t.contains(needle), "expected {needle:?} in: {t}");
+    }
+    assert!(!t.contains("seeder"), "{t}");
+    // The other tools' locks are their own: a seed-lock holder does not stop a migration.
+    holder.release().await.unwrap();
+    let seed_holder = ToolLock::acquire(
+        db.url(),
+        ToolLockName::Seed,
+        std::time::Duration::from_secs(10),
+        std::time::Duration::from_secs(10),
+    )
+    .await
+    .unwrap();
+    let out = migration(&db, &["up", "--lock-timeout", "1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    seed_holder.release().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_terminated_lock_session_is_noticed_before_success_is_recorded() {
+    // The lock's session ended under a running migrator (pg_terminate_backend of a lock that
+    // looked stale): the runner refuses to record success instead of carrying on unlocked.
+    let db = TestDb::empty().await;
+    let victim = "m20261125_000300_organizations";
+    let mut child = migration(&db, &["up"])
+        .env("NEONHUB_TEST_PAUSE_IN_MIGRATION", victim)
+        .env("NEONHUB_TEST_PAUSE_SECONDS", "2")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines();
+    loop {
+        let line = lines.next().expect("child ended before pausing").unwrap();
+        if line.contains(&format!("paused inside {victim}")) {
+            break;
+        }
+    }
+    let ended = testkit::int(
+        db.conn(),
+        "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_locks \
+          WHERE relation = 'neonhub_locks.migrations'::regclass AND granted) t",
+    )
+    .await;
+    assert_eq!(ended, 1);
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success(), "must fail once its lock is gone");
+    let rest = rest.join("\n");
+    assert!(
+        rest.contains("the migrations lock was lost before the run finished"),
+        "{rest}"
+    );
+    // It stopped before the next migration; a new run completes the schema.
+    assert_eq!(
+        testkit::int(db.conn(), "SELECT count(*) FROM seaql_migrations").await,
+        3,
+        "no migration started after the lock was lost"
+    );
+    let out = migration(&db, &["up"]).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(db.catalog().await.render(), EXPECTED_SCHEMA);
+}
+
+#[tokio::test]
+async fn writers_read_the_direct_url_by_name_and_warn_about_a_pooled_one() {
+    let db = TestDb::migrated().await;
+    let nowhere = "postgres://nobody:secret@127.0.0.1:9/nowhere";
+    let run = |envs: &[(&str, &str)], args: &[&str]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_migration"));
+        // No .env up the tree of the temporary folder: only what is set here counts.
+        cmd.current_dir(std::env::temp_dir())
+            .env_remove("DATABASE_URL")
+            .env_remove("DIRECT_DATABASE_URL")
+            .env_remove("DATABASE_URL_UNPOOLED")
+            .envs(envs.iter().copied())
+            .args(args);
+        cmd.output().unwrap()
+    };
+    let url = db.url().as_str();
+    for envs in [
+        vec![("DIRECT_DATABASE_URL", url), ("DATABASE_URL", nowhere)],
+        vec![("DATABASE_URL_UNPOOLED", url), ("DATABASE_URL", nowhere)],
+        vec![("DATABASE_URL", url)],
+    ] {
+        let out = run(&envs, &["status", "--connect-timeout", "3"]);
+        assert!(out.status.success(), "{envs:?}: {}", text(&out));
+        assert!(text(&out).contains("0 pending"), "{}", text(&out));
+    }
+    // DIRECT_DATABASE_URL comes before DATABASE_URL_UNPOOLED.
+    let out = run(
+        &[
+            ("DIRECT_DATABASE_URL", nowhere),
+            ("DATABASE_URL_UNPOOLED", url),
+        ],
+        &["status", "--connect-timeout", "3"],
+    );
+    assert!(!out.status.success());
+    assert!(text(&out).contains("127.0.0.1:9"), "{}", text(&out));
+    assert!(!text(&out).contains("secret"), "{}", text(&out));
+
+    // A URL that looks pooled: warned about once, naming the direct URL's variables; it still
+    // works (pgbouncer=true is read by the client, never handed to the driver).
+    let pooled = format!("{url}?pgbouncer=true");
+    let out = run(
+        &[("DIRECT_DATABASE_URL", &pooled)],
+        &["up", "--connect-timeout", "3"],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("looks pooled").count(), 1, "{stderr}");
+    for needle in [
+        "DIRECT_DATABASE_URL looks pooled (pgbouncer=true in its query)",
+        "DATABASE_URL_UNPOOLED",
+        "its lock is held by an open transaction",
+    ] {
+        assert!(stderr.contains(needle), "expected {needle:?} in: {stderr}");
+    }
+    assert!(!stderr.contains("unrecognized"), "{stderr}");
 }
