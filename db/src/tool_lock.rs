@@ -323,13 +323,17 @@ async fn ensure_table(conn: &DatabaseConnection, name: ToolLockName) -> Result<(
              IF to_regclass('{table}') IS NOT NULL THEN
                  RETURN;
              END IF;
-             CREATE SCHEMA IF NOT EXISTS {LOCK_SCHEMA};
-             REVOKE ALL ON SCHEMA {LOCK_SCHEMA} FROM PUBLIC;
-             {schema_grants}
-             COMMENT ON SCHEMA {LOCK_SCHEMA} IS 'The NeonHub tools'' locks: a run holds its \
-table in ACCESS EXCLUSIVE mode inside an open transaction (neonhub_db::ToolLock). No right \
+             -- Only the run that creates an object sets its rights and comment: two first
+             -- runs never update the same catalog row.
+             IF to_regnamespace('{LOCK_SCHEMA}') IS NULL THEN
+                 CREATE SCHEMA {LOCK_SCHEMA};
+                 REVOKE ALL ON SCHEMA {LOCK_SCHEMA} FROM PUBLIC;
+                 {schema_grants}
+                 COMMENT ON SCHEMA {LOCK_SCHEMA} IS 'The NeonHub tools'' locks: a run holds \
+its table in ACCESS EXCLUSIVE mode inside an open transaction (neonhub_db::ToolLock). No right \
 for anyone but the owner.';
-             CREATE TABLE IF NOT EXISTS {table} ();
+             END IF;
+             CREATE TABLE {table} ();
              REVOKE ALL ON TABLE {table} FROM PUBLIC;
              {table_grants}
              COMMENT ON TABLE {table} IS 'Lock of {tool}: held in ACCESS EXCLUSIVE mode by \
@@ -360,7 +364,9 @@ its running transaction; empty.';
             Ok(_) => return Ok(()),
             Err(err) => {
                 let code = crate::sqlstate(&err);
-                let raced = matches!(code.as_deref(), Some("42P06" | "42P07" | "23505"));
+                // duplicate_schema, duplicate_table, unique_violation (the catalog's index),
+                // "tuple concurrently updated": another first run got there first.
+                let raced = matches!(code.as_deref(), Some("42P06" | "42P07" | "23505" | "XX000"));
                 if raced && attempt < 5 {
                     attempt += 1;
                     tokio::time::sleep(Duration::from_millis(50)).await;
