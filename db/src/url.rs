@@ -414,7 +414,7 @@ mod tests {
                 .driver_url(),
             "postgres://u:p@h/db"
         );
-        let plain = "postgres://u:p%40x@h:1/db?sslmode=disable";
+        let plain = "postgres://u:p%40x@h:1/db?sslmode=disable"; // secret-scan: allow (a test value)
         assert_eq!(DatabaseUrl::parse(plain).unwrap().driver_url(), plain);
     }
 

@@ -503,3 +503,58 @@ async fn writers_read_the_direct_url_by_name_and_warn_about_a_pooled_one() {
     }
     assert!(!stderr.contains("unrecognized"), "{stderr}");
 }
+
+#[test]
+fn the_workflows_refuse_a_pooled_url_for_the_tools_that_write() {
+    // scripts/writer-url.sh, which the db-* workflows run before every step that writes: the
+    // same names in the same order as the binaries, and a refusal when the only URL looks
+    // pooled (instead of the former silent fallback to DATABASE_URL).
+    let script = testkit::local_server::workspace().join("scripts/writer-url.sh");
+    let run = |envs: &[(&str, &str)], command: &str| {
+        let out = Command::new("bash")
+            .arg(&script)
+            .arg(command)
+            .env_remove("DATABASE_URL")
+            .env_remove("DIRECT_DATABASE_URL")
+            .env_remove("DATABASE_URL_UNPOOLED")
+            .env("GITHUB_ACTIONS", "true")
+            .envs(envs.iter().copied())
+            .output()
+            .unwrap();
+        (out.status.success(), text(&out))
+    };
+    let direct = "postgres://u:hunter2@ep-cool-1.us-east-2.aws.neon.tech/db?sslmode=require";
+    let pooled = "postgres://u:hunter2@ep-cool-1-pooler.us-east-2.aws.neon.tech/db?sslmode=require";
+    for only in [
+        pooled,
+        "postgres://u:hunter2@bouncer:6432/db",
+        "postgres://u:hunter2@h/db?pgbouncer=true",
+    ] {
+        let (ok, out) = run(&[("DATABASE_URL", only)], "check");
+        assert!(!ok, "{only}: {out}");
+        assert!(
+            out.contains("::error::DATABASE_URL looks pooled")
+                && out.contains("DIRECT_DATABASE_URL"),
+            "{out}"
+        );
+        assert!(!out.contains("hunter2"), "{out}");
+    }
+    for (envs, name) in [
+        (
+            vec![("DATABASE_URL", pooled), ("DIRECT_DATABASE_URL", direct)],
+            "DIRECT_DATABASE_URL",
+        ),
+        (
+            vec![("DATABASE_URL", pooled), ("DATABASE_URL_UNPOOLED", direct)],
+            "DATABASE_URL_UNPOOLED",
+        ),
+        (vec![("DATABASE_URL", direct)], "DATABASE_URL"),
+    ] {
+        let (ok, out) = run(&envs, "check");
+        assert!(ok, "{envs:?}: {out}");
+        let (_, out) = run(&envs, "name");
+        assert_eq!(out.trim(), name);
+    }
+    let (ok, out) = run(&[("DIRECT_DATABASE_URL", direct)], "url");
+    assert!(ok && out.trim() == direct, "{out}");
+}
