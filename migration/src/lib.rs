@@ -40,6 +40,7 @@ mod m20261204_000300_audit_log_scrub;
 mod m20261204_000400_deferred_vector_graph;
 mod m20261204_000500_graph_build_quality;
 mod m20261204_000600_denser_graph;
+mod membership;
 pub mod render;
 pub mod runner;
 pub mod state;

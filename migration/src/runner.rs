@@ -4,16 +4,14 @@
 //! migrations and databases that are ahead of this build, and recording a checksum of every
 //! applied migration in `_migration_checksums` (beside sea-orm-migration's `seaql_migrations`).
 //!
-//! A rollback past the tenant-isolation migration drops the application role `neonhub_app`
-//! (roles are cluster-wide: only when no other database uses it), and the logins granted it
-//! lose their membership. The runner records the role's members before a `down`, `reset`,
-//! `fresh` or `refresh`; afterwards it grants the role again to those that lost it when the
-//! role exists (re-created by a later step of the same run), and otherwise says on stderr
-//! which grants to restore once `migration up` has re-created it.
+//! A rollback past the tenant-isolation migration drops the application role `neonhub_app`;
+//! the runner records its members before any rollback and restores or names their grants
+//! afterwards ([`crate::membership`]).
 
+use crate::membership::restore_members;
 use crate::state::{self, MigrationStatus, applied, build_checksum, known};
 use crate::{Migrator, PGVECTOR_MISSING};
-use neonhub_db::app_role::{self, Member};
+use neonhub_db::app_role;
 use neonhub_db::{DatabaseUrl, DbError, ToolLock, ToolLockName};
 use sea_orm_migration::MigratorTrait;
 use sea_orm_migration::sea_orm::{
@@ -343,78 +341,6 @@ async fn run_locked(
         Action::Refresh => format!("rolled back {before} and applied {after} migration(s)"),
         Action::Reset => format!("rolled back {before} migration(s)"),
     })
-}
-
-/// After a rollback: the members of `neonhub_app` recorded before it that are no longer
-/// members. When the role exists (a later step re-created it), they are granted it again;
-/// otherwise (or when a grant fails), the grants to restore are said.
-async fn restore_members(db: &DatabaseConnection, before: &[Member]) -> Vec<String> {
-    let role = app_role::APP_ROLE;
-    let now = match app_role::members(db).await {
-        Ok(now) => now,
-        Err(err) => {
-            return vec![format!(
-                "warning: cannot read the members of {role} after the rollback ({}); before it \
-                 they were: {}",
-                neonhub_db::describe(&err),
-                before
-                    .iter()
-                    .map(Member::grant_sql)
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            )];
-        }
-    };
-    let lost: Vec<&Member> = before
-        .iter()
-        .filter(|m| !now.iter().any(|n| n.name == m.name))
-        .collect();
-    if lost.is_empty() {
-        return Vec::new();
-    }
-    let exists = app_role::exists(db).await.unwrap_or(false);
-    let mut lines = Vec::new();
-    let mut restore = Vec::new();
-    for member in lost {
-        if exists {
-            match db.execute_unprepared(&member.grant_sql()).await {
-                Ok(_) => {
-                    lines.push(format!(
-                        "{role} was dropped and created again by this run: granted it again to \
-                         {} ({})",
-                        member.name,
-                        member.grant_sql()
-                    ));
-                    continue;
-                }
-                Err(err) => lines.push(format!(
-                    "warning: could not grant {role} again to {}: {}",
-                    member.name,
-                    neonhub_db::describe(&err)
-                )),
-            }
-        }
-        restore.push(member.grant_sql());
-    }
-    if !restore.is_empty() {
-        lines.push(if exists {
-            format!(
-                "warning: {} login(s) lost their membership of {role}: restore it as the \
-                 owner: {}",
-                restore.len(),
-                restore.join(" ")
-            )
-        } else {
-            format!(
-                "warning: the rollback dropped the role {role}: {} login(s) lost their \
-                 membership, and the application cannot work under row-level security until \
-                 `migration up` has created the role again and you have run, as the owner: {}",
-                restore.len(),
-                restore.join(" ")
-            )
-        });
-    }
-    lines
 }
 
 /// Turn a lock timeout into a message that names the migration and who holds the locks.
