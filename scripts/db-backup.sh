@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Back up and restore the database named by DATABASE_URL (environment or .env).
+# Back up and restore the database named by DIRECT_DATABASE_URL, else DATABASE_URL_UNPOOLED, else
+# DATABASE_URL (environment or .env): scripts/writer-url.sh.
 #
 # Usage:
 #   scripts/db-backup.sh backup              write $BACKUP_DIR/<db>-<UTC timestamp>.dump (pg_dump -Fc)
@@ -29,8 +30,10 @@ log() { echo "db-backup: $*" >&2; }
 # shellcheck source=scripts/lib/pg-url.sh
 . "$ROOT/scripts/lib/pg-url.sh"
 
-url="$(configured_url DATABASE_URL)"
-[ -n "$url" ] || die "DATABASE_URL is not set: export it or run \`make db-up\`"
+# A backup or a restore writes: the direct URL (DIRECT_DATABASE_URL, else DATABASE_URL_UNPOOLED,
+# else DATABASE_URL), as the NeonHub binaries choose it; a pooled-looking one is warned about.
+url="$("$ROOT/scripts/writer-url.sh" url)" \
+  || die "DATABASE_URL is not set: export it (or DIRECT_DATABASE_URL) or run \`make db-up\`"
 # The connection goes to the tools through libpq's environment (PGPASSWORD among it), never as
 # an argument: arguments are visible to every user of the machine in `ps`.
 export_libpq_env "$url"

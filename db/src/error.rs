@@ -10,7 +10,8 @@ pub enum DbError {
     /// No URL anywhere.
     #[error(
         "DATABASE_URL is not set: pass --database-url, export DATABASE_URL, or put it in .env \
-         (`make db-up` starts the local default and writes it)"
+         (`make db-up` starts the local default and writes it); tools that write read \
+         DIRECT_DATABASE_URL or DATABASE_URL_UNPOOLED first"
     )]
     MissingUrl,
     /// Another URL variable (e.g. `DATABASE_APP_URL`) is set nowhere.
@@ -133,15 +134,80 @@ pub enum DbError {
         /// The database name.
         database: String,
     },
-    /// Another process holds the lock for too long.
+    /// `sslrootcert` names a file that cannot be used.
     #[error(
-        "waited {seconds}s for the {what} lock (another migrator or seeder is running): try again when it has finished, or raise the lock timeout"
+        "sslrootcert={path} in the URL cannot be used: {reason}. Point sslrootcert at the PEM \
+         file of the CA that signed the server's certificate (readable by this user), or leave \
+         it out for a publicly signed certificate"
     )]
+    SslRootCert {
+        /// The path, as the URL gives it.
+        path: String,
+        /// Why it cannot be used.
+        reason: String,
+    },
+    /// `channel_binding=require` over a connection TLS does not protect.
+    #[error(
+        "the URL of {target} asks for channel_binding=require with sslmode={ssl_mode}: this \
+         client does not implement SCRAM channel binding, so only TLS could protect the \
+         connection, and sslmode={ssl_mode} does not require it. Use sslmode=require (better: \
+         sslmode=verify-full with the server's CA as sslrootcert), as Neon's URLs do"
+    )]
+    ChannelBindingWithoutTls {
+        /// `host:port`.
+        target: String,
+        /// The URL's `sslmode`.
+        ssl_mode: String,
+    },
+    /// A connection pooler in front of the server refused a startup parameter.
+    #[error(
+        "{target} refused the startup parameter '{parameter}' ({message}): a connection pooler \
+         (PgBouncer, ...) is in front of the server and does not accept it. Add it to the \
+         pooler's ignore_startup_parameters (PgBouncer: ignore_startup_parameters = \
+         extra_float_digits,options), or connect to the server directly (tools that write read \
+         DIRECT_DATABASE_URL or DATABASE_URL_UNPOOLED)"
+    )]
+    PoolerRejectedParameter {
+        /// `host:port`.
+        target: String,
+        /// The parameter refused.
+        parameter: String,
+        /// The pooler's message.
+        message: String,
+    },
+    /// Another session held a tool lock for longer than the wait allowed.
+    #[error("{}", crate::tool_lock::timeout_message(.lock, *.seconds, .holder.as_deref()))]
     LockTimeout {
-        /// Which lock.
-        what: String,
+        /// Which lock (`migrations`, `seed`, `vector_maintain`, `purge`).
+        lock: String,
         /// How long we waited.
         seconds: u64,
+        /// Who held it when we gave up (`None`: it had just been released).
+        holder: Option<Box<crate::tool_lock::LockHolder>>,
+    },
+    /// The role may not take a tool lock (an application login, or another owner).
+    #[error(
+        "this role may not take the {lock} lock (table neonhub_locks.{lock}: {message}): run the \
+         tool as the database owner (the role that owns the schema), not as an application login"
+    )]
+    LockDenied {
+        /// Which lock.
+        lock: String,
+        /// The server's message.
+        message: String,
+    },
+    /// The session holding a tool lock ended before the tool finished.
+    #[error(
+        "the {lock} lock was lost before the run finished ({reason}): its session was ended \
+         (pg_terminate_backend, a server restart or a dropped connection), so another run may \
+         have started; what this run committed stays, nothing after it was recorded. Run the \
+         tool again"
+    )]
+    LockLost {
+        /// Which lock.
+        lock: String,
+        /// What the check saw.
+        reason: String,
     },
     /// A writer was pointed at a hot standby.
     #[error(
@@ -214,6 +280,19 @@ impl DbError {
                     target,
                     database: url.database(),
                 },
+                _ if db.message().contains("unsupported startup parameter") => {
+                    DbError::PoolerRejectedParameter {
+                        target,
+                        parameter: db
+                            .message()
+                            .rsplit(':')
+                            .next()
+                            .unwrap_or_default()
+                            .trim()
+                            .to_owned(),
+                        message: redact(db.message()),
+                    }
+                }
                 _ => DbError::Other(redact(&db.to_string())),
             },
             _ => DbError::Other(format!(

@@ -1,9 +1,17 @@
 //! Database plumbing shared by the NeonHub binaries (`migration`, `seeder`, `smoke`) and tests.
 //!
 //! - [`DatabaseUrl::resolve`]: `DATABASE_URL` from a flag, the environment or `.env`, in that order;
-//! - [`connect`]: a pooled connection with a connect timeout and errors a user can act on;
+//!   [`DatabaseUrl::resolve_writer`]: the direct URL of the tools that write
+//!   (`DIRECT_DATABASE_URL`, `DATABASE_URL_UNPOOLED`, then `DATABASE_URL`), a pooled-looking one
+//!   warned about;
+//! - [`connect`]: a pooled connection with a connect timeout and errors a user can act on
+//!   (checked first by [`preflight`]: `sslrootcert`, `channel_binding`; no startup parameter a
+//!   pooler refuses); [`connect_with_settings`] adds settings of the connection's own session;
 //! - [`redact`]: passwords never reach a message or a log line;
-//! - [`AdvisoryLock`]: the session-level advisory lock that serialises migrators;
+//! - [`ToolLock`]: the lock of each tool that writes (a table of `neonhub_locks` held by an open
+//!   transaction: out of the application login's reach, never lost behind a pooler);
+//! - [`AdvisoryLock`]: a session-level advisory lock, for test infrastructure only;
+//! - [`app_role`]: the members of the application role `neonhub_app`;
 //! - [`catalog`]: a canonical, diffable snapshot of the live schema;
 //! - [`diagnose`]: what a database error means, by its SQLSTATE (lock timeouts, missing tables),
 //!   said without driver internals ([`describe`]).
@@ -14,21 +22,25 @@
 //!   shares. Without the feature this crate pulls in no CLI code.
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
+pub mod app_role;
 pub mod catalog;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod diagnose;
 mod error;
 mod lock;
+pub mod preflight;
 pub mod recovery;
 pub mod replica;
+pub mod tool_lock;
 mod url;
 
 pub use diagnose::{describe, is_lock_timeout, sqlstate};
 pub use error::DbError;
 pub use lock::AdvisoryLock;
 pub use replica::require_primary;
-pub use url::{DatabaseUrl, redact};
+pub use tool_lock::{LockHolder, ToolLock, ToolLockName};
+pub use url::{DatabaseUrl, WRITER_URL_VARS, redact};
 
 use sea_orm::sqlx::{Connection, postgres::PgConnection};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
@@ -47,9 +59,37 @@ pub async fn connect(
     timeout: Duration,
     max_connections: u32,
 ) -> Result<DatabaseConnection, DbError> {
+    connect_with_settings(url, timeout, max_connections, &[]).await
+}
+
+/// [`connect`], with `settings` (name, value) in force in every session of the pool from its
+/// start: sent in the startup packet (`options=-c name=value`, as libpq's `options`), so they
+/// live and end with that server session and no `SET` statement is ever sent. A transaction
+/// pooler cannot carry them to another client: it refuses the parameter (said as
+/// [`DbError::PoolerRejectedParameter`]), ignores it, or tracks it per client. For tools'
+/// sessions outside transactions (concurrent index builds), where `SET LOCAL` cannot be used.
+pub async fn connect_with_settings(
+    url: &DatabaseUrl,
+    timeout: Duration,
+    max_connections: u32,
+    settings: &[(&str, String)],
+) -> Result<DatabaseConnection, DbError> {
+    let settings: Vec<(String, String)> = settings
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), value.clone()))
+        .collect();
+    let with_settings = move |options: sea_orm::sqlx::postgres::PgConnectOptions| {
+        let options = options.extra_float_digits(None);
+        if settings.is_empty() {
+            options
+        } else {
+            options.options(settings.clone())
+        }
+    };
+    let probe = with_settings.clone()(preflight::connect_options(url)?);
     // One plain connection first: a pool retries failed connects until its timeout and then
     // reports only that, while a single attempt says why (refused, password, database).
-    match tokio::time::timeout(timeout, PgConnection::connect(url.as_str())).await {
+    match tokio::time::timeout(timeout, PgConnection::connect_with(&probe)).await {
         Err(_) => {
             return Err(DbError::ConnectTimeout {
                 target: url.target(),
@@ -61,8 +101,9 @@ pub async fn connect(
             let _ = conn.close().await;
         }
     }
-    let mut options = ConnectOptions::new(url.as_str().to_owned());
+    let mut options = ConnectOptions::new(url.driver_url());
     options
+        .map_sqlx_postgres_opts(with_settings)
         .connect_timeout(timeout)
         .acquire_timeout(timeout)
         .max_connections(max_connections)

@@ -1,4 +1,7 @@
-//! A Postgres advisory lock held on its own connection.
+//! A Postgres advisory lock held on its own connection: for test infrastructure only (the
+//! template database of `testkit`). The tools' locks are [`crate::ToolLock`]s: any login may
+//! take an advisory lock of any key, and a session-level lock is lost behind a transaction
+//! pooler.
 
 use crate::{DatabaseUrl, DbError};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
@@ -13,7 +16,9 @@ pub struct AdvisoryLock {
 }
 
 impl AdvisoryLock {
-    /// A stable 64-bit lock key derived from `name` (FNV-1a), so every build agrees on it.
+    /// A stable 64-bit lock key derived from `name` (FNV-1a), so every build agrees on it
+    /// (the tools' former keys, e.g. of `neonhub:migrations`, are computed with it by the tests
+    /// that hold them as an attacker would).
     pub fn key_for(name: &str) -> i64 {
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
         for byte in name.bytes() {
@@ -48,8 +53,9 @@ impl AdvisoryLock {
             }
             if started.elapsed() >= wait {
                 return Err(DbError::LockTimeout {
-                    what: name.to_owned(),
+                    lock: name.to_owned(),
                     seconds: wait.as_secs(),
+                    holder: None,
                 });
             }
             tokio::time::sleep(Duration::from_millis(100)).await;

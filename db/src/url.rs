@@ -1,13 +1,28 @@
-//! Resolving and describing `DATABASE_URL`.
+//! Resolving and describing `DATABASE_URL`, and the URL of the tools that write
+//! ([`DatabaseUrl::resolve_writer`]: the direct URL by name, a pooled-looking one warned about).
 
 use crate::DbError;
 use std::fmt;
+
+/// The variables a writer's URL is read from, in order ([`DatabaseUrl::resolve_writer`]): the
+/// direct (unpooled) URL under its common name, under Neon's name, then `DATABASE_URL`.
+pub const WRITER_URL_VARS: [&str; 3] = [
+    "DIRECT_DATABASE_URL",
+    "DATABASE_URL_UNPOOLED",
+    "DATABASE_URL",
+];
+
+/// Query parameters this crate reads itself and never hands to the driver: `pgbouncer=true`
+/// (Prisma's flag for a transaction pooler, no libpq parameter) and `channel_binding` (which
+/// sqlx does not implement; see [`crate::preflight`]).
+const CLIENT_ONLY_PARAMS: [&str; 2] = ["pgbouncer", "channel_binding"];
 
 /// A parsed Postgres connection URL. Its `Display` and `Debug` forms are redacted.
 #[derive(Clone)]
 pub struct DatabaseUrl {
     raw: String,
     parsed: url::Url,
+    source: Option<&'static str>,
 }
 
 impl DatabaseUrl {
@@ -36,6 +51,7 @@ impl DatabaseUrl {
         Ok(Self {
             raw: raw.to_owned(),
             parsed,
+            source: None,
         })
     }
 
@@ -73,25 +89,120 @@ impl DatabaseUrl {
         }
     }
 
+    /// The URL of a tool that writes (`migration`, `seeder`, `vector-maintain`, `lifecycle purge`
+    /// and `erase-user`): `flag` if given, else the first of [`WRITER_URL_VARS`] that is set
+    /// (`DIRECT_DATABASE_URL`, Neon's `DATABASE_URL_UNPOOLED`, `DATABASE_URL`), each looked up in
+    /// the environment, then in `.env`. Readers (smoke, doctor, export) keep
+    /// [`DatabaseUrl::resolve`]: they work through a pooler.
+    pub fn resolve_writer(flag: Option<&str>) -> Result<Self, DbError> {
+        if let Some(url) = flag.filter(|u| !u.trim().is_empty()) {
+            return Self::parse(url);
+        }
+        for name in WRITER_URL_VARS {
+            match Self::resolve_var(None, name) {
+                Err(DbError::MissingVar(_)) => continue,
+                other => return other,
+            }
+        }
+        Err(DbError::MissingUrl)
+    }
+
     /// The URL from `flag` if given, else the variable `name` from the environment, else from
     /// the nearest `.env` file.
     pub fn resolve_var(flag: Option<&str>, name: &'static str) -> Result<Self, DbError> {
         if let Some(url) = flag.filter(|u| !u.trim().is_empty()) {
             return Self::parse(url);
         }
+        let named = |url: &str| {
+            Self::parse(url).map(|mut parsed| {
+                parsed.source = Some(name);
+                parsed
+            })
+        };
         if let Ok(url) = std::env::var(name)
             && !url.trim().is_empty()
         {
-            return Self::parse(&url);
+            return named(&url);
         }
         if let Ok(iter) = dotenvy::dotenv_iter() {
             for item in iter.flatten() {
                 if item.0 == name && !item.1.trim().is_empty() {
-                    return Self::parse(&item.1);
+                    return named(&item.1);
                 }
             }
         }
         Err(DbError::MissingVar(name))
+    }
+
+    /// The variable the URL was read from (`None`: a flag or a string).
+    pub fn source(&self) -> Option<&'static str> {
+        self.source
+    }
+
+    /// The value of query parameter `key`, if the URL has it (the last one wins, as in libpq).
+    pub fn query_param(&self, key: &str) -> Option<String> {
+        self.parsed
+            .query_pairs()
+            .filter(|(k, _)| k == key)
+            .last()
+            .map(|(_, v)| v.into_owned())
+    }
+
+    /// Why the URL looks like it goes through a connection pooler (PgBouncer, Neon's pooled
+    /// endpoint), or `None`: `pgbouncer=true` in its query (Prisma's flag), a Neon host with
+    /// `-pooler.` in its name, or port 6432 (PgBouncer's default). A guess from the URL only: a
+    /// pooler on another port is not recognised.
+    pub fn looks_pooled(&self) -> Option<&'static str> {
+        if self
+            .query_param("pgbouncer")
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+        {
+            Some("pgbouncer=true in its query")
+        } else if self.host().contains("-pooler.") {
+            Some("its host is a pooled endpoint (-pooler.)")
+        } else if self.parsed.port() == Some(6432) {
+            Some("its port is 6432, PgBouncer's")
+        } else {
+            None
+        }
+    }
+
+    /// For a writer: when the URL looks pooled ([`DatabaseUrl::looks_pooled`]), say once on
+    /// stderr that `tool` should use the direct URL, and why it still works (its lock is held by
+    /// an open transaction, which a transaction pooler keeps on one server connection).
+    pub fn warn_if_pooled_writer(&self, tool: &str) {
+        if let Some(reason) = self.looks_pooled() {
+            crate::preflight::notice_once(format!(
+                "{tool}: {} looks pooled ({reason}): tools that write should use the direct \
+                 URL (set DIRECT_DATABASE_URL, or Neon's DATABASE_URL_UNPOOLED). {tool} still \
+                 works correctly through a transaction pooler: its lock is held by an open \
+                 transaction, which the pooler keeps on one server connection until it ends; \
+                 session settings (the lock timeout of concurrent index builds, their memory) \
+                 are not applied there",
+                self.source.unwrap_or("the URL")
+            ));
+        }
+    }
+
+    /// The URL handed to the driver: the URL without the parameters this crate reads itself
+    /// (`pgbouncer`, `channel_binding`), which sqlx would log as unrecognised and ignore.
+    pub fn driver_url(&self) -> String {
+        let has = |key: &str| self.parsed.query_pairs().any(|(k, _)| k == key);
+        if !CLIENT_ONLY_PARAMS.iter().any(|k| has(k)) {
+            return self.raw.clone();
+        }
+        let kept: Vec<(String, String)> = self
+            .parsed
+            .query_pairs()
+            .filter(|(k, _)| !CLIENT_ONLY_PARAMS.contains(&k.as_ref()))
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let mut parsed = self.parsed.clone();
+        parsed.set_query(None);
+        if !kept.is_empty() {
+            parsed.query_pairs_mut().extend_pairs(kept);
+        }
+        parsed.to_string()
     }
 
     /// The full URL, password included: pass it to drivers only, never print it.
@@ -142,6 +253,7 @@ impl DatabaseUrl {
         Self {
             raw: parsed.to_string(),
             parsed,
+            source: None,
         }
     }
 
@@ -152,6 +264,7 @@ impl DatabaseUrl {
         Self {
             raw: parsed.to_string(),
             parsed,
+            source: self.source,
         }
     }
 }
@@ -273,6 +386,36 @@ mod tests {
             url.with_database("other").as_str(),
             "postgres://u:pw@127.0.0.1:55432/other"
         );
+    }
+
+    #[test]
+    fn pooled_urls_are_recognised_and_client_parameters_stripped() {
+        let pooled = |raw: &str| DatabaseUrl::parse(raw).unwrap().looks_pooled();
+        assert!(pooled("postgres://u:p@h:5432/db?pgbouncer=true").is_some());
+        assert!(
+            pooled("postgres://u:p@ep-cool-123-pooler.us-east-2.aws.neon.tech/db?sslmode=require")
+                .is_some()
+        );
+        assert!(pooled("postgres://u:p@bouncer.internal:6432/db").is_some());
+        assert!(pooled("postgres://u:p@ep-cool-123.us-east-2.aws.neon.tech/db").is_none());
+        assert!(pooled("postgres://u:p@h:5432/db?pgbouncer=false").is_none());
+
+        let url = DatabaseUrl::parse(
+            "postgres://u:p@h/db?sslmode=require&pgbouncer=true&channel_binding=require&application_name=x",
+        )
+        .unwrap();
+        assert_eq!(
+            url.driver_url(),
+            "postgres://u:p@h/db?sslmode=require&application_name=x"
+        );
+        assert_eq!(
+            DatabaseUrl::parse("postgres://u:p@h/db?pgbouncer=true")
+                .unwrap()
+                .driver_url(),
+            "postgres://u:p@h/db"
+        );
+        let plain = "postgres://u:p%40x@h:1/db?sslmode=disable"; // secret-scan: allow (a test value)
+        assert_eq!(DatabaseUrl::parse(plain).unwrap().driver_url(), plain);
     }
 
     #[test]

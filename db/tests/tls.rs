@@ -299,6 +299,30 @@ async fn tls_errors_name_their_cause_and_verify_full_connects() {
     );
     db.close().await.ok();
 
+    // channel_binding=require (Neon's URLs) over TLS: not enforced by this client (said on
+    // stderr), the connection relies on TLS and goes ahead, verified or only encrypted.
+    for query in [
+        format!("sslmode=verify-full&sslrootcert={ca}&channel_binding=require"),
+        "sslmode=require&channel_binding=require".to_owned(),
+    ] {
+        let db = neonhub_db::connect(&server.url(&query), Duration::from_secs(10), 1)
+            .await
+            .unwrap_or_else(|e| panic!("{query}: {e}"));
+        db.close().await.ok();
+    }
+    // Without TLS it is refused before connecting.
+    let err = neonhub_db::connect(
+        &server.url("sslmode=prefer&channel_binding=require"),
+        Duration::from_secs(10),
+        1,
+    )
+    .await
+    .expect_err("channel_binding=require without TLS");
+    assert!(
+        matches!(err, DbError::ChannelBindingWithoutTls { .. }),
+        "{err}"
+    );
+
     // Verified against the public roots only: the private CA is not trusted.
     let err = connect_error(&server.url("sslmode=verify-full")).await;
     assert!(

@@ -22,8 +22,12 @@
 //! batches (`--batch-rows`, one short transaction each, `--lock-timeout`, `--pause-ms` between
 //! batches); the audit log through the database's privileged `audit_logs_purge()`, never below
 //! 30 days. Interrupt it at any time and run it again: it ends in the same state. Refuses a read
-//! replica. Prints one summary line (or `--json`); exits non-zero on failure. The database comes
-//! from `--database-url`, `DATABASE_URL`, or `.env` (the owner).
+//! replica; two purges never overlap (the `purge` lock, table `neonhub_locks.purge`: a second
+//! waits up to `--lock-wait`, then names the holder). Prints one summary line (or `--json`);
+//! exits non-zero on failure. The database (the owner) comes from `--database-url`, else, for
+//! `purge` and `erase-user` (they write), `DIRECT_DATABASE_URL`, `DATABASE_URL_UNPOOLED` or
+//! `DATABASE_URL`, and for `export-user` (it reads) `DATABASE_URL`; each from the environment,
+//! then `.env`.
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 use anyhow::{Context, Result};
@@ -90,6 +94,9 @@ enum Command {
         /// Stop after this many batches (a partial run; run again to finish).
         #[arg(long)]
         max_batches: Option<u64>,
+        /// Seconds to wait for the purge lock (held by another purge's run).
+        #[arg(long, default_value_t = 600)]
+        lock_wait: u64,
     },
 }
 
@@ -102,7 +109,11 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<()> {
-    let url = cli.connect.url()?;
+    let url = match &cli.command {
+        Command::ExportUser { .. } => cli.connect.url()?,
+        Command::EraseUser { .. } => cli.connect.writer_url("lifecycle erase-user")?,
+        Command::Purge { .. } => cli.connect.writer_url("lifecycle purge")?,
+    };
     let db = neonhub_db::connect(&url, cli.connect.timeout(), 1).await?;
     match cli.command {
         Command::ExportUser { user, out } => {
@@ -181,6 +192,7 @@ async fn run(cli: Cli) -> Result<()> {
             pause_ms,
             lock_timeout,
             max_batches,
+            lock_wait,
         } => {
             let options = PurgeOptions {
                 batch_rows: batch_rows.max(1),
@@ -188,6 +200,7 @@ async fn run(cli: Cli) -> Result<()> {
                 lock_timeout: Duration::from_secs(lock_timeout),
                 max_batches,
                 dry_run,
+                lock_wait: Duration::from_secs(lock_wait),
             };
             let report = lifecycle::purge(&db, &Policy::builtin(), &options)
                 .await

@@ -7,14 +7,22 @@
 //! column, with a pause between batches: a purge of millions of rows never holds long locks,
 //! never grows one huge transaction, and leaves room to vacuum. A batch that waits too long for
 //! a lock is retried after a pause, a few times.
+//!
+//! Two purges never run at once: a run that deletes holds the `purge` tool lock
+//! ([`LOCK`]: table `neonhub_locks.purge`, held by an open transaction on a connection of its
+//! own, out of the application login's reach) from before it computes its cutoffs until its
+//! audit entry is written; a second run waits for it, then finds nothing left to delete.
 
 use crate::policy::{Policy, Rule};
-use neonhub_db::DbError;
+use neonhub_db::{DbError, ToolLock, ToolLockName};
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement, TransactionTrait, Value,
 };
 use serde::Serialize;
 use std::time::{Duration, Instant};
+
+/// The tool lock that serialises purges.
+pub const LOCK: ToolLockName = ToolLockName::Purge;
 
 /// How a purge runs.
 #[derive(Debug, Clone)]
@@ -30,6 +38,8 @@ pub struct PurgeOptions {
     pub max_batches: Option<u64>,
     /// Count what would be deleted, delete nothing.
     pub dry_run: bool,
+    /// How long to wait for the purge lock held by another run (`Duration::MAX`: without end).
+    pub lock_wait: Duration,
 }
 
 impl Default for PurgeOptions {
@@ -40,6 +50,7 @@ impl Default for PurgeOptions {
             lock_timeout: Duration::from_secs(2),
             max_batches: None,
             dry_run: false,
+            lock_wait: Duration::from_secs(600),
         }
     }
 }
@@ -235,20 +246,37 @@ async fn cutoffs(
     Ok(out)
 }
 
-/// Purge every table of `policy` on `db` (the owner's connection, on the primary).
+/// Purge every table of `policy` on `db` (the owner's connection, on the primary), under the
+/// purge lock unless it is a dry run (taken beside `db`, on the same server and database).
 ///
 /// # Errors
-/// [`PurgeError`]: a replica, a window below its minimum, a failed statement (what was deleted
-/// by earlier batches stays deleted: rerun to finish).
+/// [`PurgeError`]: a replica, the lock held by another run past `lock_wait` (named), a window
+/// below its minimum, a failed statement (what was deleted by earlier batches stays deleted:
+/// rerun to finish).
 pub async fn purge(
     db: &DatabaseConnection,
     policy: &Policy,
     options: &PurgeOptions,
 ) -> Result<PurgeReport, PurgeError> {
     let started = Instant::now();
-    if !options.dry_run {
-        neonhub_db::require_primary(db).await?;
+    if options.dry_run {
+        return purge_locked(db, policy, options, None, started).await;
     }
+    neonhub_db::require_primary(db).await?;
+    let lock = ToolLock::acquire_beside(db, LOCK, options.lock_wait).await?;
+    let result = purge_locked(db, policy, options, Some(&lock), started).await;
+    // The purge's outcome is decided; a failed release frees the lock all the same.
+    lock.release().await.ok();
+    result
+}
+
+async fn purge_locked(
+    db: &DatabaseConnection,
+    policy: &Policy,
+    options: &PurgeOptions,
+    lock: Option<&ToolLock>,
+    started: Instant,
+) -> Result<PurgeReport, PurgeError> {
     let cutoffs = cutoffs(db, policy).await?;
     let mut report = PurgeReport {
         tables: Vec::new(),
@@ -300,6 +328,9 @@ pub async fn purge(
         if report.interrupted {
             break;
         }
+    }
+    if let Some(lock) = lock {
+        lock.still_held().await?;
     }
     if !options.dry_run && report.rows > 0 {
         record(db, &report)

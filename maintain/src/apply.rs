@@ -1,12 +1,31 @@
-//! Carrying out a plan: `CREATE INDEX CONCURRENTLY` / `DROP INDEX CONCURRENTLY` on one
-//! connection, never blocking writes.
+//! Carrying out a plan: `CREATE INDEX CONCURRENTLY` / `DROP INDEX CONCURRENTLY`, never
+//! blocking writes, and the merges of waiting rows in short transactions.
+//!
+//! No `SET` is ever sent outside a transaction (through a transaction pooler it would land on
+//! one server connection, the statements on others, and stay there for another client). An
+//! index action, which cannot run in a transaction, runs on a session of its own whose settings
+//! (lock timeout, no statement timeout, the build's memory and parallel workers) travel in the
+//! startup packet ([`neonhub_db::connect_with_settings`]) and end with that session; a merge
+//! batch is a transaction that sets its limits with `SET LOCAL`. Through a URL that looks
+//! pooled the index sessions get no settings (a pooler may refuse them): the builds then run
+//! with the server's defaults.
 
 use crate::MaintainError;
 use crate::plan::{Action, MERGE_BATCH, Plan, count_sql, merge_sql};
 use entity::search::tenant_index::PARALLEL_BUILD_SETTING;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Statement};
+use neonhub_db::DatabaseUrl;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Statement, TransactionTrait};
 use serde::Serialize;
 use std::time::{Duration, Instant};
+
+/// Where the index actions run: sessions opened to `url` for one action each.
+#[derive(Debug, Clone)]
+pub struct BuildTarget<'a> {
+    /// The database (the writer's URL).
+    pub url: &'a DatabaseUrl,
+    /// Time allowed to open a session.
+    pub connect_timeout: Duration,
+}
 
 /// Session settings of [`apply`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,40 +87,17 @@ pub struct Done {
     pub seconds: f64,
 }
 
-/// Run the actions of `plan` on `db`, which must be a pool of exactly one connection (the
-/// session settings and the statements must share it; `CREATE INDEX CONCURRENTLY` cannot run
-/// in a transaction). `on_done` hears of each action as it finishes.
+/// Run the actions of `plan`: merges on `db`, index actions each on a session of its own to
+/// `target` (see the module's header). `on_done` hears of each action as it finishes.
 pub async fn apply(
     db: &DatabaseConnection,
+    target: &BuildTarget<'_>,
     plan: &Plan,
     options: &ApplyOptions,
     mut on_done: impl FnMut(&Done),
 ) -> Result<Vec<Done>, MaintainError> {
-    let mut session = vec![
-        format!(
-            "SET lock_timeout = '{}ms'",
-            options.lock_timeout.as_millis()
-        ),
-        "SET statement_timeout = 0".to_owned(),
-    ];
-    if let Some(mem) = &options.maintenance_work_mem {
-        session.push(format!(
-            "SET maintenance_work_mem = '{}'",
-            mem.replace('\'', "")
-        ));
-    }
-    match options.parallel_workers {
-        Some(0) => session.push("SET max_parallel_maintenance_workers = 0".to_owned()),
-        Some(workers) => session.extend([
-            format!("SET max_parallel_maintenance_workers = {workers}"),
-            format!("SET {PARALLEL_BUILD_SETTING}"),
-        ]),
-        None => session.push(format!("SET {PARALLEL_BUILD_SETTING}")),
-    }
-    for sql in &session {
-        execute(db, sql).await?;
-    }
-    let ceiling = memory_ceiling(db).await?;
+    let ceiling = memory_ceiling(db, options).await?;
+    let pooled = target.url.looks_pooled().is_some();
     let mut done = Vec::with_capacity(plan.actions.len());
     for action in &plan.actions {
         let started = Instant::now();
@@ -111,20 +107,34 @@ pub async fn apply(
         };
         let action = match action {
             Action::Merge { table, rows } => {
-                let merged = merge(db, table, *rows).await.map_err(failed)?;
+                let merged = merge(db, table, *rows, options).await.map_err(failed)?;
                 Action::Merge {
                     table: table.clone(),
                     rows: merged,
                 }
             }
             _ => {
-                if let Action::Create { rows, .. } | Action::Rebuild { rows, .. } = action {
-                    let kb = build_memory(*rows, ceiling) / 1024;
-                    execute(db, &format!("SET maintenance_work_mem = '{kb}kB'")).await?;
-                }
+                let settings = if pooled {
+                    Vec::new()
+                } else {
+                    session_settings(action, options, ceiling)
+                };
+                let session = neonhub_db::connect_with_settings(
+                    target.url,
+                    target.connect_timeout,
+                    1,
+                    &settings,
+                )
+                .await?;
+                let mut result = Ok(());
                 for sql in action.statements() {
-                    db.execute_unprepared(&sql).await.map_err(failed)?;
+                    result = session.execute_unprepared(&sql).await.map(|_| ());
+                    if result.is_err() {
+                        break;
+                    }
                 }
+                session.close().await.ok();
+                result.map_err(failed)?;
                 action.clone()
             }
         };
@@ -138,47 +148,104 @@ pub async fn apply(
     Ok(done)
 }
 
-/// Run one session statement of [`apply`].
-async fn execute(db: &DatabaseConnection, sql: &str) -> Result<(), MaintainError> {
-    db.execute_unprepared(sql)
-        .await
-        .map(|_| ())
-        .map_err(|error| MaintainError::Action {
-            action: sql.to_owned(),
-            error,
-        })
+/// The settings of an index action's session: the lock timeout, no statement timeout, the
+/// parallel workers asked for, and for a build the memory its rows need ([`build_memory`]).
+pub fn session_settings(
+    action: &Action,
+    options: &ApplyOptions,
+    ceiling: u64,
+) -> Vec<(&'static str, String)> {
+    let mut settings = vec![
+        (
+            "lock_timeout",
+            format!("{}ms", options.lock_timeout.as_millis()),
+        ),
+        ("statement_timeout", "0".to_owned()),
+    ];
+    if let Action::Create { rows, .. } | Action::Rebuild { rows, .. } = action {
+        settings.push((
+            "maintenance_work_mem",
+            format!("{}kB", build_memory(*rows, ceiling) / 1024),
+        ));
+    }
+    let parallel = PARALLEL_BUILD_SETTING
+        .split_once('=')
+        .map(|(name, value)| (name.trim(), value.trim().to_owned()));
+    match options.parallel_workers {
+        Some(0) => settings.push(("max_parallel_maintenance_workers", "0".to_owned())),
+        Some(workers) => {
+            settings.push(("max_parallel_maintenance_workers", workers.to_string()));
+            settings.extend(parallel);
+        }
+        None => settings.extend(parallel),
+    }
+    settings
 }
 
-/// The session's `maintenance_work_mem` in bytes: the most a build of this run may take.
-async fn memory_ceiling(db: &DatabaseConnection) -> Result<u64, MaintainError> {
-    let sql = "SELECT pg_size_bytes(current_setting('maintenance_work_mem')) AS bytes";
+/// The most `maintenance_work_mem` a build of this run may take, in bytes: the option, else
+/// the server's setting.
+async fn memory_ceiling(
+    db: &DatabaseConnection,
+    options: &ApplyOptions,
+) -> Result<u64, MaintainError> {
+    let sql =
+        "SELECT pg_size_bytes(coalesce($1, current_setting('maintenance_work_mem'))) AS bytes";
     let row = db
-        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .query_one_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            [options.maintenance_work_mem.clone().into()],
+        ))
         .await
         .and_then(|row| {
             row.ok_or_else(|| DbErr::RecordNotFound(sql.to_owned()))?
                 .try_get::<i64>("", "bytes")
         })
         .map_err(|error| MaintainError::Action {
-            action: sql.to_owned(),
+            action: format!(
+                "reading maintenance_work_mem ({})",
+                options
+                    .maintenance_work_mem
+                    .as_deref()
+                    .unwrap_or("the server's")
+            ),
             error,
         })?;
     Ok(u64::try_from(row).unwrap_or(0))
+}
+
+/// Run `sql` in a transaction of its own with the run's lock timeout and no statement timeout
+/// (`SET LOCAL`: they end with it). Returns the rows it affected.
+async fn limited(db: &DatabaseConnection, sql: &str, options: &ApplyOptions) -> Result<u64, DbErr> {
+    let txn = db.begin().await?;
+    txn.execute_unprepared(&format!(
+        "SET LOCAL lock_timeout = '{}ms'; SET LOCAL statement_timeout = 0",
+        options.lock_timeout.as_millis()
+    ))
+    .await?;
+    let rows = txn.execute_unprepared(sql).await?.rows_affected();
+    txn.commit().await?;
+    Ok(rows)
 }
 
 /// Merge the waiting rows of `table` into its graph, [`MERGE_BATCH`] rows per transaction,
 /// until a batch comes back short or the `planned` rows are done (rows inserted meanwhile are
 /// left to the next run, so a run under a steady stream of inserts still ends), then count the
 /// graphs again when any row was merged ([`count_sql`]). Returns the rows merged.
-async fn merge(db: &DatabaseConnection, table: &str, planned: u64) -> Result<u64, sea_orm::DbErr> {
+async fn merge(
+    db: &DatabaseConnection,
+    table: &str,
+    planned: u64,
+    options: &ApplyOptions,
+) -> Result<u64, sea_orm::DbErr> {
     let sql = merge_sql(table, MERGE_BATCH);
     let mut merged = 0;
     loop {
-        let batch = db.execute_unprepared(&sql).await?.rows_affected();
+        let batch = limited(db, &sql, options).await?;
         merged += batch;
         if batch < MERGE_BATCH || merged >= planned {
             if merged > 0 {
-                db.execute_unprepared(&count_sql(table)).await?;
+                limited(db, &count_sql(table), options).await?;
             }
             return Ok(merged);
         }

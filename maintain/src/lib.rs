@@ -11,7 +11,9 @@
 //! [`TenantIndexPolicy::keep_above`], or no longer exists, loses it. [`plan`] compares the
 //! tenants' row counts with the indexes present and lists the actions; [`apply`] runs them
 //! with `CREATE INDEX CONCURRENTLY` / `DROP INDEX CONCURRENTLY`, so writes are never blocked;
-//! [`run`] does both under an advisory lock (two maintainers never overlap) and plans again
+//! [`run`] does both under the `vector_maintain` tool lock ([`LOCK`]: a table of
+//! `neonhub_locks` held by an open transaction, out of the application login's reach; two
+//! maintainers never overlap, and a wait that runs out names the holder) and plans again
 //! afterwards to prove that nothing is left to do.
 //!
 //! Idempotent and safe to run from cron: a second run finds nothing to do; a run that fails
@@ -20,7 +22,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 use entity::search::tenant_index::TenantIndexPolicy;
-use neonhub_db::{AdvisoryLock, DatabaseUrl, DbError};
+use neonhub_db::{DatabaseUrl, DbError, ToolLock, ToolLockName};
 use sea_orm::DbErr;
 use serde::Serialize;
 use std::time::{Duration, Instant};
@@ -28,13 +30,16 @@ use std::time::{Duration, Instant};
 mod apply;
 mod plan;
 
-pub use apply::{ApplyOptions, BUILD_BYTES_PER_ROW, BUILD_MEMORY_FLOOR, Done, apply, build_memory};
+pub use apply::{
+    ApplyOptions, BUILD_BYTES_PER_ROW, BUILD_MEMORY_FLOOR, BuildTarget, Done, apply, build_memory,
+    session_settings,
+};
 pub use plan::{
     Action, DropReason, Kept, MERGE_BATCH, OverCap, Plan, RebuildReason, count_sql, merge_sql, plan,
 };
 
-/// Name of the advisory lock that serialises maintainers.
-pub const LOCK_NAME: &str = "neonhub:vector-maintain";
+/// The tool lock that serialises maintainers (table `neonhub_locks.vector_maintain`).
+pub const LOCK: ToolLockName = ToolLockName::VectorMaintain;
 
 /// A maintenance run that failed.
 #[derive(Debug, thiserror::Error)]
@@ -132,18 +137,28 @@ pub async fn run(
     let lock = if options.dry_run {
         None
     } else {
-        Some(
-            AdvisoryLock::acquire(url, LOCK_NAME, options.connect_timeout, options.lock_wait)
-                .await?,
-        )
+        match ToolLock::acquire(url, LOCK, options.connect_timeout, options.lock_wait).await {
+            Ok(lock) => Some(lock),
+            Err(err) => {
+                db.close().await.ok();
+                return Err(err.into());
+            }
+        }
+    };
+    let target = BuildTarget {
+        url,
+        connect_timeout: options.connect_timeout,
     };
     let outcome = async {
         let plan = plan(&db, &options.policy).await?;
         if options.dry_run {
             return Ok((plan, Vec::new(), Vec::new()));
         }
-        let done = apply(&db, &plan, &options.apply, on_done).await?;
+        let done = apply(&db, &target, &plan, &options.apply, on_done).await?;
         let after = self::plan(&db, &options.policy).await?;
+        if let Some(lock) = &lock {
+            lock.still_held().await?;
+        }
         Ok::<_, MaintainError>((plan, done, after.actions))
     }
     .await;

@@ -15,11 +15,13 @@
 //! search's exact threshold, so that every tenant `Auto` searches through HNSW has an index)
 //! gets a partial HNSW index `<table>_org_hnsw_<org>`; an index whose tenant fell to
 //! `--keep-above` rows or fewer is dropped; INVALID leftovers of failed builds are rebuilt.
-//! Indexes are built and dropped CONCURRENTLY (writes go on), under an advisory lock (two runs
-//! never overlap), each build with the parallel workers the server allows and the memory its
-//! tenant's rows need. Idempotent: safe to run from cron, e.g. hourly. Exits non-zero when an
-//! action fails (run it again) and when a new plan after the run still finds work. The
-//! database comes from `--database-url`, `DATABASE_URL`, or `.env`.
+//! Indexes are built and dropped CONCURRENTLY (writes go on), under the `vector_maintain` lock
+//! (table `neonhub_locks.vector_maintain`, held by an open transaction: two runs never overlap,
+//! the application login cannot take it), each build with the parallel workers the server
+//! allows and the memory its tenant's rows need. Idempotent: safe to run from cron, e.g.
+//! hourly. Exits non-zero when an action fails (run it again) and when a new plan after the run
+//! still finds work. The database comes from `--database-url`, else `DIRECT_DATABASE_URL`,
+//! `DATABASE_URL_UNPOOLED` or `DATABASE_URL` (environment, then `.env`).
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 use anyhow::{Context, Result, bail};
@@ -56,7 +58,7 @@ struct Cli {
     /// Seconds a build may wait for the transactions writing the table when it starts.
     #[arg(long, default_value_t = 60)]
     lock_timeout: u64,
-    /// Seconds to wait for another vector-maintain to finish.
+    /// Seconds to wait for the vector_maintain lock (held by another vector-maintain's run).
     #[arg(long, default_value_t = 600)]
     lock_wait: u64,
     /// The most maintenance_work_mem a build may take, e.g. 4GB (default: the server's);
@@ -78,7 +80,7 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn maintain_indexes(cli: Cli) -> Result<()> {
-    let url = cli.connect.url()?;
+    let url = cli.connect.writer_url("vector-maintain")?;
     let options = RunOptions {
         policy: TenantIndexPolicy {
             index_above: cli.index_above,

@@ -1,8 +1,10 @@
 -- m20261203_000300_tenant_indexes_and_backfill (down): the SQL this migration executes, captured by `make migrations-sql`.
 -- Generated; a test fails when it differs from what the migration runs.
--- Runs outside a transaction (CONCURRENTLY).
-
-SET lock_timeout = '5s'; SET statement_timeout = '300s';
+-- Runs outside a transaction (CONCURRENTLY). No session SET (a transaction pooler
+-- would leave it on another client's connection): the lock timeout comes with the
+-- runner's session (its startup packet); no statement timeout (builds take minutes
+-- per million rows and block no writer). See migration/src/guard.rs.
+-- squawk-ignore-file require-lock-timeout, require-statement-timeout
 
 SELECT NOT indisvalid AS invalid FROM pg_index WHERE indexrelid = to_regclass($1);
 
@@ -131,5 +133,3 @@ DROP INDEX CONCURRENTLY IF EXISTS organization_members_organization_id_id_key;
 DROP INDEX CONCURRENTLY IF EXISTS organization_permissions_organization_id_id_key;
 
 DROP INDEX CONCURRENTLY IF EXISTS organization_roles_organization_id_id_key;
-
-RESET lock_timeout; RESET statement_timeout;

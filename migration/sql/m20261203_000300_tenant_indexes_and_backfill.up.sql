@@ -1,8 +1,10 @@
 -- m20261203_000300_tenant_indexes_and_backfill (up): the SQL this migration executes, captured by `make migrations-sql`.
 -- Generated; a test fails when it differs from what the migration runs.
--- Runs outside a transaction (CONCURRENTLY).
-
-SET lock_timeout = '5s'; SET statement_timeout = '300s';
+-- Runs outside a transaction (CONCURRENTLY). No session SET (a transaction pooler
+-- would leave it on another client's connection): the lock timeout comes with the
+-- runner's session (its startup packet); no statement timeout (builds take minutes
+-- per million rows and block no writer). See migration/src/guard.rs.
+-- squawk-ignore-file require-lock-timeout, require-statement-timeout
 
 UPDATE role_permissions c SET organization_id = p.organization_id FROM organization_roles p WHERE p.id = c.role_id AND c.organization_id IS NULL;
 
@@ -215,5 +217,3 @@ DROP INDEX CONCURRENTLY IF EXISTS messages_organization_id_idx;
 DROP INDEX CONCURRENTLY IF EXISTS tasks_organization_id_idx;
 
 DROP INDEX CONCURRENTLY IF EXISTS team_members_organization_id_idx;
-
-RESET lock_timeout; RESET statement_timeout;

@@ -1,8 +1,10 @@
 -- m20261203_000600_tenant_unique_keys (up): the SQL this migration executes, captured by `make migrations-sql`.
 -- Generated; a test fails when it differs from what the migration runs.
--- Runs outside a transaction (CONCURRENTLY).
-
-SET lock_timeout = '5s'; SET statement_timeout = '300s';
+-- Runs outside a transaction (CONCURRENTLY). No session SET (a transaction pooler
+-- would leave it on another client's connection): the lock timeout comes with the
+-- runner's session (its startup packet); no statement timeout (builds take minutes
+-- per million rows and block no writer). See migration/src/guard.rs.
+-- squawk-ignore-file require-lock-timeout, require-statement-timeout
 
 SELECT NOT indisvalid AS invalid FROM pg_index WHERE indexrelid = to_regclass($1);
 
@@ -21,5 +23,3 @@ SELECT NOT indisvalid AS invalid FROM pg_index WHERE indexrelid = to_regclass($1
 CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS agent_configs_organization_id_agent_id_key_key ON agent_configs (organization_id, agent_id, key);
 
 DROP INDEX CONCURRENTLY IF EXISTS agent_configs_agent_id_key_key;
-
-RESET lock_timeout; RESET statement_timeout;

@@ -1,8 +1,10 @@
 -- m20261204_000400_deferred_vector_graph (down): the SQL this migration executes, captured by `make migrations-sql`.
 -- Generated; a test fails when it differs from what the migration runs.
--- Runs outside a transaction (CONCURRENTLY).
-
-SET lock_timeout = '5s'; SET statement_timeout = '300s';
+-- Runs outside a transaction (CONCURRENTLY). No session SET (a transaction pooler
+-- would leave it on another client's connection): the lock timeout comes with the
+-- runner's session (its startup packet); no statement timeout (builds take minutes
+-- per million rows and block no writer). See migration/src/guard.rs.
+-- squawk-ignore-file require-lock-timeout, require-statement-timeout
 
 SELECT indpred IS NOT NULL AS partial FROM pg_index WHERE indexrelid = to_regclass($1);
 
@@ -14,7 +16,7 @@ SELECT NOT indisvalid AS invalid FROM pg_index WHERE indexrelid = to_regclass($1
 
 CREATE INDEX CONCURRENTLY IF NOT EXISTS chunks_embedding_hnsw_next_idx ON chunks USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64);
 
-SET statement_timeout = '5min';
+SET statement_timeout = '0';
 
 DROP INDEX CONCURRENTLY IF EXISTS chunks_embedding_hnsw_idx;
 
@@ -37,7 +39,7 @@ SELECT NOT indisvalid AS invalid FROM pg_index WHERE indexrelid = to_regclass($1
 
 CREATE INDEX CONCURRENTLY IF NOT EXISTS messages_embedding_hnsw_next_idx ON messages USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64);
 
-SET statement_timeout = '5min';
+SET statement_timeout = '0';
 
 DROP INDEX CONCURRENTLY IF EXISTS messages_embedding_hnsw_idx;
 
@@ -49,5 +51,3 @@ ALTER INDEX IF EXISTS messages_embedding_hnsw_next_idx RENAME TO messages_embedd
 DROP INDEX CONCURRENTLY IF EXISTS messages_embedding_pending_idx;
 
 ALTER TABLE messages DROP COLUMN IF EXISTS embedding_indexed;
-
-RESET lock_timeout; RESET statement_timeout;

@@ -1,8 +1,10 @@
 -- m20261204_000400_deferred_vector_graph (up): the SQL this migration executes, captured by `make migrations-sql`.
 -- Generated; a test fails when it differs from what the migration runs.
--- Runs outside a transaction (CONCURRENTLY).
-
-SET lock_timeout = '5s'; SET statement_timeout = '300s';
+-- Runs outside a transaction (CONCURRENTLY). No session SET (a transaction pooler
+-- would leave it on another client's connection): the lock timeout comes with the
+-- runner's session (its startup packet); no statement timeout (builds take minutes
+-- per million rows and block no writer). See migration/src/guard.rs.
+-- squawk-ignore-file require-lock-timeout, require-statement-timeout
 
 ALTER TABLE messages ADD COLUMN IF NOT EXISTS embedding_indexed boolean NOT NULL DEFAULT true;
 
@@ -24,7 +26,7 @@ SELECT NOT indisvalid AS invalid FROM pg_index WHERE indexrelid = to_regclass($1
 
 CREATE INDEX CONCURRENTLY IF NOT EXISTS messages_embedding_hnsw_next_idx ON messages USING hnsw ((embedding::halfvec(1536)) halfvec_cosine_ops) WITH (m = 16, ef_construction = 64) WHERE embedding_indexed;
 
-SET statement_timeout = '5min';
+SET statement_timeout = '0';
 
 DROP INDEX CONCURRENTLY IF EXISTS messages_embedding_hnsw_idx;
 
@@ -53,7 +55,7 @@ SELECT NOT indisvalid AS invalid FROM pg_index WHERE indexrelid = to_regclass($1
 
 CREATE INDEX CONCURRENTLY IF NOT EXISTS chunks_embedding_hnsw_next_idx ON chunks USING hnsw ((embedding::halfvec(1536)) halfvec_cosine_ops) WITH (m = 16, ef_construction = 64) WHERE embedding_indexed;
 
-SET statement_timeout = '5min';
+SET statement_timeout = '0';
 
 DROP INDEX CONCURRENTLY IF EXISTS chunks_embedding_hnsw_idx;
 
@@ -61,5 +63,3 @@ DROP INDEX CONCURRENTLY IF EXISTS chunks_embedding_hnsw_idx;
 -- HNSW index has always had (a brief lock on the index only).
 -- squawk-ignore renaming-object
 ALTER INDEX IF EXISTS chunks_embedding_hnsw_next_idx RENAME TO chunks_embedding_hnsw_idx;
-
-RESET lock_timeout; RESET statement_timeout;

@@ -1,8 +1,10 @@
 -- m20261207_000400_tenant_scoped_oracles (up): the SQL this migration executes, captured by `make migrations-sql`.
 -- Generated; a test fails when it differs from what the migration runs.
--- Runs outside a transaction (CONCURRENTLY).
-
-SET lock_timeout = '5s'; SET statement_timeout = '300s';
+-- Runs outside a transaction (CONCURRENTLY). No session SET (a transaction pooler
+-- would leave it on another client's connection): the lock timeout comes with the
+-- runner's session (its startup packet); no statement timeout (builds take minutes
+-- per million rows and block no writer). See migration/src/guard.rs.
+-- squawk-ignore-file require-lock-timeout, require-statement-timeout
 
 SELECT NOT indisvalid AS invalid FROM pg_index WHERE indexrelid = to_regclass($1);
 
@@ -15,5 +17,3 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS connector_auths_user_id_idx ON connector
 DROP INDEX CONCURRENTLY IF EXISTS connector_auths_user_id_connector_id_account_id_key;
 
 DROP INDEX CONCURRENTLY IF EXISTS verification_tokens_token_hash_key;
-
-RESET lock_timeout; RESET statement_timeout;

@@ -46,6 +46,7 @@ mod m20261207_000300_attribution_checks;
 mod m20261207_000400_tenant_scoped_oracles;
 mod m20261207_000500_sign_in_token_limits;
 mod m20261207_000600_app_session_hardening;
+mod membership;
 pub mod render;
 pub mod runner;
 pub mod state;

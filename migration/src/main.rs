@@ -6,11 +6,13 @@
 //! Commands: `up [-n N]`, `down [-n N]` (default one step), `status`, `fresh` (drop everything,
 //! then up), `refresh` (down all, then up), `reset` (down all), `restore-point NAME
 //! [--if-permitted]` (a named point for point-in-time recovery, e.g. before a deploy). Every command that changes the
-//! schema holds the migration advisory lock for its whole run, so concurrent migrators wait for
-//! each other (`--lock-timeout`) instead of racing. `up` and `status` refuse when an applied
-//! migration was edited since (`--accept-changed NAME` records the new checksum) or when the
-//! database is ahead of this build. The database comes from `--database-url`, `DATABASE_URL`,
-//! or `.env`.
+//! schema holds the `migrations` lock (table `neonhub_locks.migrations`, held by an open
+//! transaction) for its whole run, so concurrent migrators wait for each other
+//! (`--lock-timeout`) instead of racing, and a wait that runs out names the holder. `up` and
+//! `status` refuse when an applied migration was edited since (`--accept-changed NAME` records
+//! the new checksum) or when the database is ahead of this build. The database comes from
+//! `--database-url`, else `DIRECT_DATABASE_URL`, `DATABASE_URL_UNPOOLED` or `DATABASE_URL`
+//! (environment, then `.env`); a URL that looks pooled is warned about.
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 use anyhow::{Context, Result, bail};
@@ -29,7 +31,7 @@ use std::time::{Duration, Instant};
 struct Cli {
     #[command(flatten)]
     connect: ConnectArgs,
-    /// Seconds to wait for another migrator to finish.
+    /// Seconds to wait for the migrations lock (held by another migrator's run).
     #[arg(
         long,
         global = true,
@@ -109,9 +111,8 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<()> {
-    let url = cli.connect.url()?;
+    let url = cli.connect.writer_url("migration")?;
     let timeout = cli.connect.timeout();
-    // One connection: a migration that runs outside a transaction keeps its session settings.
     let db = neonhub_db::connect(&url, timeout, 1).await?;
     let action = match cli.command {
         Command::Status => return status(&db).await,

@@ -91,7 +91,13 @@ pub fn file_contents(migration: &RenderedMigration, direction: &str) -> String {
          -- Generated; a test fails when it differs from what the migration runs.\n"
     );
     if !migration.in_transaction {
-        header.push_str("-- Runs outside a transaction (CONCURRENTLY).\n");
+        header.push_str(
+            "-- Runs outside a transaction (CONCURRENTLY). No session SET (a transaction pooler\n\
+             -- would leave it on another client's connection): the lock timeout comes with the\n\
+             -- runner's session (its startup packet); no statement timeout (builds take minutes\n\
+             -- per million rows and block no writer). See migration/src/guard.rs.\n\
+             -- squawk-ignore-file require-lock-timeout, require-statement-timeout\n",
+        );
     }
     if indexes_only_new_tables(sql) {
         header.push_str(

@@ -1,18 +1,26 @@
-//! Running migrations safely: under the migration advisory lock, refusing edited migrations
-//! and databases that are ahead of this build, and recording a checksum of every applied
-//! migration in `_migration_checksums` (beside sea-orm-migration's `seaql_migrations`).
+//! Running migrations safely: under the `migrations` tool lock ([`neonhub_db::ToolLock`]: a
+//! table of `neonhub_locks` held by an open transaction on a connection of its own, which the
+//! application login may not take and a transaction pooler cannot lose), refusing edited
+//! migrations and databases that are ahead of this build, and recording a checksum of every
+//! applied migration in `_migration_checksums` (beside sea-orm-migration's `seaql_migrations`).
+//!
+//! A rollback past the tenant-isolation migration drops the application role `neonhub_app`;
+//! the runner records its members before any rollback and restores or names their grants
+//! afterwards ([`crate::membership`]).
 
+use crate::membership::restore_members;
 use crate::state::{self, MigrationStatus, applied, build_checksum, known};
 use crate::{Migrator, PGVECTOR_MISSING};
-use neonhub_db::{AdvisoryLock, DatabaseUrl, DbError};
+use neonhub_db::app_role;
+use neonhub_db::{DatabaseUrl, DbError, ToolLock, ToolLockName};
 use sea_orm_migration::MigratorTrait;
 use sea_orm_migration::sea_orm::{
     ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement,
 };
 use std::time::Duration;
 
-/// Name the migration lock key is derived from (shared by every NeonHub tool).
-pub const LOCK_NAME: &str = "neonhub:migrations";
+/// The tool lock of the migration runner.
+pub const LOCK: ToolLockName = ToolLockName::Migrations;
 
 /// What a run should do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,63 +194,138 @@ async fn reconcile(db: &DatabaseConnection) -> Result<(), DbErr> {
     Ok(())
 }
 
-/// Run `action` on the database of `url` under the migration lock (taken on its own
-/// connection). `db` (any pool) is only asked whether the server is a primary with pgvector:
-/// the migrations run on one connection of their own to `url`, closed at the end, because
-/// those outside a transaction (concurrent index builds) set their lock and statement timeouts
-/// for the session ([`crate::set_timeouts`]): on a pool, the `SET`, the migration's statements
-/// and the `RESET` could each take another connection, run without the timeouts and leave
-/// them on the caller's connections. Returns a one-line summary.
+/// What a run did: its one-line summary, and what it says about the application role's
+/// members (grants it restored, or grants to restore), one line each.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunReport {
+    /// One line for people and logs.
+    pub summary: String,
+    /// Lines about `neonhub_app`'s members after a rollback (empty when nothing changed).
+    pub membership: Vec<String>,
+}
+
+/// [`run_with_report`], its membership lines printed on stderr; returns the summary.
 pub async fn run(
     url: &DatabaseUrl,
     db: &DatabaseConnection,
     action: Action,
     options: &RunOptions,
 ) -> Result<String, RunError> {
+    let (report, result) = run_with_report(url, db, action, options).await;
+    for line in &report.membership {
+        eprintln!("{line}");
+    }
+    result.map(|()| report.summary)
+}
+
+/// Run `action` on the database of `url` under the `migrations` lock (taken on its own
+/// connection). `db` (any pool) is only asked whether the server is a primary with pgvector:
+/// the migrations run on one connection of their own to `url`, closed at the end. Migrations in
+/// a transaction set their timeouts with `SET LOCAL`; those outside one (concurrent index
+/// builds, which cannot run in a transaction) get the lock timeout from the session's startup
+/// packet ([`neonhub_db::connect_with_settings`]), never from a `SET` that a transaction pooler
+/// could leave on another client's connection (through a URL that looks pooled they run
+/// without it). The report's membership lines are filled in also when the run fails.
+pub async fn run_with_report(
+    url: &DatabaseUrl,
+    db: &DatabaseConnection,
+    action: Action,
+    options: &RunOptions,
+) -> (RunReport, Result<(), RunError>) {
+    let mut report = RunReport::default();
+    let result = run_reporting(url, db, action, options, &mut report).await;
+    (report, result)
+}
+
+async fn run_reporting(
+    url: &DatabaseUrl,
+    db: &DatabaseConnection,
+    action: Action,
+    options: &RunOptions,
+    report: &mut RunReport,
+) -> Result<(), RunError> {
     neonhub_db::require_primary(db).await?;
     if matches!(action, Action::Up(_) | Action::Fresh | Action::Refresh)
         && !neonhub_db::pgvector_available(db).await?
     {
         return Err(RunError::PgvectorMissing);
     }
-    let lock =
-        AdvisoryLock::acquire(url, LOCK_NAME, options.connect_timeout, options.lock_wait).await?;
-    let result = match neonhub_db::connect(url, options.connect_timeout, 1).await {
-        Ok(session) => {
-            let result = run_locked(&session, action, options).await;
-            // Closing ends the session and whatever it set.
-            let _ = session.close().await;
-            result
-        }
-        Err(err) => Err(err.into()),
+    let lock = ToolLock::acquire(url, LOCK, options.connect_timeout, options.lock_wait).await?;
+    let settings = if url.looks_pooled().is_some() {
+        Vec::new()
+    } else {
+        vec![(
+            "lock_timeout",
+            crate::guard::setting(options.ddl_lock_timeout),
+        )]
     };
+    let result =
+        match neonhub_db::connect_with_settings(url, options.connect_timeout, 1, &settings).await {
+            Ok(session) => {
+                let result = run_locked(&session, &lock, action, options, report).await;
+                let _ = session.close().await;
+                result
+            }
+            Err(err) => Err(err.into()),
+        };
     let released = lock.release().await;
-    let summary = result?;
+    report.summary = result?;
     released?;
-    Ok(summary)
+    Ok(())
 }
 
 async fn run_locked(
     db: &DatabaseConnection,
+    lock: &ToolLock,
     action: Action,
     options: &RunOptions,
+    report: &mut RunReport,
 ) -> Result<String, RunError> {
     if action != Action::Fresh {
         verify(db, &options.accept_changed).await?;
     }
     crate::set_timeouts(options.ddl_lock_timeout, options.statement_timeout);
     let before = applied(db).await?;
+    let members = if matches!(action, Action::Up(_)) {
+        None
+    } else {
+        Some(app_role::members(db).await?)
+    };
     let result = match action {
-        Action::Up(steps) => Migrator::up(db, steps).await,
+        Action::Up(steps) => {
+            // One migration at a time, each started only while the lock is provably held: a
+            // lock whose session was ended (a stale-looking holder terminated) stops the run
+            // before the next migration, so two migrators never overlap by more than one.
+            match Migrator::get_pending_migrations(db).await {
+                Err(err) => Err(err),
+                Ok(pending) => {
+                    let pending = pending.len() as u32;
+                    let mut outcome = Ok(());
+                    for _ in 0..steps.map_or(pending, |n| n.min(pending)) {
+                        lock.still_held().await?;
+                        outcome = Migrator::up(db, Some(1)).await;
+                        if outcome.is_err() {
+                            break;
+                        }
+                    }
+                    outcome
+                }
+            }
+        }
         Action::Down(steps) => Migrator::down(db, Some(steps)).await,
         Action::Fresh => fresh(db).await,
         Action::Refresh => Migrator::refresh(db).await,
         Action::Reset => Migrator::reset(db).await,
     };
+    if let Some(members) = members {
+        report.membership = restore_members(db, &members).await;
+    }
     if let Err(err) = result {
         return Err(explain(db, err, &before, options).await);
     }
     let before = before.len();
+    // The checksums are the runner's record of success: only while the lock is provably held.
+    lock.still_held().await?;
     reconcile(db).await?;
     let after = applied(db).await?.len();
     Ok(match action {

@@ -195,9 +195,9 @@ pub async fn index_definition(
 /// `<name without _idx>_next_idx`, the old one dropped concurrently, the new one renamed to
 /// `name`. Each step is idempotent, so a run stopped between two (a lock timeout, a killed
 /// deploy) is completed by the next. The build takes minutes per million rows and blocks no
-/// writer, so the runner's statement timeout (there to bound how long a statement holds its
-/// locks) is lifted for it and restored afterwards; the lock timeout still bounds every wait.
-/// Outside a transaction only.
+/// writer: outside a transaction it runs without a statement timeout (see [`crate::guard`]);
+/// the rename, the only step that waits for a lock on the index alone, carries the runner's
+/// lock timeout with `SET LOCAL` in its own implicit transaction. Outside a transaction only.
 pub async fn replace_index_concurrently(
     manager: &SchemaManager<'_>,
     table: &str,
@@ -206,28 +206,15 @@ pub async fn replace_index_concurrently(
 ) -> Result<(), DbErr> {
     let db = manager.get_connection();
     let next = format!("{}_next_idx", name.trim_end_matches("_idx"));
-    let saved: String = db
-        .query_one_raw(sea_orm_migration::sea_orm::Statement::from_string(
-            manager.get_database_backend(),
-            "SELECT current_setting('statement_timeout') AS v",
-        ))
-        .await?
-        .map(|row| row.try_get("", "v"))
-        .transpose()?
-        .unwrap_or_else(|| "0".into());
-    db.execute_unprepared("SET statement_timeout = 0").await?;
     create_index_concurrently(manager, &next, &format!("{table} {definition}")).await?;
-    db.execute_unprepared(&format!(
-        "SET statement_timeout = '{}'",
-        saved.replace('\'', "")
-    ))
-    .await?;
     drop_index_concurrently(manager, name).await?;
     db.execute_unprepared(&format!(
         "-- No client names this index: the rename gives the new one the name the old one\n\
          -- had (a brief lock on the index only).\n\
+         SET LOCAL lock_timeout = '{}';\n\
          -- squawk-ignore renaming-object\n\
-         ALTER INDEX IF EXISTS {next} RENAME TO {name}"
+         ALTER INDEX IF EXISTS {next} RENAME TO {name}",
+        crate::guard::setting(crate::guard::lock_timeout())
     ))
     .await?;
     Ok(())

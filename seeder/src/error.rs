@@ -40,15 +40,10 @@ pub enum SeedError {
         /// Names of the unknown migrations.
         unknown: Vec<String>,
     },
-    /// Another seeder held the seed lock for too long.
-    #[error(
-        "waited {seconds}s for another seeder to finish: try again when it is done, or raise \
-         --lock-timeout"
-    )]
-    LockTimeout {
-        /// How long we waited.
-        seconds: u64,
-    },
+    /// The seed lock could not be taken (another seeder held it for longer than
+    /// `--lock-timeout`: the message names it) or was lost before the commit.
+    #[error("{0}. The seed was rolled back or never started; nothing was written")]
+    Lock(Box<neonhub_db::DbError>),
     /// Writing one fixture row failed.
     #[error(
         "writing {table} fixture '{identity}' failed: {}. The seed was rolled back; nothing \

@@ -37,7 +37,5 @@ pub use embedding::{cosine_similarity, fixture_embedding};
 pub use error::SeedError;
 pub use fixtures::{Fixtures, fixture_id, fixtures};
 pub use report::{SeedReport, TableReport};
-pub use run::{
-    DEFAULT_LOCK_TIMEOUT, LOCK_NAME, SeedOptions, check_migrations, seed, seeded_tables,
-};
+pub use run::{DEFAULT_LOCK_TIMEOUT, LOCK, SeedOptions, check_migrations, seed, seeded_tables};
 pub use synth::{SynthError, SynthOptions, SynthPlan, SynthReport};

@@ -7,7 +7,9 @@
 //! - Idempotent: rows are upserted by their natural keys; a second run reports
 //!   `0 created, 0 updated, N unchanged` and writes nothing, not even an audit entry.
 //! - Transactional: one transaction; any failure leaves the database as it was.
-//! - Concurrent runs wait for each other on an advisory lock and all succeed.
+//! - Concurrent runs wait for each other on the `seed` lock (table `neonhub_locks.seed`, held by
+//!   an open transaction of its own) and all succeed; a wait past `--lock-timeout` names the
+//!   holder.
 //! - Refuses to run while migrations are pending (run `make migrate` first).
 //! - `--dry-run` does the work, prints what would be written and rolls back.
 //! - `--json` prints the report as one JSON object on stdout (or `{"error": ...}` on failure).
@@ -23,7 +25,8 @@
 //! environment or `.env`; see `entity::tenant::TicketKeys`) into the database and retires the
 //! keys no longer listed: `make ticket-keys`.
 //!
-//! The database comes from `--database-url`, `DATABASE_URL`, or `.env`, in that order. The exit
+//! The database comes from `--database-url`, else `DIRECT_DATABASE_URL`,
+//! `DATABASE_URL_UNPOOLED` or `DATABASE_URL` (environment, then `.env`), in that order. The exit
 //! code is 0 on success and 1 on any failure; error messages never show a password.
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
@@ -50,7 +53,8 @@ struct Cli {
     /// Show what would be written, then roll back.
     #[arg(long)]
     dry_run: bool,
-    /// Seconds to wait for another seeder to finish (0 waits forever).
+    /// Seconds to wait for the seed lock (held by another seeder's run) and for row locks
+    /// (0 waits forever).
     #[arg(long, env = "SEED_LOCK_TIMEOUT", default_value_t = 60)]
     lock_timeout: u64,
     /// Fail on purpose after writing this table's fixtures (tests the rollback).
@@ -150,7 +154,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(mut cli: Cli) -> Result<()> {
-    let url = cli.connect.url()?;
+    let url = cli.connect.writer_url("seeder")?;
     let timeout = cli.connect.timeout();
     match cli.command.take() {
         Some(Command::Synth(args)) => return synth(&url, timeout, args).await,

@@ -1,4 +1,5 @@
-//! Running the seed: one transaction, one advisory lock, every fixture row upserted in order.
+//! Running the seed: one transaction, under the `seed` tool lock (held on a connection of its
+//! own), every fixture row upserted in order.
 
 use crate::SeedError;
 use crate::fixtures::{AUDIT_INSTALLED, AUDIT_UPDATED, Fixtures, Step, fixture_id, fixtures};
@@ -6,7 +7,7 @@ use crate::report::{Outcome, SeedReport};
 use crate::upsert::{FixtureRow, Key, Row};
 use entity::prelude::*;
 use migration::state::{self, MigrationStatus};
-use neonhub_db::AdvisoryLock;
+use neonhub_db::{ToolLock, ToolLockName};
 use sea_orm::{
     ActiveValue::Set, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
     Statement, TransactionTrait,
@@ -16,8 +17,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
-/// Name the seed's advisory lock key is derived from (see [`AdvisoryLock::key_for`]).
-pub const LOCK_NAME: &str = "neonhub:seed";
+/// The seeder's tool lock (table `neonhub_locks.seed`): the application login cannot take it.
+pub const LOCK: ToolLockName = ToolLockName::Seed;
 
 /// Default time to wait for another seeder holding the lock.
 pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(60);
@@ -68,11 +69,13 @@ pub fn seeded_tables() -> Vec<&'static str> {
 
 /// Seed the NeonHub fixtures into `db`.
 ///
-/// Everything happens in one transaction that first takes a transaction-level advisory lock
-/// ([`LOCK_NAME`]), so concurrent seeders run one after the other and all succeed; then it
-/// refuses to go on if migrations are pending. Each fixture row is upserted by its natural key
-/// (or deterministic id): rows already equal to their fixture are not touched. An audit entry
-/// is written only when the run changed something. Any error rolls everything back.
+/// First the seed lock ([`LOCK`]) is taken on a connection of its own beside `db` (same server
+/// and credentials), waiting at most `lock_timeout`, so concurrent seeders run one after the
+/// other and all succeed. Then everything happens in one transaction on `db`, which refuses to
+/// go on if migrations are pending. Each fixture row is upserted by its natural key (or
+/// deterministic id): rows already equal to their fixture are not touched. An audit entry is
+/// written only when the run changed something. The transaction commits only while the lock
+/// is provably still held; any error rolls everything back. The lock is released last.
 pub async fn seed(db: &DatabaseConnection, options: &SeedOptions) -> Result<SeedReport, SeedError> {
     let started = Instant::now();
     let plan = fixtures()?;
@@ -80,15 +83,46 @@ pub async fn seed(db: &DatabaseConnection, options: &SeedOptions) -> Result<Seed
     neonhub_db::require_primary(db)
         .await
         .map_err(SeedError::NotPrimary)?;
+    let wait = if options.lock_timeout.is_zero() {
+        Duration::MAX
+    } else {
+        options.lock_timeout
+    };
+    let lock = ToolLock::acquire_beside(db, LOCK, wait)
+        .await
+        .map_err(|e| SeedError::Lock(Box::new(e)))?;
+    let seeded = seed_locked(db, &lock, plan, options).await;
+    // The seed's outcome is decided; a failed release frees the lock all the same (closing
+    // its connection ends its transaction).
+    lock.release().await.ok();
+    let mut report = seeded?;
+    report.elapsed_ms = started.elapsed().as_millis() as u64;
+    Ok(report)
+}
+
+/// The seed's transaction, under `lock`.
+async fn seed_locked(
+    db: &DatabaseConnection,
+    lock: &ToolLock,
+    plan: Fixtures,
+    options: &SeedOptions,
+) -> Result<SeedReport, SeedError> {
     let txn = db.begin().await?;
-    match apply(&txn, plan, options).await {
-        Ok(mut report) => {
+    let applied = async {
+        let report = apply(&txn, plan, options).await?;
+        lock.still_held()
+            .await
+            .map_err(|e| SeedError::Lock(Box::new(e)))?;
+        Ok::<_, SeedError>(report)
+    }
+    .await;
+    match applied {
+        Ok(report) => {
             if options.dry_run {
                 txn.rollback().await?;
             } else {
                 txn.commit().await?;
             }
-            report.elapsed_ms = started.elapsed().as_millis() as u64;
             Ok(report)
         }
         Err(err) => {
@@ -117,26 +151,14 @@ pub async fn check_migrations(db: &impl ConnectionTrait) -> Result<(), SeedError
     Ok(())
 }
 
-/// Take the seed lock for the rest of the transaction, waiting at most `timeout`.
-async fn lock(txn: &DatabaseTransaction, timeout: Duration) -> Result<(), SeedError> {
+/// Bound the transaction's waits for row and table locks by `timeout` (zero: no bound).
+async fn limit_lock_waits(txn: &DatabaseTransaction, timeout: Duration) -> Result<(), SeedError> {
     txn.execute_unprepared(&format!(
         "SET LOCAL lock_timeout = '{}ms'",
         timeout.as_millis()
     ))
     .await?;
-    let taken = txn
-        .execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT pg_advisory_xact_lock($1)",
-            [AdvisoryLock::key_for(LOCK_NAME).into()],
-        ))
-        .await;
-    match taken {
-        Err(err) if neonhub_db::is_lock_timeout(&err) => Err(SeedError::LockTimeout {
-            seconds: timeout.as_secs(),
-        }),
-        other => other.map(|_| ()).map_err(SeedError::from),
-    }
+    Ok(())
 }
 
 /// Everything inside the transaction.
@@ -145,7 +167,7 @@ async fn apply(
     plan: Fixtures,
     options: &SeedOptions,
 ) -> Result<SeedReport, SeedError> {
-    lock(txn, options.lock_timeout).await?;
+    limit_lock_waits(txn, options.lock_timeout).await?;
     check_migrations(txn).await?;
     let tables = plan.tables();
     let mut report = SeedReport::new(options.dry_run, &tables);

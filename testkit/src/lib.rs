@@ -18,6 +18,7 @@ pub mod child;
 pub mod citus;
 pub mod local_server;
 pub use child::DatabaseUrlArg;
+pub mod tool_locks;
 pub use neonhub_db;
 
 const TEMPLATE_PREFIX: &str = "neonhub_tpl_";

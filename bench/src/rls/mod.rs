@@ -83,6 +83,48 @@ pub struct RlsResult {
     pub cross_tenant_rows: i64,
 }
 
+/// The names of the bench's application logins: this prefix and 12 hex digits.
+pub const LOGIN_PREFIX: &str = "neonhub_bench_";
+
+/// Drop the bench's logins (`neonhub_bench_<hex>`, granted `neonhub_app`) that no session uses:
+/// those of benches killed before they dropped them, which would stay members of the
+/// application role for ever (`make doctor` reports them). What such a login was granted in
+/// `db` goes with it (`DROP OWNED BY`); a login still granted something in another database
+/// stays. Returns one line per stale login: dropped, or why it stays.
+///
+/// # Errors
+/// When the roles cannot be listed.
+pub async fn drop_stale_logins(db: &DatabaseConnection) -> Result<Vec<String>, BenchError> {
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT r.rolname::text AS name FROM pg_roles r
+              WHERE r.rolcanlogin AND r.rolname ~ ('^' || $1 || '[0-9a-f]+$')
+                AND NOT EXISTS (SELECT 1 FROM pg_stat_activity s WHERE s.usesysid = r.oid)
+              ORDER BY 1",
+            [LOGIN_PREFIX.into()],
+        ))
+        .await?;
+    let mut lines = Vec::new();
+    for row in rows {
+        let name: String = row.try_get("", "name")?;
+        let ident = neonhub_db::app_role::quote_ident(&name);
+        lines.push(
+            match db
+                .execute_unprepared(&format!("DROP OWNED BY {ident}; DROP ROLE {ident}"))
+                .await
+            {
+                Ok(_) => format!("dropped {name}, the login of a bench killed before it could"),
+                Err(err) => format!(
+                    "the stale bench login {name} stays: {}",
+                    neonhub_db::describe(&err)
+                ),
+            },
+        );
+    }
+    Ok(lines)
+}
+
 /// Load the data into the database `{config.database}_rls`, measure, drop it (and the login).
 pub async fn measure(
     server: &Server,
@@ -98,8 +140,11 @@ pub async fn measure(
         load::ORGS
     ));
     let orgs = load::load(&db, config.rls_rows).await?;
+    for line in drop_stale_logins(&db).await? {
+        log(&format!("isolation: {line}"));
+    }
     let role = format!(
-        "neonhub_bench_{}",
+        "{LOGIN_PREFIX}{}",
         &Uuid::now_v7().simple().to_string()[20..]
     );
     let password = entity::secrets::generate_token()

@@ -58,3 +58,59 @@ async fn isolation_figures_are_correct() {
     assert_eq!(ids, ["8a-50%", "8a-10%", "8a-1%", "8b", "8d", "8c"]);
     assert!(report.notes.is_empty(), "{:?}", report.notes);
 }
+
+#[tokio::test]
+async fn the_logins_of_killed_benches_are_dropped_and_live_ones_kept() {
+    use sea_orm::ConnectionTrait;
+    let db = testkit::TestDb::migrated().await;
+    let suffix = || uuid::Uuid::now_v7().simple().to_string()[20..].to_owned();
+    // A bench killed mid-run left its login, a member of neonhub_app with a grant here.
+    let stale = format!("{}{}", rls::LOGIN_PREFIX, suffix());
+    // A bench running now: its login has a session.
+    let live = format!("{}{}", rls::LOGIN_PREFIX, suffix());
+    let password = uuid::Uuid::now_v7().simple().to_string();
+    for role in [&stale, &live] {
+        db.conn()
+            .execute_unprepared(&format!(
+                "CREATE ROLE {role} LOGIN PASSWORD '{password}'; GRANT neonhub_app TO {role}; \
+                 GRANT SELECT ON organizations TO {role}"
+            ))
+            .await
+            .unwrap();
+    }
+    let session = testkit::neonhub_db::connect(
+        &db.url().with_credentials(&live, Some(&password)),
+        Duration::from_secs(10),
+        1,
+    )
+    .await
+    .unwrap();
+    let lines = rls::drop_stale_logins(db.conn()).await.unwrap();
+    let exists = |role: String| {
+        let db = db.conn().clone();
+        async move {
+            testkit::int(
+                &db,
+                &format!("SELECT count(*) FROM pg_roles WHERE rolname = '{role}'"),
+            )
+            .await
+        }
+    };
+    assert_eq!(exists(stale.clone()).await, 0, "{lines:?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains(&format!("dropped {stale}"))),
+        "{lines:?}"
+    );
+    assert_eq!(
+        exists(live.clone()).await,
+        1,
+        "a running bench keeps its login"
+    );
+    session.close().await.ok();
+    db.conn()
+        .execute_unprepared(&format!("DROP OWNED BY {live}; DROP ROLE {live}"))
+        .await
+        .unwrap();
+}

@@ -444,3 +444,110 @@ async fn every_rule_names_a_real_column_with_an_index_leading_with_it() {
         }
     }
 }
+
+#[tokio::test]
+async fn two_purges_at_once_run_one_after_the_other() {
+    // Without a lock both would delete batches side by side; with it, the second waits for the
+    // first, then finds nothing left (its cutoffs are computed under the lock).
+    let db = fixture().await;
+    let expected = expected_after(db.conn()).await;
+    let options = PurgeOptions {
+        batch_rows: 2,
+        pause: Duration::from_millis(20),
+        ..PurgeOptions::default()
+    };
+    let policy = Policy::builtin();
+    let (a, b) = tokio::join!(
+        purge(db.conn(), &policy, &options),
+        purge(db.conn(), &policy, &options)
+    );
+    let (a, b) = (a.expect("first purge"), b.expect("second purge"));
+    assert_eq!(a.rows + b.rows, 93, "{a:?} {b:?}");
+    assert_eq!(
+        [a.rows, b.rows].iter().filter(|r| **r > 0).count(),
+        1,
+        "one purge did the work, the other found it done: {} / {}",
+        a.summary(),
+        b.summary()
+    );
+    assert_eq!(
+        testkit::int(
+            db.conn(),
+            "SELECT count(*) FROM audit_logs WHERE action = 'retention.purged'"
+        )
+        .await,
+        1
+    );
+    set_audit_purge_flag_and_delete(db.conn(), OWN_AUDIT).await;
+    assert_eq!(rows(db.conn()).await, expected);
+}
+
+#[tokio::test]
+async fn a_purge_that_waits_too_long_names_the_holder() {
+    use testkit::neonhub_db::{DbError, ToolLock, ToolLockName};
+    let db = TestDb::migrated().await;
+    let holder = ToolLock::acquire(
+        db.url(),
+        ToolLockName::Purge,
+        Duration::from_secs(10),
+        Duration::from_secs(10),
+    )
+    .await
+    .unwrap();
+    let err = purge(
+        db.conn(),
+        &Policy::builtin(),
+        &PurgeOptions {
+            lock_wait: Duration::from_secs(1),
+            ..PurgeOptions::default()
+        },
+    )
+    .await
+    .expect_err("the purge lock is held");
+    assert!(
+        matches!(&err, lifecycle::PurgeError::Db(DbError::LockTimeout { lock, holder: Some(_), .. }) if lock == "purge"),
+        "{err}"
+    );
+    let text = err.to_string();
+    for needle in [
+        "waited 1s for the purge lock (table neonhub_locks.purge)",
+        "application 'lifecycle purge pid ",
+        "SELECT pg_terminate_backend(",
+    ] {
+        assert!(text.contains(needle), "expected {needle:?} in: {text}");
+    }
+    // A dry run only counts: it takes no lock.
+    purge(
+        db.conn(),
+        &Policy::builtin(),
+        &PurgeOptions {
+            dry_run: true,
+            lock_wait: Duration::from_secs(1),
+            ..PurgeOptions::default()
+        },
+    )
+    .await
+    .expect("a dry run does not wait for the lock");
+    holder.release().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_application_login_cannot_hold_the_purge_hostage() {
+    let db = fixture().await;
+    let login = AppLogin::new(&db).await;
+    let hostage = testkit::tool_locks::hold_former_advisory_locks(&login.conn).await;
+    let report = purge(
+        db.conn(),
+        &Policy::builtin(),
+        &PurgeOptions {
+            lock_wait: Duration::from_secs(10),
+            ..small_batches()
+        },
+    )
+    .await
+    .expect("the purge runs while the login holds every former lock");
+    assert_eq!(report.rows, 93);
+    assert!(testkit::tool_locks::assert_tool_locks_refused(&login.conn).await >= 1);
+    hostage.rollback().await.ok();
+    login.drop_role().await;
+}

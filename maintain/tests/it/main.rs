@@ -3,4 +3,5 @@
 //! its own database cloned from the migrated template (`testkit`).
 
 mod cli;
+mod locks;
 mod vector_maintain;

@@ -10,7 +10,10 @@ fn run(args: &[&str], url: Option<&str>) -> Output {
     let dir = std::env::temp_dir().join("neonhub-errors-no-dotenv");
     std::fs::create_dir_all(&dir).unwrap();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_migration"));
-    cmd.current_dir(&dir).env_remove("DATABASE_URL");
+    cmd.current_dir(&dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("DIRECT_DATABASE_URL")
+        .env_remove("DATABASE_URL_UNPOOLED");
     if let Some(url) = url {
         cmd.database_url(url);
     }
@@ -42,6 +45,57 @@ fn malformed_url() {
     assert_fails_with(&out, &["malformed", "postgres://"]);
     let out = run(&["status"], Some("not a url at all"));
     assert_fails_with(&out, &["malformed"]);
+}
+
+#[test]
+fn channel_binding_is_never_dropped_silently() {
+    // Without TLS nothing would protect the connection: refused, saying what to use.
+    let out = run(
+        &["status"],
+        Some("postgres://neon:hunter2@127.0.0.1:9/neonhub?channel_binding=require"),
+    );
+    assert_fails_with(
+        &out,
+        &[
+            "channel_binding=require",
+            "does not implement SCRAM channel binding",
+            "sslmode=require",
+        ],
+    );
+    // Over TLS (Neon's URLs): said once on stderr, then the connection goes ahead (nothing
+    // listens here).
+    let out = run(
+        &["status", "--connect-timeout", "2"],
+        Some("postgres://neon:hunter2@127.0.0.1:9/neonhub?sslmode=require&channel_binding=require"),
+    );
+    assert_fails_with(&out, &["cannot reach PostgreSQL at 127.0.0.1:9"]);
+    let err = stderr(&out);
+    assert_eq!(
+        err.matches("warning: channel_binding=require in the URL of 127.0.0.1:9 is not enforced by this client")
+            .count(),
+        1,
+        "{err}"
+    );
+    assert!(
+        err.contains("relies on TLS alone (sslmode=require"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_missing_root_certificate_is_named_not_an_unreachable_server() {
+    let out = run(
+        &["status"],
+        Some(
+            "postgres://neon:hunter2@127.0.0.1:9/neonhub?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem",
+        ),
+    );
+    assert_fails_with(&out, &["sslrootcert=/nonexistent/ca.pem", "does not exist"]);
+    assert!(
+        !stderr(&out).contains("Is the server running"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -41,10 +41,59 @@ async fn committed_sql_is_what_the_migrations_run() {
         rendered.len() * 2,
         "migration/sql holds files of no migration"
     );
-    // Every migration starts by setting its timeouts.
+    // Every migration in a transaction starts by setting its timeouts for that transaction;
+    // none sets anything for the session (through a transaction pooler a session setting
+    // stays on a server connection for another client), except the landed
+    // m20261204_000400_deferred_vector_graph, which lifts the statement timeout around its
+    // concurrent builds and puts it back (never edited: it has been applied).
     for m in &rendered {
-        assert!(m.up.contains("lock_timeout = '5s'"), "{}", m.name);
-        assert!(m.down.contains("statement_timeout = '300s'"), "{}", m.name);
+        for (direction, sql) in [("up", &m.up), ("down", &m.down)] {
+            if m.in_transaction {
+                assert!(
+                    sql.starts_with(
+                        "SET LOCAL lock_timeout = '5s'; SET LOCAL statement_timeout = '300s';"
+                    ),
+                    "{} {direction}",
+                    m.name
+                );
+            }
+            // Each command of each statement (statements are separated by blank lines, a
+            // statement may hold several commands), comments left out.
+            let session_sets: Vec<String> = sql
+                .split("\n\n")
+                .flat_map(|statement| {
+                    let code: Vec<&str> = statement
+                        .lines()
+                        .filter(|l| !l.trim_start().starts_with("--"))
+                        .collect();
+                    code.join(" ")
+                        .split(';')
+                        .map(|c| c.trim().to_owned())
+                        .collect::<Vec<_>>()
+                })
+                .filter(|command| {
+                    let upper = command.to_ascii_uppercase();
+                    (upper.starts_with("SET ") && !upper.starts_with("SET LOCAL "))
+                        || upper.starts_with("RESET ")
+                        || (upper.contains("SET_CONFIG(") && upper.contains(", FALSE)"))
+                })
+                .collect();
+            if m.name == DEFERRED_GRAPH {
+                assert!(
+                    session_sets
+                        .iter()
+                        .all(|l| l.starts_with("SET statement_timeout = ")),
+                    "{} {direction}: {session_sets:?}",
+                    m.name
+                );
+            } else {
+                assert!(
+                    session_sets.is_empty(),
+                    "{} {direction} sets the session: {session_sets:?}",
+                    m.name
+                );
+            }
+        }
     }
 }
 
@@ -131,6 +180,19 @@ async fn a_lock_timeout_is_recognised_by_its_sqlstate_whatever_the_language() {
     // migration's first DDL statement.
     let target = "m20261125_001800_append_only_audit_logs";
     let db = TestDb::migrated_until(target).await;
+    // The runner's lock table exists once a tool has run (its first run creates it: DDL the
+    // trigger below would refuse too).
+    testkit::neonhub_db::ToolLock::acquire(
+        db.url(),
+        testkit::neonhub_db::ToolLockName::Migrations,
+        Duration::from_secs(10),
+        Duration::from_secs(10),
+    )
+    .await
+    .unwrap()
+    .release()
+    .await
+    .unwrap();
     db.conn()
         .execute_unprepared(
             "CREATE FUNCTION pretend_german_lock_timeout() RETURNS event_trigger

@@ -1,5 +1,7 @@
 //! The migration runner is safe to run concurrently, survives a crash in the middle of a
-//! migration, refuses edited migrations and databases ahead of the build.
+//! migration (leaving no lock behind), refuses edited migrations and databases ahead of the
+//! build; writers read the direct URL by name, warn about a pooled one, and the workflows refuse
+//! it. The lock itself: tool_lock.rs.
 
 use migration::{EXPECTED_SCHEMA, Migrator, MigratorTrait};
 use sea_orm_migration::sea_orm::ConnectionTrait;
@@ -95,6 +97,23 @@ async fn killed_in_the_middle_of_a_migration_leaves_nothing_behind() {
     }
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
+    // Its connections closed with it: the server ended their transactions, the migrations
+    // lock with them (the server sees the closed socket at once; allow it a moment).
+    let mut held = 1;
+    for _ in 0..50 {
+        held = testkit::int(
+            db.conn(),
+            "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation \
+              WHERE c.relname = 'migrations' \
+                AND c.relnamespace = 'neonhub_locks'::regnamespace",
+        )
+        .await;
+        if held == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(held, 0, "the killed migrator left its lock behind");
 
     let recorded = testkit::int(
         db.conn(),
@@ -111,8 +130,18 @@ async fn killed_in_the_middle_of_a_migration_leaves_nothing_behind() {
     let earlier = testkit::int(db.conn(), "SELECT count(*) FROM seaql_migrations").await;
     assert_eq!(earlier, 6, "the migrations before it stay applied");
 
-    let out = migration(&db, &["up"]).output().unwrap();
+    // A second run gets the lock right away (it would wait 60 s, and fail after 1, otherwise).
+    let started = std::time::Instant::now();
+    let out = migration(&db, &["up", "--lock-timeout", "1"])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        !text(&out).contains("waiting for the migrations lock"),
+        "{}",
+        text(&out)
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
     assert_eq!(db.catalog().await.render(), EXPECTED_SCHEMA);
 }
 
@@ -286,4 +315,116 @@ async fn a_pool_that_ran_the_migrations_keeps_none_of_their_timeouts() {
             );
         }
     }
+}
+
+#[tokio::test]
+async fn writers_read_the_direct_url_by_name_and_warn_about_a_pooled_one() {
+    let db = TestDb::migrated().await;
+    let nowhere = "postgres://nobody:secret@127.0.0.1:9/nowhere";
+    let run = |envs: &[(&str, &str)], args: &[&str]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_migration"));
+        // No .env up the tree of the temporary folder: only what is set here counts.
+        cmd.current_dir(std::env::temp_dir())
+            .env_remove("DATABASE_URL")
+            .env_remove("DIRECT_DATABASE_URL")
+            .env_remove("DATABASE_URL_UNPOOLED")
+            .envs(envs.iter().copied())
+            .args(args);
+        cmd.output().unwrap()
+    };
+    let url = db.url().as_str();
+    for envs in [
+        vec![("DIRECT_DATABASE_URL", url), ("DATABASE_URL", nowhere)],
+        vec![("DATABASE_URL_UNPOOLED", url), ("DATABASE_URL", nowhere)],
+        vec![("DATABASE_URL", url)],
+    ] {
+        let out = run(&envs, &["status", "--connect-timeout", "3"]);
+        assert!(out.status.success(), "{envs:?}: {}", text(&out));
+        assert!(text(&out).contains("0 pending"), "{}", text(&out));
+    }
+    // DIRECT_DATABASE_URL comes before DATABASE_URL_UNPOOLED.
+    let out = run(
+        &[
+            ("DIRECT_DATABASE_URL", nowhere),
+            ("DATABASE_URL_UNPOOLED", url),
+        ],
+        &["status", "--connect-timeout", "3"],
+    );
+    assert!(!out.status.success());
+    assert!(text(&out).contains("127.0.0.1:9"), "{}", text(&out));
+    assert!(!text(&out).contains("secret"), "{}", text(&out));
+
+    // A URL that looks pooled: warned about once, naming the direct URL's variables; it still
+    // works (pgbouncer=true is read by the client, never handed to the driver).
+    let pooled = format!("{url}?pgbouncer=true");
+    let out = run(
+        &[("DIRECT_DATABASE_URL", &pooled)],
+        &["up", "--connect-timeout", "3"],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("looks pooled").count(), 1, "{stderr}");
+    for needle in [
+        "DIRECT_DATABASE_URL looks pooled (pgbouncer=true in its query)",
+        "DATABASE_URL_UNPOOLED",
+        "its lock is held by an open transaction",
+    ] {
+        assert!(stderr.contains(needle), "expected {needle:?} in: {stderr}");
+    }
+    assert!(!stderr.contains("unrecognized"), "{stderr}");
+}
+
+#[test]
+fn the_workflows_refuse_a_pooled_url_for_the_tools_that_write() {
+    // scripts/writer-url.sh, which the db-* workflows run before every step that writes: the
+    // same names in the same order as the binaries, and a refusal when the only URL looks
+    // pooled (instead of the former silent fallback to DATABASE_URL).
+    let script = testkit::local_server::workspace().join("scripts/writer-url.sh");
+    let run = |envs: &[(&str, &str)], command: &str| {
+        let out = Command::new("bash")
+            .arg(&script)
+            .arg(command)
+            .env_remove("DATABASE_URL")
+            .env_remove("DIRECT_DATABASE_URL")
+            .env_remove("DATABASE_URL_UNPOOLED")
+            .env("GITHUB_ACTIONS", "true")
+            .envs(envs.iter().copied())
+            .output()
+            .unwrap();
+        (out.status.success(), text(&out))
+    };
+    let direct = "postgres://u:hunter2@ep-cool-1.us-east-2.aws.neon.tech/db?sslmode=require";
+    let pooled = "postgres://u:hunter2@ep-cool-1-pooler.us-east-2.aws.neon.tech/db?sslmode=require";
+    for only in [
+        pooled,
+        "postgres://u:hunter2@bouncer:6432/db",
+        "postgres://u:hunter2@h/db?pgbouncer=true",
+    ] {
+        let (ok, out) = run(&[("DATABASE_URL", only)], "check");
+        assert!(!ok, "{only}: {out}");
+        assert!(
+            out.contains("::error::DATABASE_URL looks pooled")
+                && out.contains("DIRECT_DATABASE_URL"),
+            "{out}"
+        );
+        assert!(!out.contains("hunter2"), "{out}");
+    }
+    for (envs, name) in [
+        (
+            vec![("DATABASE_URL", pooled), ("DIRECT_DATABASE_URL", direct)],
+            "DIRECT_DATABASE_URL",
+        ),
+        (
+            vec![("DATABASE_URL", pooled), ("DATABASE_URL_UNPOOLED", direct)],
+            "DATABASE_URL_UNPOOLED",
+        ),
+        (vec![("DATABASE_URL", direct)], "DATABASE_URL"),
+    ] {
+        let (ok, out) = run(&envs, "check");
+        assert!(ok, "{envs:?}: {out}");
+        let (_, out) = run(&envs, "name");
+        assert_eq!(out.trim(), name);
+    }
+    let (ok, out) = run(&[("DIRECT_DATABASE_URL", direct)], "url");
+    assert!(ok && out.trim() == direct, "{out}");
 }

@@ -71,19 +71,24 @@ async fn concurrent_library_calls_on_separate_connections() {
 }
 
 #[tokio::test]
-async fn a_seeder_gives_up_after_the_lock_timeout() {
-    use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
+async fn a_seeder_gives_up_after_the_lock_timeout_and_names_the_holder() {
+    use neonhub_db::{DbError, ToolLock, ToolLockName};
     let db = TestDb::migrated().await;
-    // Another session holds the seed lock in an open transaction.
-    let holder = db.conn().begin().await.unwrap();
-    holder
-        .execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT pg_advisory_xact_lock($1)",
-            [neonhub_db::AdvisoryLock::key_for(seeder::LOCK_NAME).into()],
-        ))
-        .await
-        .unwrap();
+    // Another run holds the seed lock.
+    let holder = ToolLock::acquire(
+        db.url(),
+        ToolLockName::Seed,
+        std::time::Duration::from_secs(10),
+        std::time::Duration::from_secs(10),
+    )
+    .await
+    .unwrap();
+    let pid = testkit::int(
+        db.conn(),
+        "SELECT l.pid::bigint FROM pg_locks l WHERE l.relation = 'neonhub_locks.seed'::regclass \
+           AND l.granted",
+    )
+    .await;
     let started = std::time::Instant::now();
     let err = seed(
         db.conn(),
@@ -95,12 +100,29 @@ async fn a_seeder_gives_up_after_the_lock_timeout() {
     .await
     .unwrap_err();
     assert!(
-        matches!(err, seeder::SeedError::LockTimeout { seconds: 1 }),
+        matches!(
+            &err,
+            seeder::SeedError::Lock(e) if matches!(
+                e.as_ref(),
+                DbError::LockTimeout { lock, seconds: 1, holder: Some(h) }
+                    if lock == "seed" && i64::from(h.pid) == pid
+            )
+        ),
         "{err}"
     );
-    assert!(err.to_string().contains("another seeder"), "{err}");
+    let text = err.to_string();
+    for needle in [
+        "waited 1s for the seed lock (table neonhub_locks.seed)",
+        &format!("held by pid {pid}"),
+        "application 'seeder pid ",
+        "idle in transaction",
+        &format!("SELECT pg_terminate_backend({pid})"),
+        "nothing was written",
+    ] {
+        assert!(text.contains(needle), "expected {needle:?} in: {text}");
+    }
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
-    holder.rollback().await.unwrap();
+    holder.release().await.unwrap();
     assert!(
         seed(db.conn(), &SeedOptions::default())
             .await
@@ -108,4 +130,29 @@ async fn a_seeder_gives_up_after_the_lock_timeout() {
             .created
             > 0
     );
+}
+
+#[tokio::test]
+async fn an_application_login_cannot_hold_the_seed_hostage() {
+    // The login takes every advisory lock the tools ever used (the seeder's was
+    // pg_advisory_xact_lock of "neonhub:seed", which it could take and keep for ever).
+    let db = TestDb::migrated().await;
+    let login = testkit::AppLogin::new(&db).await;
+    let hostage = testkit::tool_locks::hold_former_advisory_locks(&login.conn).await;
+    let started = std::time::Instant::now();
+    let report = seed(
+        db.conn(),
+        &SeedOptions {
+            lock_timeout: std::time::Duration::from_secs(10),
+            ..SeedOptions::default()
+        },
+    )
+    .await
+    .expect("the seed runs while the login holds every former lock");
+    assert!(report.created > 0);
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    // And the seed's own lock is out of its reach.
+    assert!(testkit::tool_locks::assert_tool_locks_refused(&login.conn).await >= 1);
+    hostage.rollback().await.ok();
+    login.drop_role().await;
 }

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 mod cache;
 mod data;
 mod indexes;
+mod roles;
 mod schema;
 mod topology;
 
@@ -16,6 +17,7 @@ use cache::vector_cache;
 use data::{connectors, retention, seed};
 pub use indexes::WAITING_WARN;
 use indexes::{indexes, tenant_vector_indexes};
+pub use roles::{DoctorOptions, EXPECTED_LOGIN_SETTINGS, app_role_checks, looks_like_leftover};
 use schema::{extensions, migrations, schema};
 use topology::replication;
 
@@ -182,8 +184,18 @@ pub(super) async fn scalar(
     }
 }
 
-/// Compute the readiness report for the database at `url`.
+/// Compute the readiness report for the database at `url`, with the default
+/// [`DoctorOptions`].
 pub async fn doctor(url: Option<&DatabaseUrl>, connect_timeout: Duration) -> Report {
+    doctor_with(url, connect_timeout, &DoctorOptions::default()).await
+}
+
+/// Compute the readiness report for the database at `url`.
+pub async fn doctor_with(
+    url: Option<&DatabaseUrl>,
+    connect_timeout: Duration,
+    options: &DoctorOptions,
+) -> Report {
     let mut checks = Vec::new();
     let target = url.map_or_else(|| "(no DATABASE_URL)".to_owned(), ToString::to_string);
     let report = |checks| Report {
@@ -263,6 +275,7 @@ pub async fn doctor(url: Option<&DatabaseUrl>, connect_timeout: Duration) -> Rep
         catalog.take_indexes(|table, index| tenant_index::parse_index_name(table, index).is_some());
     checks.push(extensions(&catalog));
     checks.push(migrations(&db).await);
+    checks.extend(app_role_checks(&db, neonhub_db::app_role::APP_ROLE, options).await);
     checks.push(schema(&catalog));
     checks.push(indexes(&catalog));
     checks.extend(tenant_vector_indexes(&db, &tenant_indexes).await);

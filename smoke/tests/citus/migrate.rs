@@ -9,7 +9,7 @@
 use crate::{column, exec, fails};
 use migration::runner::{Action, RunOptions, run};
 use migration::{Migrator, MigratorTrait};
-use neonhub_db::AdvisoryLock;
+use neonhub_db::{ToolLock, ToolLockName};
 use std::time::Duration;
 use testkit::citus::{Cluster, ClusterDb, NODES};
 
@@ -111,24 +111,33 @@ async fn every_migration_applies_on_the_coordinator_and_rolls_back() {
         )]
     );
 
-    // The runner's advisory lock is a lock of the coordinator: a worker session takes the same
-    // key while the coordinator holds it.
-    let held = AdvisoryLock::acquire(
+    // The tools' lock is a table of the coordinator (`neonhub_locks`, out of the application
+    // login's reach) held by an open transaction: every tool connects to the coordinator, where
+    // a second taker waits; the workers have no such table.
+    let held = ToolLock::acquire(
         db.url(),
-        migration::runner::LOCK_NAME,
+        ToolLockName::Migrations,
         Duration::from_secs(10),
         Duration::from_secs(10),
     )
     .await
     .expect("the migration lock");
+    let second = ToolLock::acquire(
+        db.url(),
+        ToolLockName::Migrations,
+        Duration::from_secs(10),
+        Duration::from_secs(1),
+    )
+    .await;
+    assert!(
+        second.is_err(),
+        "a second migrator waits on the coordinator"
+    );
     let worker = db.node(1, 1).await;
     assert_eq!(
         column(
             &worker,
-            &format!(
-                "SELECT pg_try_advisory_lock({})::text",
-                AdvisoryLock::key_for(migration::runner::LOCK_NAME)
-            )
+            "SELECT (to_regclass('neonhub_locks.migrations') IS NULL)::text"
         )
         .await,
         ["true"]

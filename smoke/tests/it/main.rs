@@ -7,6 +7,7 @@
 pub(crate) static OWN_SERVERS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 mod agreement;
+mod app_role;
 mod doctor;
 mod make_output;
 mod pitr;
