@@ -304,7 +304,8 @@ fn denied(name: ToolLockName, err: &DbErr) -> DbError {
 
 /// Create the schema and the lock's table when missing (`to_regclass` first: a normal run does
 /// no DDL); no right for PUBLIC or anyone else. Two first runs at once: the loser's
-/// duplicate_schema / duplicate_table / unique_violation is retried.
+/// duplicate_schema / duplicate_table / duplicate_object (the table's row type) /
+/// unique_violation is retried.
 async fn ensure_table(conn: &DatabaseConnection, name: ToolLockName) -> Result<(), DbError> {
     let table = name.table();
     let revoke_others = |kind: &str, object: &str, catalog: &str| {
@@ -364,9 +365,13 @@ its running transaction; empty.';
             Ok(_) => return Ok(()),
             Err(err) => {
                 let code = crate::sqlstate(&err);
-                // duplicate_schema, duplicate_table, unique_violation (the catalog's index),
+                // duplicate_schema, duplicate_table, duplicate_object (its row type),
+                // unique_violation (the catalog's index),
                 // "tuple concurrently updated": another first run got there first.
-                let raced = matches!(code.as_deref(), Some("42P06" | "42P07" | "23505" | "XX000"));
+                let raced = matches!(
+                    code.as_deref(),
+                    Some("42P06" | "42P07" | "42710" | "23505" | "XX000")
+                );
                 if raced && attempt < 5 {
                     attempt += 1;
                     tokio::time::sleep(Duration::from_millis(50)).await;
