@@ -183,6 +183,22 @@ SQL
 write_env() {
   env_set DATABASE_URL "$(local_url)" "$PORT"
   env_set DATABASE_APP_URL "$(app_url)" "$PORT"
+  ensure_ticket_keys
+}
+
+# NEONHUB_TICKET_KEYS (the API's ticket keys, entity::tenant::TicketKey) in .env: a random key
+# `local:<base64 of 32 bytes>` when the variable is in neither the environment nor .env. Made
+# and written by python (no key on a command line); `make ticket-keys` installs it.
+ensure_ticket_keys() {
+  [ -n "${NEONHUB_TICKET_KEYS:-}" ] && return 0
+  [ -n "$(env_value NEONHUB_TICKET_KEYS "$ENV_FILE")" ] && return 0
+  (umask 077; touch "$ENV_FILE")
+  ENV_FILE="$ENV_FILE" python3 - <<'PY'
+import base64, os, secrets
+with open(os.environ["ENV_FILE"], "a", encoding="utf-8") as env:
+    env.write("NEONHUB_TICKET_KEYS=local:" + base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
+PY
+  log "wrote NEONHUB_TICKET_KEYS (a new random key; \`make ticket-keys\` installs it) to $ENV_FILE"
 }
 
 # Restart the server, if it runs, for a setting of postgresql.conf that needs it; $1 says why.

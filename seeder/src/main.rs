@@ -223,7 +223,10 @@ async fn ticket_keys(url: &DatabaseUrl, timeout: Duration, json: bool) -> Result
     let keys =
         entity::tenant::TicketKeys::parse(&spec).with_context(|| format!("reading {name}"))?;
     let db = neonhub_db::connect(url, timeout, 1).await?;
-    let installed = keys.install(&db).await;
+    let installed = keys
+        .install(&db)
+        .await
+        .map_err(|e| anyhow::anyhow!(neonhub_db::describe(&e)));
     db.close().await.ok();
     let (ids, retired) = installed.with_context(|| {
         format!("installing the ticket keys into {url} (run it as the owner, after `make migrate`)")

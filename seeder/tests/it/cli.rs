@@ -93,3 +93,53 @@ async fn dry_run_says_so_and_writes_nothing() {
     assert!(report.dry_run && report.created > 0);
     assert_eq!(common::snapshot(db.conn()).await, before);
 }
+
+/// `seeder ticket-keys` installs NEONHUB_TICKET_KEYS, retires the keys no longer listed, and
+/// says what to set when the variable is missing (never printing a key).
+#[tokio::test]
+async fn ticket_keys_are_installed_and_rotated() {
+    use testkit::DatabaseUrlArg;
+    let db = TestDb::migrated().await;
+    let run = |spec: Option<String>| {
+        let url = db.url().as_str().to_owned();
+        async move {
+            let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_seeder"));
+            command
+                .database_url(&url)
+                .args(["ticket-keys", "--json"])
+                .env_remove("DATABASE_URL")
+                .env_remove("NEONHUB_TICKET_KEYS")
+                // No .env above the folder: the variable comes from the environment or nowhere.
+                .current_dir(std::env::temp_dir());
+            if let Some(spec) = spec {
+                command.env("NEONHUB_TICKET_KEYS", spec);
+            }
+            command.output().await.expect("run the seeder binary")
+        }
+    };
+    let first = entity::tenant::TicketKey::generate("k1").unwrap();
+    let second = entity::tenant::TicketKey::generate("k2").unwrap();
+    let out = run(Some(first.to_spec().to_string())).await;
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["installed"], serde_json::json!(["k1"]));
+    let both = format!("{},{}", &*second.to_spec(), &*first.to_spec());
+    let out = run(Some(both)).await;
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["signing"], "k2");
+    assert_eq!(report["retired"], serde_json::json!([]));
+    let out = run(Some(second.to_spec().to_string())).await;
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["retired"], serde_json::json!(["k1"]));
+    let out = run(None).await;
+    assert!(!out.status.success());
+    let err = common::stderr(&out);
+    assert!(err.contains("NEONHUB_TICKET_KEYS is not set"), "{err}");
+    for key in [&first, &second] {
+        let spec = key.to_spec();
+        let secret = spec.split_once(':').unwrap().1;
+        for text in [common::stdout(&out), err.clone()] {
+            assert!(!text.contains(secret));
+        }
+    }
+}

@@ -11,6 +11,7 @@ mod data;
 mod indexes;
 mod roles;
 mod schema;
+mod tenant_context;
 mod topology;
 
 use cache::vector_cache;
@@ -276,6 +277,7 @@ pub async fn doctor_with(
     checks.push(extensions(&catalog));
     checks.push(migrations(&db).await);
     checks.extend(app_role_checks(&db, neonhub_db::app_role::APP_ROLE, options).await);
+    checks.push(tenant_context::tenant_context(&db).await);
     checks.push(schema(&catalog));
     checks.push(indexes(&catalog));
     checks.extend(tenant_vector_indexes(&db, &tenant_indexes).await);

@@ -298,3 +298,50 @@ async fn a_long_backlog_outside_the_graph_warns_until_merged() {
         r.to_markdown()
     );
 }
+
+/// The tenant context's check: no ticket key installed and temporary tables for PUBLIC (a
+/// database copied without the migration's REVOKE) are named with their fix.
+#[tokio::test]
+async fn the_tenant_context_check_names_missing_keys_and_temporary_tables() {
+    let db = TestDb::migrated().await;
+    let r = report(&db).await;
+    let check = r.check("Tenant context").expect("the check");
+    assert_eq!(check.status, Status::Warn, "{}", r.to_markdown());
+    assert!(
+        check.summary.contains("make ticket-keys"),
+        "{}",
+        check.summary
+    );
+    assert!(!check.summary.contains("TEMPORARY"), "{}", check.summary);
+    let key = entity::tenant::TicketKey::generate("doctor").unwrap();
+    entity::tenant::TicketKeys::new([key])
+        .unwrap()
+        .install(db.conn())
+        .await
+        .unwrap();
+    let r = report(&db).await;
+    assert_eq!(
+        r.check("Tenant context").map(|c| c.status),
+        Some(Status::Pass),
+        "{}",
+        r.to_markdown()
+    );
+    db.conn()
+        .execute_unprepared(&format!(
+            "GRANT TEMPORARY ON DATABASE \"{}\" TO PUBLIC",
+            db.name()
+        ))
+        .await
+        .unwrap();
+    let r = report(&db).await;
+    let check = r.check("Tenant context").unwrap();
+    assert_eq!(check.status, Status::Warn);
+    assert!(
+        check.summary.contains(&format!(
+            "REVOKE TEMPORARY ON DATABASE \"{}\" FROM PUBLIC",
+            db.name()
+        )),
+        "{}",
+        check.summary
+    );
+}
