@@ -10,9 +10,9 @@ cd "$ROOT"
 # Files of migrations that run outside a transaction say so in their header.
 outside=$(grep -l '^-- Runs outside a transaction' migration/sql/*.sql || true)
 inside=$(grep -L '^-- Runs outside a transaction' migration/sql/*.sql || true)
-# A down drops what its up added: tables, types, functions, extensions, columns, constraints,
+# A down drops what its up added: schemas, tables, types, functions, extensions, columns, constraints,
 # and the NOT NULL its up set.
-DOWN_EXCLUDES=ban-drop-table,ban-drop-type,ban-drop-function,ban-drop-extension,ban-drop-column,ban-drop-constraint,ban-drop-not-null
+DOWN_EXCLUDES=ban-drop-schema,ban-drop-table,ban-drop-type,ban-drop-function,ban-drop-extension,ban-drop-column,ban-drop-constraint,ban-drop-not-null
 lint() { # lint FLAGS FILES...: up and down files apart
   local flags="$1" ups downs
   shift

@@ -9,7 +9,6 @@ SET LOCAL lock_timeout = '5s'; SET LOCAL statement_timeout = '300s';
          ALTER TABLE team_members ADD CONSTRAINT team_members_organization_id_fkey
              FOREIGN KEY (organization_id) REFERENCES organizations (id) ON DELETE SET NULL
              NOT VALID;
-         ALTER TABLE team_members VALIDATE CONSTRAINT team_members_organization_id_fkey;
 
 -- Replaced right below by the same key with another ON DELETE action.
          -- squawk-ignore ban-drop-constraint
@@ -17,7 +16,6 @@ SET LOCAL lock_timeout = '5s'; SET LOCAL statement_timeout = '300s';
          ALTER TABLE tasks ADD CONSTRAINT tasks_organization_id_fkey
              FOREIGN KEY (organization_id) REFERENCES organizations (id) ON DELETE SET NULL
              NOT VALID;
-         ALTER TABLE tasks VALIDATE CONSTRAINT tasks_organization_id_fkey;
 
 -- Replaced right below by the same key with another ON DELETE action.
          -- squawk-ignore ban-drop-constraint
@@ -25,7 +23,6 @@ SET LOCAL lock_timeout = '5s'; SET LOCAL statement_timeout = '300s';
          ALTER TABLE feedback ADD CONSTRAINT feedback_organization_id_fkey
              FOREIGN KEY (organization_id) REFERENCES organizations (id) ON DELETE SET NULL
              NOT VALID;
-         ALTER TABLE feedback VALIDATE CONSTRAINT feedback_organization_id_fkey;
 
 -- Replaced right below by the same key with another ON DELETE action.
          -- squawk-ignore ban-drop-constraint
@@ -33,7 +30,6 @@ SET LOCAL lock_timeout = '5s'; SET LOCAL statement_timeout = '300s';
          ALTER TABLE content_drafts ADD CONSTRAINT content_drafts_organization_id_fkey
              FOREIGN KEY (organization_id) REFERENCES organizations (id) ON DELETE SET NULL
              NOT VALID;
-         ALTER TABLE content_drafts VALIDATE CONSTRAINT content_drafts_organization_id_fkey;
 
 -- Replaced right below by the same key with another ON DELETE action.
          -- squawk-ignore ban-drop-constraint
@@ -41,7 +37,6 @@ SET LOCAL lock_timeout = '5s'; SET LOCAL statement_timeout = '300s';
          ALTER TABLE connector_auths ADD CONSTRAINT connector_auths_organization_id_fkey
              FOREIGN KEY (organization_id) REFERENCES organizations (id) ON DELETE SET NULL
              NOT VALID;
-         ALTER TABLE connector_auths VALIDATE CONSTRAINT connector_auths_organization_id_fkey;
 
 -- Replaced right below by the same key with another ON DELETE action.
          -- squawk-ignore ban-drop-constraint
@@ -49,7 +44,6 @@ SET LOCAL lock_timeout = '5s'; SET LOCAL statement_timeout = '300s';
          ALTER TABLE agent_jobs ADD CONSTRAINT agent_jobs_organization_id_fkey
              FOREIGN KEY (organization_id) REFERENCES organizations (id) ON DELETE SET NULL
              NOT VALID;
-         ALTER TABLE agent_jobs VALIDATE CONSTRAINT agent_jobs_organization_id_fkey;
 
 DROP TRIGGER team_members_attribution ON team_members;
                  DROP FUNCTION team_members_attribution();

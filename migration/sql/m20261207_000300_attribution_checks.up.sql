@@ -414,7 +414,6 @@ CREATE TRIGGER team_members_attribution BEFORE INSERT OR UPDATE OF user_id, invi
          ALTER TABLE agent_jobs ADD CONSTRAINT agent_jobs_organization_id_fkey
              FOREIGN KEY (organization_id) REFERENCES organizations (id) ON DELETE CASCADE
              NOT VALID;
-         ALTER TABLE agent_jobs VALIDATE CONSTRAINT agent_jobs_organization_id_fkey;
 
 -- Replaced right below by the same key with another ON DELETE action.
          -- squawk-ignore ban-drop-constraint
@@ -422,7 +421,6 @@ CREATE TRIGGER team_members_attribution BEFORE INSERT OR UPDATE OF user_id, invi
          ALTER TABLE connector_auths ADD CONSTRAINT connector_auths_organization_id_fkey
              FOREIGN KEY (organization_id) REFERENCES organizations (id) ON DELETE CASCADE
              NOT VALID;
-         ALTER TABLE connector_auths VALIDATE CONSTRAINT connector_auths_organization_id_fkey;
 
 -- Replaced right below by the same key with another ON DELETE action.
          -- squawk-ignore ban-drop-constraint
@@ -430,7 +428,6 @@ CREATE TRIGGER team_members_attribution BEFORE INSERT OR UPDATE OF user_id, invi
          ALTER TABLE content_drafts ADD CONSTRAINT content_drafts_organization_id_fkey
              FOREIGN KEY (organization_id) REFERENCES organizations (id) ON DELETE CASCADE
              NOT VALID;
-         ALTER TABLE content_drafts VALIDATE CONSTRAINT content_drafts_organization_id_fkey;
 
 -- Replaced right below by the same key with another ON DELETE action.
          -- squawk-ignore ban-drop-constraint
@@ -438,7 +435,6 @@ CREATE TRIGGER team_members_attribution BEFORE INSERT OR UPDATE OF user_id, invi
          ALTER TABLE feedback ADD CONSTRAINT feedback_organization_id_fkey
              FOREIGN KEY (organization_id) REFERENCES organizations (id) ON DELETE CASCADE
              NOT VALID;
-         ALTER TABLE feedback VALIDATE CONSTRAINT feedback_organization_id_fkey;
 
 -- Replaced right below by the same key with another ON DELETE action.
          -- squawk-ignore ban-drop-constraint
@@ -446,7 +442,6 @@ CREATE TRIGGER team_members_attribution BEFORE INSERT OR UPDATE OF user_id, invi
          ALTER TABLE tasks ADD CONSTRAINT tasks_organization_id_fkey
              FOREIGN KEY (organization_id) REFERENCES organizations (id) ON DELETE CASCADE
              NOT VALID;
-         ALTER TABLE tasks VALIDATE CONSTRAINT tasks_organization_id_fkey;
 
 -- Replaced right below by the same key with another ON DELETE action.
          -- squawk-ignore ban-drop-constraint
@@ -454,4 +449,3 @@ CREATE TRIGGER team_members_attribution BEFORE INSERT OR UPDATE OF user_id, invi
          ALTER TABLE team_members ADD CONSTRAINT team_members_organization_id_fkey
              FOREIGN KEY (organization_id) REFERENCES organizations (id) ON DELETE CASCADE
              NOT VALID;
-         ALTER TABLE team_members VALIDATE CONSTRAINT team_members_organization_id_fkey;

@@ -117,8 +117,7 @@ fn org_fk_sql(table: &str, action: &str) -> String {
          ALTER TABLE {table} DROP CONSTRAINT {table}_organization_id_fkey;
          ALTER TABLE {table} ADD CONSTRAINT {table}_organization_id_fkey
              FOREIGN KEY (organization_id) REFERENCES organizations (id) ON DELETE {action}
-             NOT VALID;
-         ALTER TABLE {table} VALIDATE CONSTRAINT {table}_organization_id_fkey;\n"
+             NOT VALID;\n"
     )
 }
 
@@ -130,9 +129,10 @@ impl MigrationTrait for Migration {
             db.execute_unprepared(&trigger_sql(table, columns)).await?;
         }
         for table in NULLABLE_ORG {
-            // The constraint is replaced in one transaction (PostgreSQL cannot alter a foreign
-            // key's action): every row already satisfies it (the old one was valid), and these
-            // tables are small and written rarely.
+            // The constraint is replaced NOT VALID (PostgreSQL cannot alter a foreign key's
+            // action): it binds every new row and its action applies at once; migration
+            // 20261207_000700 validates it in a transaction of its own, which blocks no reads
+            // or writes.
             db.execute_unprepared(&org_fk_sql(table, "CASCADE")).await?;
         }
         Ok(())
