@@ -5,10 +5,10 @@
 //! one server connection, the statements on others, and stay there for another client). An
 //! index action, which cannot run in a transaction, runs on a session of its own whose settings
 //! (lock timeout, no statement timeout, the build's memory and parallel workers) travel in the
-//! startup packet ([`neonhub_db::connect_with_settings`]) and end with that session; a merge
-//! batch is a transaction that sets its limits with `SET LOCAL`. Through a URL that looks
-//! pooled the index sessions get no settings (a pooler may refuse them): the builds then run
-//! with the server's defaults.
+//! startup packet ([`neonhub_db::connect_tool_session`]) and end with that session; a merge
+//! batch is a transaction that sets its limits with `SET LOCAL`. Through a pooler (a URL that
+//! looks pooled, or one whose pooler refuses the settings) the index sessions get no settings:
+//! the builds then run with the server's defaults.
 
 use crate::MaintainError;
 use crate::plan::{Action, MERGE_BATCH, Plan, count_sql, merge_sql};
@@ -97,7 +97,6 @@ pub async fn apply(
     mut on_done: impl FnMut(&Done),
 ) -> Result<Vec<Done>, MaintainError> {
     let ceiling = memory_ceiling(db, options).await?;
-    let pooled = target.url.looks_pooled().is_some();
     let mut done = Vec::with_capacity(plan.actions.len());
     for action in &plan.actions {
         let started = Instant::now();
@@ -114,16 +113,12 @@ pub async fn apply(
                 }
             }
             _ => {
-                let settings = if pooled {
-                    Vec::new()
-                } else {
-                    session_settings(action, options, ceiling)
-                };
-                let session = neonhub_db::connect_with_settings(
+                let settings = session_settings(action, options, ceiling);
+                let (session, _) = neonhub_db::connect_tool_session(
                     target.url,
                     target.connect_timeout,
-                    1,
                     &settings,
+                    "vector-maintain",
                 )
                 .await?;
                 let mut result = Ok(());
