@@ -191,3 +191,185 @@ pub async fn exec(db: &DatabaseConnection, sql: &str) {
         panic!("{} …: {}", words.join(" "), neonhub_db::describe(&e))
     });
 }
+
+/// The session settings the pool checks read on every server connection: what a tool sets for
+/// itself (`SET LOCAL` only) and must never leave behind for another client.
+pub const CHECKED_SETTINGS: [&str; 4] = [
+    "lock_timeout",
+    "statement_timeout",
+    "idle_in_transaction_session_timeout",
+    "search_path",
+];
+
+/// One server connection of a pool, as a transaction pinned on it sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerSession {
+    /// Its backend's pid.
+    pub pid: i32,
+    /// The values of [`CHECKED_SETTINGS`], in order.
+    pub settings: Vec<String>,
+    /// The prepared statements left on it.
+    pub prepared: i64,
+}
+
+async fn raw(url: &DatabaseUrl) -> sea_orm::sqlx::PgConnection {
+    use sea_orm::sqlx::Connection;
+    let options = neonhub_db::preflight::connect_options(url).expect("options");
+    sea_orm::sqlx::PgConnection::connect_with(&options)
+        .await
+        .unwrap_or_else(|e| panic!("connect to {url}: {e}"))
+}
+
+fn settings_sql() -> String {
+    let reads: Vec<String> = CHECKED_SETTINGS
+        .iter()
+        .map(|s| format!("current_setting('{s}')"))
+        .collect();
+    format!(
+        "SELECT pg_backend_pid()::text, (SELECT count(*) FROM pg_prepared_statements)::text, {}",
+        reads.join(", ")
+    )
+}
+
+async fn read_session(conn: &mut sea_orm::sqlx::PgConnection) -> ServerSession {
+    use sea_orm::sqlx::Row;
+    let sql = settings_sql();
+    let row = sea_orm::sqlx::raw_sql(sea_orm::sqlx::AssertSqlSafe(sql))
+        .fetch_one(&mut *conn)
+        .await
+        .expect("read the session's settings");
+    let text = |i: usize| row.try_get::<String, _>(i).expect("text");
+    ServerSession {
+        pid: text(0).parse().expect("pid"),
+        prepared: text(1).parse().expect("count"),
+        settings: (2..2 + CHECKED_SETTINGS.len()).map(text).collect(),
+    }
+}
+
+/// Every server connection of the pool `pooled` leads to (one database, one user): `count`
+/// client connections through the pooler each open a transaction and keep it open until all
+/// have read their server connection (simple protocol only), so that each holds a server
+/// connection of its own. Panics unless they saw `count` distinct backends.
+pub async fn pool_sessions(pooled: &DatabaseUrl, count: u32) -> Vec<ServerSession> {
+    let mut conns = Vec::new();
+    for _ in 0..count {
+        let mut conn = raw(pooled).await;
+        sea_orm::sqlx::raw_sql("BEGIN")
+            .execute(&mut conn)
+            .await
+            .expect("BEGIN through the pooler");
+        conns.push(conn);
+    }
+    let mut sessions = Vec::new();
+    for conn in &mut conns {
+        sessions.push(read_session(conn).await);
+    }
+    for mut conn in conns {
+        sea_orm::sqlx::raw_sql("ROLLBACK")
+            .execute(&mut conn)
+            .await
+            .ok();
+        use sea_orm::sqlx::Connection;
+        conn.close().await.ok();
+    }
+    let mut pids: Vec<i32> = sessions.iter().map(|s| s.pid).collect();
+    pids.sort_unstable();
+    pids.dedup();
+    assert_eq!(
+        pids.len(),
+        count as usize,
+        "{count} open transactions through the pooler pinned {} server connections: {sessions:?}",
+        pids.len()
+    );
+    sessions
+}
+
+/// The values of [`CHECKED_SETTINGS`] in a new direct session of `direct`'s role and database:
+/// what every server connection of that pool must show.
+pub async fn default_settings(direct: &DatabaseUrl) -> Vec<String> {
+    let mut conn = raw(direct).await;
+    let session = read_session(&mut conn).await;
+    use sea_orm::sqlx::Connection;
+    conn.close().await.ok();
+    session.settings
+}
+
+/// Until nothing holds a table of `neonhub_locks` in the database of `superuser` (a server
+/// notices a closed connection at once, a pooler its client's; allow them 10 s): panics with
+/// the holders otherwise.
+pub async fn assert_no_tool_lock_held(superuser: &DatabaseUrl) {
+    let db = connect(superuser).await;
+    let sql = "SELECT coalesce(string_agg(c.relname || ' by pid ' || l.pid, ', '), '') \
+                 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation \
+                 JOIN pg_namespace n ON n.oid = c.relnamespace \
+                WHERE n.nspname = 'neonhub_locks' AND l.database = \
+                      (SELECT oid FROM pg_database WHERE datname = current_database())";
+    let mut holders = String::new();
+    for _ in 0..100 {
+        holders = crate::text(&db, sql).await;
+        if holders.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    db.close().await.ok();
+    assert!(holders.is_empty(), "tool locks still held: {holders}");
+}
+
+/// What the server connections of the pool that `pooler` keeps for `direct`'s role and database
+/// (all of them pinned at once) show that differs from the role's defaults
+/// ([`CHECKED_SETTINGS`]), one line each, and the connections seen.
+pub async fn pool_leaks(
+    pooler: &PgBouncer,
+    direct: &DatabaseUrl,
+) -> (Vec<String>, Vec<ServerSession>) {
+    let defaults = default_settings(direct).await;
+    let pooled = pooler.url(direct, "");
+    let sessions = pool_sessions(&pooled, pooler.settings().pool_size).await;
+    let mut leaks = Vec::new();
+    for session in &sessions {
+        for (name, (seen, default)) in CHECKED_SETTINGS
+            .iter()
+            .zip(session.settings.iter().zip(&defaults))
+        {
+            if seen != default {
+                leaks.push(format!(
+                    "server connection {}: {name} = {seen} (default {default})",
+                    session.pid
+                ));
+            }
+        }
+    }
+    (leaks, sessions)
+}
+
+/// Nothing left behind in the pool that `pooler` keeps for `direct`'s role and database: no
+/// tool lock held in that database (read as `superuser`, any database of the server), and no
+/// server connection of the pool with a setting other than the role's default
+/// ([`pool_leaks`]). Returns the server connections seen.
+pub async fn assert_pool_clean(
+    pooler: &PgBouncer,
+    direct: &DatabaseUrl,
+    superuser: &DatabaseUrl,
+) -> Vec<ServerSession> {
+    assert_no_tool_lock_held(&superuser.with_database(&direct.database())).await;
+    let (leaks, sessions) = pool_leaks(pooler, direct).await;
+    assert!(
+        leaks.is_empty(),
+        "settings left in the pool: {}",
+        leaks.join("; ")
+    );
+    sessions
+}
+
+impl NeonProject {
+    /// [`pool_leaks`] of this project's pooler.
+    pub async fn pool_leaks(&self, direct: &DatabaseUrl) -> (Vec<String>, Vec<ServerSession>) {
+        pool_leaks(&self.pooler, direct).await
+    }
+
+    /// [`assert_pool_clean`] of this project's pooler.
+    pub async fn assert_pool_clean(&self, direct: &DatabaseUrl) -> Vec<ServerSession> {
+        assert_pool_clean(&self.pooler, direct, &self.superuser).await
+    }
+}

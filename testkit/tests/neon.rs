@@ -442,3 +442,21 @@ async fn the_deploy_workflow_migrates_a_neon_database_with_its_two_urls() {
         migration_count().to_string()
     );
 }
+
+/// The pool check itself: a client that sets something for its session through the pooler (as
+/// a tool that sent `SET` would) leaves it on a server connection, and the check sees it.
+#[tokio::test]
+async fn the_pool_check_sees_a_setting_left_by_a_client() {
+    let project = NeonProject::start(Settings::default()).await;
+    let (leaks, sessions) = project.pool_leaks(project.owner()).await;
+    assert!(leaks.is_empty(), "{leaks:?}");
+    assert_eq!(sessions.len(), 4);
+    let client = connect(&project.pooled(project.owner(), "")).await;
+    sea_orm::ConnectionTrait::execute_unprepared(&client, "SET lock_timeout = '4321ms'")
+        .await
+        .unwrap();
+    client.close().await.ok();
+    let (leaks, _) = project.pool_leaks(project.owner()).await;
+    assert_eq!(leaks.len(), 1, "{leaks:?}");
+    assert!(leaks[0].contains("lock_timeout = 4321ms"), "{leaks:?}");
+}
