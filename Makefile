@@ -12,7 +12,7 @@ RUN = @$(CARGO) run --quiet --locked -p
 
 .PHONY: help demo test lint fmt build db-up db-down db-destroy db-status psql \
         backup-base restore-point restore-pitr restore-down db-replica-up db-replica-down \
-        migrate migrate-status migrate-down migrate-fresh seed ticket-keys smoke doctor backup restore docs migrations-sql bench bench-scale synth vector-maintain purge export-user erase-user \
+        migrate migrate-status migrate-down migrate-fresh seed ticket-keys smoke doctor backup restore docs migrations-sql bench bench-pooler bench-scale synth vector-maintain purge export-user erase-user \
         citus-up citus-down test-citus
 
 help: ## List the targets
@@ -81,6 +81,13 @@ migrations-sql: db-up ## Write the SQL every migration runs to migration/sql/ (f
 
 bench: db-up ## Scale benchmark (100k chunks), Markdown figures vs baselines; ARGS="--chunks 20000", ARGS=--json
 	@PG_BIN_DIR="$$($(LOCAL_PG) bin-dir)" $(CARGO) run --quiet --locked --release -p bench -- $(ARGS)
+
+# The goals behind a transaction pooler (Debian's PgBouncer, scripts/pgbouncer.sh): the API's
+# read path through it in pooler mode vs direct, `migration up` on an up-to-date database with a
+# pooled DATABASE_URL and the direct URL set vs direct. About a minute; run it on a quiet machine.
+bench-pooler: db-up ## Pooler goals: the API's read path through PgBouncer vs direct, migrate via it; ARGS=--json
+	@$(CARGO) build --quiet --locked --release -p migration -p bench --bin migration --bin bench-pooler
+	@$(CARGO) run --quiet --locked --release -p bench --bin bench-pooler -- $(ARGS)
 
 # The scale configuration of issue 14 (docs/BENCHMARKS.md): 1M chunks and 100k messages over
 # 1,000 organizations, every tenant of 1,000 rows or more and 100 smaller ones; builds stay in

@@ -42,6 +42,15 @@ pub fn quote_ident(name: &str) -> String {
     }
 }
 
+/// SQL that is true when the `pg_auth_members` row aliased `a` gives its member the role's
+/// rights (PostgreSQL 16+: INHERIT or SET; every grant before 16). A non-superuser with
+/// CREATEROLE that creates a role (Neon's `neondb_owner` running the migrations) is granted it
+/// WITH ADMIN OPTION but neither INHERIT nor SET: it may grant the role, it does not act as it,
+/// and it is no application login. Read through `to_jsonb` so that servers before 16, which lack
+/// the columns, accept it.
+pub const GRANTS_RIGHTS: &str = "coalesce((to_jsonb(a) ->> 'inherit_option')::boolean \
+     OR (to_jsonb(a) ->> 'set_option')::boolean, true)";
+
 /// Whether [`APP_ROLE`] exists on the server.
 pub async fn exists<C: ConnectionTrait>(db: &C) -> Result<bool, DbErr> {
     Ok(db
@@ -54,18 +63,22 @@ pub async fn exists<C: ConnectionTrait>(db: &C) -> Result<bool, DbErr> {
         .is_some())
 }
 
-/// The roles granted `role` directly (`pg_auth_members`), by name.
+/// The roles granted `role` directly (`pg_auth_members`) with its rights ([`GRANTS_RIGHTS`]),
+/// by name.
 pub async fn members_of<C: ConnectionTrait>(db: &C, role: &str) -> Result<Vec<Member>, DbErr> {
     let rows = db
         .query_all_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "SELECT m.rolname::text AS name, m.rolcanlogin AS login, bool_or(a.admin_option) AS admin
-               FROM pg_auth_members a
-               JOIN pg_roles r ON r.oid = a.roleid
-               JOIN pg_roles m ON m.oid = a.member
-              WHERE r.rolname = $1
-              GROUP BY m.rolname, m.rolcanlogin
-              ORDER BY m.rolname",
+            format!(
+                "SELECT m.rolname::text AS name, m.rolcanlogin AS login,
+                        bool_or(a.admin_option) AS admin
+                   FROM pg_auth_members a
+                   JOIN pg_roles r ON r.oid = a.roleid
+                   JOIN pg_roles m ON m.oid = a.member
+                  WHERE r.rolname = $1 AND {GRANTS_RIGHTS}
+                  GROUP BY m.rolname, m.rolcanlogin
+                  ORDER BY m.rolname"
+            ),
             [role.into()],
         ))
         .await?;

@@ -13,16 +13,22 @@ pub const DUPLICATE_PREPARED_STATEMENT: &str = "42P05";
 /// SQLSTATE `invalid_sql_statement_name` (a prepared statement that does not exist).
 pub const INVALID_STATEMENT_NAME: &str = "26000";
 
-/// What a driver's named prepared statement (`sqlx_s_N`) that already exists, or no longer
-/// exists, on the server means: the statement was prepared on one server connection and used
-/// on another, which only a transaction pooler does.
+/// What a driver's named prepared statement (`sqlx_s_N`) that already exists, no longer exists,
+/// or takes other parameters on the server means: the statement was prepared on one server
+/// connection and used on another, which only a transaction pooler does.
 pub const POOLER_PREPARED_STATEMENTS: &str = "a transaction pooler without prepared-statement \
      support (PgBouncer before 1.21, or without max_prepared_statements; Supavisor in \
      transaction mode; ...) is between this client and the server, and a named prepared \
-     statement met another client's server connection. Add pgbouncer=true to the application's \
-     URL (its driver must then send no named prepared statements), give the pooler \
-     prepared-statement support (PgBouncer >= 1.21 with max_prepared_statements), or use the \
+     statement met another client's server connection (where another client's statement of the \
+     same name can also run with this one's parameters). Add pgbouncer=true to the URL \
+     (NeonHub's tools and neonhub_db::app::connect_app then run every statement in a \
+     transaction that begins with DEALLOCATE ALL, without a statement cache), give the pooler \
+     prepared-statement support (PgBouncer >= 1.22 with max_prepared_statements), or use the \
      direct URL for tools (DIRECT_DATABASE_URL, or Neon's DATABASE_URL_UNPOOLED)";
+
+/// SQLSTATE `protocol_violation`: among others, a Bind whose parameters do not fit the named
+/// statement it names.
+pub const PROTOCOL_VIOLATION: &str = "08P01";
 
 /// SQLSTATEs of a schema object that is missing or other than this build expects.
 const SCHEMA_BEHIND: [&str; 4] = [
@@ -78,7 +84,9 @@ pub fn describe(err: &DbErr) -> String {
             Some(table) => format!("table {table} does not exist: run `make migrate`"),
             None => format!("{message}: a table this build needs is missing: run `make migrate`"),
         }
-    } else if (code == DUPLICATE_PREPARED_STATEMENT || code == INVALID_STATEMENT_NAME)
+    } else if (code == DUPLICATE_PREPARED_STATEMENT
+        || code == INVALID_STATEMENT_NAME
+        || code == PROTOCOL_VIOLATION)
         && message.contains("sqlx_s_")
     {
         format!("{message}: {POOLER_PREPARED_STATEMENTS} [SQLSTATE {code}]")

@@ -22,6 +22,7 @@
 //!   shares. Without the feature this crate pulls in no CLI code.
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
+pub mod app;
 pub mod app_role;
 pub mod catalog;
 #[cfg(feature = "cli")]
@@ -29,6 +30,7 @@ pub mod cli;
 pub mod diagnose;
 mod error;
 mod lock;
+pub mod pool;
 pub mod preflight;
 pub mod recovery;
 pub mod replica;
@@ -42,8 +44,7 @@ pub use replica::require_primary;
 pub use tool_lock::{LockHolder, ToolLock, ToolLockName};
 pub use url::{DatabaseUrl, WRITER_URL_VARS, redact};
 
-use sea_orm::sqlx::{Connection, postgres::PgConnection};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use std::time::Duration;
 
 /// Default time allowed for opening a connection.
@@ -53,13 +54,31 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 ///
 /// The first connection is opened (and a `SELECT 1` run) before returning, so that a wrong
 /// password, a missing database or a server that does not listen is reported here, with the
-/// host and port named and the password redacted.
+/// host and port named and the password redacted. When the URL says a transaction pooler is in
+/// front (`pgbouncer=true`, a Neon `-pooler.` host, port 6432; [`app::pooler_reason`]), the pool
+/// is in the tools' pooler mode: every use of a connection is a transaction of its own that
+/// begins with `DEALLOCATE ALL` (see [`pool`]).
 pub async fn connect(
     url: &DatabaseUrl,
     timeout: Duration,
     max_connections: u32,
 ) -> Result<DatabaseConnection, DbError> {
-    connect_with_settings(url, timeout, max_connections, &[]).await
+    connect_with_mode(url, timeout, max_connections, app::PoolerMode::FromUrl).await
+}
+
+/// [`connect`], in transaction-pooler mode or not as `mode` says.
+pub async fn connect_with_mode(
+    url: &DatabaseUrl,
+    timeout: Duration,
+    max_connections: u32,
+    mode: app::PoolerMode,
+) -> Result<DatabaseConnection, DbError> {
+    let mut settings = pool::PoolSettings::tool(max_connections, timeout);
+    if app::pooler_reason(url, mode).is_some() {
+        settings.pin = pool::Pin::Transactions;
+        settings.statement_cache_off = true;
+    }
+    pool::open(url, timeout, settings).await
 }
 
 /// [`connect`], with `settings` (name, value) in force in every session of the pool from its
@@ -67,60 +86,69 @@ pub async fn connect(
 /// live and end with that server session and no `SET` statement is ever sent. A transaction
 /// pooler cannot carry them to another client: it refuses the parameter (said as
 /// [`DbError::PoolerRejectedParameter`]), ignores it, or tracks it per client. For tools'
-/// sessions outside transactions (concurrent index builds), where `SET LOCAL` cannot be used.
+/// sessions outside transactions (concurrent index builds), where `SET LOCAL` cannot be used:
+/// see [`connect_tool_session`].
 pub async fn connect_with_settings(
     url: &DatabaseUrl,
     timeout: Duration,
     max_connections: u32,
     settings: &[(&str, String)],
 ) -> Result<DatabaseConnection, DbError> {
-    let settings: Vec<(String, String)> = settings
+    let mut pool = pool::PoolSettings::tool(max_connections, timeout);
+    pool.session_settings = settings
         .iter()
         .map(|(name, value)| ((*name).to_owned(), value.clone()))
         .collect();
-    let with_settings = move |options: sea_orm::sqlx::postgres::PgConnectOptions| {
-        let options = options.extra_float_digits(None);
-        if settings.is_empty() {
-            options
-        } else {
-            options.options(settings.clone())
-        }
+    pool::open(url, timeout, pool).await
+}
+
+/// A tool's own session for what cannot run in a transaction (`CREATE INDEX CONCURRENTLY`),
+/// with `settings` for it alone in its startup packet ([`connect_with_settings`], one
+/// connection). Returns the session and, when a transaction pooler is in front, why: the URL
+/// says so ([`app::pooler_reason`]), or the server refused the settings
+/// (`unsupported startup parameter: options`: a PgBouncer on any port; `tool` then says once
+/// on stderr that it runs without them). Behind a pooler the session has no settings and its
+/// statement cache is off: run **simple-protocol statements only** on it
+/// (`execute_unprepared`), each one whole; anything prepared belongs on a [`connect`] pool in
+/// pooler mode. Never a `SET`, which a transaction pooler would leave on another client's
+/// server connection.
+///
+/// # Errors
+/// As [`connect`].
+pub async fn connect_tool_session(
+    url: &DatabaseUrl,
+    timeout: Duration,
+    settings: &[(&str, String)],
+    tool: &str,
+) -> Result<(DatabaseConnection, Option<&'static str>), DbError> {
+    let bare = || {
+        let mut pool = pool::PoolSettings::tool(1, timeout);
+        pool.statement_cache_off = true;
+        pool
     };
-    let probe = with_settings.clone()(preflight::connect_options(url)?);
-    // One plain connection first: a pool retries failed connects until its timeout and then
-    // reports only that, while a single attempt says why (refused, password, database).
-    match tokio::time::timeout(timeout, PgConnection::connect_with(&probe)).await {
-        Err(_) => {
-            return Err(DbError::ConnectTimeout {
-                target: url.target(),
-                seconds: timeout.as_secs(),
-            });
-        }
-        Ok(Err(err)) => return Err(DbError::from_sqlx(url, &err, timeout)),
-        Ok(Ok(conn)) => {
-            let _ = conn.close().await;
-        }
+    if let Some(reason) = app::pooler_reason(url, app::PoolerMode::FromUrl) {
+        return Ok((pool::open(url, timeout, bare()).await?, Some(reason)));
     }
-    let mut options = ConnectOptions::new(url.driver_url());
-    options
-        .map_sqlx_postgres_opts(with_settings)
-        .connect_timeout(timeout)
-        .acquire_timeout(timeout)
-        .max_connections(max_connections)
-        .min_connections(0)
-        .sqlx_logging(false);
-    let attempt = async {
-        let db = Database::connect(options).await?;
-        db.execute_unprepared("SELECT 1").await?;
-        Ok::<_, sea_orm::DbErr>(db)
-    };
-    match tokio::time::timeout(timeout, attempt).await {
-        Ok(Ok(db)) => Ok(db),
-        Ok(Err(err)) => Err(DbError::from_connect(url, &err, timeout)),
-        Err(_) => Err(DbError::ConnectTimeout {
-            target: url.target(),
-            seconds: timeout.as_secs(),
-        }),
+    match connect_with_settings(url, timeout, 1, settings).await {
+        Ok(session) => Ok((session, None)),
+        Err(DbError::PoolerRejectedParameter { parameter, .. }) if parameter == "options" => {
+            preflight::notice_once(format!(
+                "{tool}: {} refused session settings in the startup packet: a connection pooler \
+                 is in front (add pgbouncer=true to its URL to say so); running without {} (use \
+                 the direct URL, DIRECT_DATABASE_URL or DATABASE_URL_UNPOOLED, to have them)",
+                url.target(),
+                settings
+                    .iter()
+                    .map(|(name, value)| format!("{name}={value}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            Ok((
+                pool::open(url, timeout, bare()).await?,
+                Some("it refused session settings in the startup packet"),
+            ))
+        }
+        Err(err) => Err(err),
     }
 }
 
@@ -148,10 +176,11 @@ pub fn exit_code<E: std::fmt::Display>(
 /// slow-statement warnings and sea-orm-migration's per-migration lines stay quiet).
 pub const DEFAULT_LOG_FILTER: &str = "error,neonhub_db=warn,migration=warn,seeder=warn,smoke=warn,maintain=warn,bench=warn,entity=warn";
 
-/// Set up a binary's log lines (`tracing`): on stderr, filtered by `RUST_LOG` or else
+/// Set up a binary's log lines (feature `cli`) (`tracing`): on stderr, filtered by `RUST_LOG` or else
 /// [`DEFAULT_LOG_FILTER`] (`RUST_LOG=info` shows sea-orm-migration's line per migration), so a
 /// command prints its one summary line on stdout and nothing else; colour only when stdout
 /// and stderr are both terminals and `NO_COLOR` is unset, so files and CI logs get plain text.
+#[cfg(feature = "cli")]
 pub fn init_logging() {
     use std::io::IsTerminal;
     let ansi = std::io::stdout().is_terminal()

@@ -168,17 +168,18 @@ impl DatabaseUrl {
     }
 
     /// For a writer: when the URL looks pooled ([`DatabaseUrl::looks_pooled`]), say once on
-    /// stderr that `tool` should use the direct URL, and why it still works (its lock is held by
-    /// an open transaction, which a transaction pooler keeps on one server connection).
+    /// stderr that `tool` should use the direct URL, and what still works through a transaction
+    /// pooler and what does not.
     pub fn warn_if_pooled_writer(&self, tool: &str) {
         if let Some(reason) = self.looks_pooled() {
             crate::preflight::notice_once(format!(
                 "{tool}: {} looks pooled ({reason}): tools that write should use the direct \
-                 URL (set DIRECT_DATABASE_URL, or Neon's DATABASE_URL_UNPOOLED). {tool} still \
-                 works correctly through a transaction pooler: its lock is held by an open \
-                 transaction, which the pooler keeps on one server connection until it ends; \
-                 session settings (the lock timeout of concurrent index builds, their memory) \
-                 are not applied there",
+                 URL (set DIRECT_DATABASE_URL, or Neon's DATABASE_URL_UNPOOLED). Through a \
+                 transaction pooler {tool} still keeps its lock (an open transaction, which the \
+                 pooler keeps on one server connection until it ends) and runs every statement \
+                 in a transaction that begins with DEALLOCATE ALL, but without session settings \
+                 (the lock timeout and memory of concurrent index builds), and a migration that \
+                 runs outside a transaction is refused",
                 self.source.unwrap_or("the URL")
             ));
         }

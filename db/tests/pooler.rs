@@ -10,7 +10,9 @@
 //! The pooler is emulated by [`Gate`]: a TCP proxy in front of the test server that reads the
 //! startup packet as PgBouncer 1.18 does (only the parameters it tracks are accepted) and then
 //! forwards the connection untouched; the prepared-statement collision is produced on the real
-//! server, on one connection, exactly as the pooler would produce it.
+//! server, on one connection, exactly as the pooler would produce it. The last test does it
+//! through a real PgBouncer ([`testkit::pgbouncer`]), default and with Neon's settings; the
+//! collisions through it: entity/tests/it/pooler.rs.
 
 use neonhub_db::{DatabaseUrl, DbError};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
@@ -342,4 +344,93 @@ async fn channel_binding_without_tls_is_refused() {
         "{err}"
     );
     assert!(err.to_string().contains("does not implement"), "{err}");
+}
+
+/// The same through a real PgBouncer (Debian's 1.18, transaction mode, TLS): a default one
+/// (nothing in ignore_startup_parameters) lets every connection of this crate in, since none
+/// sends `extra_float_digits`; a driver that does send it, and a session with settings in its
+/// startup packet, are refused and said as the pooler's refusal with the fix; with Neon's
+/// settings `extra_float_digits` passes and `options` is still refused.
+#[tokio::test]
+async fn a_real_pgbouncer_refuses_only_what_it_must_and_says_so() {
+    use sea_orm::sqlx::{Connection, postgres::PgConnection};
+    use testkit::pgbouncer::{PgBouncer, Settings};
+    let db = TestDb::migrated().await;
+    let direct = db.url().clone();
+    let password = direct.password().unwrap_or_default();
+    let user = direct.user().unwrap_or("postgres").to_owned();
+    for settings in [Settings::default(), Settings::neon()] {
+        let neon = !settings.ignore_startup_parameters.is_empty();
+        let pooler = PgBouncer::start(&direct, &[(&user, &password)], settings);
+        let url = pooler.url(&direct, "");
+        // This crate's connections: in.
+        let conn = neonhub_db::connect(&url, Duration::from_secs(10), 1)
+            .await
+            .expect("no startup parameter a default PgBouncer refuses");
+        assert_eq!(
+            testkit::text(
+                &conn,
+                "SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()"
+            )
+            .await,
+            "false",
+            "the pooler's server side is plain; the client side is TLS (verify-full)"
+        );
+        conn.close().await.ok();
+        // sqlx's default sends extra_float_digits: a default PgBouncer refuses it, Neon's not.
+        let options: sea_orm::sqlx::postgres::PgConnectOptions = url.driver_url().parse().unwrap();
+        let raw = PgConnection::connect_with(&options).await;
+        if neon {
+            raw.expect("Neon's pooler ignores extra_float_digits")
+                .close()
+                .await
+                .ok();
+        } else {
+            let err = raw.expect_err("a default PgBouncer refuses extra_float_digits");
+            let said = DbError::from_sqlx(&url, &err, Duration::from_secs(10));
+            assert!(
+                matches!(&said, DbError::PoolerRejectedParameter { parameter, .. } if parameter == "extra_float_digits"),
+                "{said}"
+            );
+            assert!(
+                said.to_string().contains("ignore_startup_parameters"),
+                "{said}"
+            );
+        }
+        // Settings of a session in its startup packet: refused by both, with the fix.
+        let err = neonhub_db::connect_with_settings(
+            &url,
+            Duration::from_secs(10),
+            1,
+            &[("lock_timeout", "5s".to_owned())],
+        )
+        .await
+        .expect_err("options refused");
+        let text = err.to_string();
+        for needle in [
+            "unsupported startup parameter: options",
+            "connection pooler",
+            "DIRECT_DATABASE_URL",
+        ] {
+            assert!(text.contains(needle), "expected {needle:?} in: {text}");
+        }
+        // A tool's session for concurrent builds goes on without them, and says so.
+        let (session, pooler_seen) = neonhub_db::connect_tool_session(
+            &url,
+            Duration::from_secs(10),
+            &[("lock_timeout", "5s".to_owned())],
+            "test",
+        )
+        .await
+        .expect("the session without settings");
+        assert!(pooler_seen.is_some());
+        // Simple protocol only on such a session (a prepared statement would meet others').
+        use sea_orm::sqlx::Row;
+        let row = sea_orm::sqlx::raw_sql("SELECT current_setting('lock_timeout')")
+            .fetch_one(session.get_postgres_connection_pool())
+            .await
+            .unwrap();
+        assert_eq!(row.try_get::<String, _>(0).unwrap(), "0");
+        session.close().await.ok();
+    }
 }

@@ -5,10 +5,10 @@
 //! one server connection, the statements on others, and stay there for another client). An
 //! index action, which cannot run in a transaction, runs on a session of its own whose settings
 //! (lock timeout, no statement timeout, the build's memory and parallel workers) travel in the
-//! startup packet ([`neonhub_db::connect_with_settings`]) and end with that session; a merge
-//! batch is a transaction that sets its limits with `SET LOCAL`. Through a URL that looks
-//! pooled the index sessions get no settings (a pooler may refuse them): the builds then run
-//! with the server's defaults.
+//! startup packet ([`neonhub_db::connect_tool_session`]) and end with that session; a merge
+//! batch is a transaction that sets its limits with `SET LOCAL`. Through a pooler (a URL that
+//! looks pooled, or one whose pooler refuses the settings) the index sessions get no settings:
+//! the builds then run with the server's defaults.
 
 use crate::MaintainError;
 use crate::plan::{Action, MERGE_BATCH, Plan, count_sql, merge_sql};
@@ -87,6 +87,39 @@ pub struct Done {
     pub seconds: f64,
 }
 
+/// End the builds of `index` still running in other sessions. This run holds the
+/// `vector_maintain` lock, so such a build belongs to a run that died: its server session can
+/// outlive it (a server notices a vanished client only when it next writes to it, and a pooler
+/// that closes its server connection is noticed no sooner), and the drop of its INVALID index
+/// would deadlock with it. Each is ended with `pg_terminate_backend` (waiting up to 10 s), and
+/// said on stderr.
+async fn end_orphaned_builds(db: &DatabaseConnection, index: &str) -> Result<(), DbErr> {
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            "SELECT pid, pg_terminate_backend(pid, 10000) AS ended FROM pg_stat_activity \
+              WHERE datname = current_database() AND pid <> pg_backend_pid() \
+                AND state = 'active' AND query ILIKE 'CREATE%INDEX CONCURRENTLY%' \
+                AND strpos(query, $1) > 0",
+            [index.into()],
+        ))
+        .await?;
+    for row in rows {
+        let pid: i32 = row.try_get("", "pid")?;
+        let ended: bool = row.try_get("", "ended")?;
+        eprintln!(
+            "warning: vector-maintain: the build of {index} by pid {pid} outlived the run that \
+             started it: {}",
+            if ended {
+                "ended"
+            } else {
+                "could not be ended within 10 s"
+            }
+        );
+    }
+    Ok(())
+}
+
 /// Run the actions of `plan`: merges on `db`, index actions each on a session of its own to
 /// `target` (see the module's header). `on_done` hears of each action as it finishes.
 pub async fn apply(
@@ -97,7 +130,6 @@ pub async fn apply(
     mut on_done: impl FnMut(&Done),
 ) -> Result<Vec<Done>, MaintainError> {
     let ceiling = memory_ceiling(db, options).await?;
-    let pooled = target.url.looks_pooled().is_some();
     let mut done = Vec::with_capacity(plan.actions.len());
     for action in &plan.actions {
         let started = Instant::now();
@@ -114,16 +146,15 @@ pub async fn apply(
                 }
             }
             _ => {
-                let settings = if pooled {
-                    Vec::new()
-                } else {
-                    session_settings(action, options, ceiling)
-                };
-                let session = neonhub_db::connect_with_settings(
+                end_orphaned_builds(db, &action.index())
+                    .await
+                    .map_err(failed)?;
+                let settings = session_settings(action, options, ceiling);
+                let (session, _) = neonhub_db::connect_tool_session(
                     target.url,
                     target.connect_timeout,
-                    1,
                     &settings,
+                    "vector-maintain",
                 )
                 .await?;
                 let mut result = Ok(());

@@ -102,6 +102,24 @@ pub enum RunError {
         /// Who held locks on our tables at that moment.
         holders: String,
     },
+    /// A migration that runs outside a transaction, through a transaction pooler.
+    #[error(
+        "migration {migration} runs outside a transaction (it builds or drops an index \
+         CONCURRENTLY), which cannot be done safely through the transaction pooler in front of \
+         {target} ({reason}): the migrations before it are applied, nothing of it was run. Run \
+         `migration {command}` with the direct URL: set DIRECT_DATABASE_URL (Neon: \
+         DATABASE_URL_UNPOOLED, the connection string without -pooler)"
+    )]
+    OutsideTransactionBehindPooler {
+        /// The migration.
+        migration: String,
+        /// The server's `host:port`.
+        target: String,
+        /// Why a pooler is assumed.
+        reason: String,
+        /// The command to run again.
+        command: &'static str,
+    },
     /// Connecting or locking failed.
     #[error(transparent)]
     Db(#[from] DbError),
@@ -223,9 +241,8 @@ pub async fn run(
 /// the migrations run on one connection of their own to `url`, closed at the end. Migrations in
 /// a transaction set their timeouts with `SET LOCAL`; those outside one (concurrent index
 /// builds, which cannot run in a transaction) get the lock timeout from the session's startup
-/// packet ([`neonhub_db::connect_with_settings`]), never from a `SET` that a transaction pooler
-/// could leave on another client's connection (through a URL that looks pooled they run
-/// without it). The report's membership lines are filled in also when the run fails.
+/// packet ([`neonhub_db::connect_tool_session`]), never from a `SET` that a transaction pooler
+/// could leave on another client's connection (through a pooler they run without it). The report's membership lines are filled in also when the run fails.
 pub async fn run_with_report(
     url: &DatabaseUrl,
     db: &DatabaseConnection,
@@ -251,26 +268,80 @@ async fn run_reporting(
         return Err(RunError::PgvectorMissing);
     }
     let lock = ToolLock::acquire(url, LOCK, options.connect_timeout, options.lock_wait).await?;
-    let settings = if url.looks_pooled().is_some() {
-        Vec::new()
-    } else {
-        vec![(
-            "lock_timeout",
-            crate::guard::setting(options.ddl_lock_timeout),
-        )]
+    let settings = [(
+        "lock_timeout",
+        crate::guard::setting(options.ddl_lock_timeout),
+    )];
+    let result = match session(url, options, &settings).await {
+        Ok((session, pooler)) => {
+            let behind = pooler.map(|reason| Pooler {
+                target: url.target(),
+                reason,
+            });
+            let result = run_locked(&session, &lock, action, options, behind, report).await;
+            let _ = session.close().await;
+            result
+        }
+        Err(err) => Err(err.into()),
     };
-    let result =
-        match neonhub_db::connect_with_settings(url, options.connect_timeout, 1, &settings).await {
-            Ok(session) => {
-                let result = run_locked(&session, &lock, action, options, report).await;
-                let _ = session.close().await;
-                result
-            }
-            Err(err) => Err(err.into()),
-        };
     let released = lock.release().await;
     report.summary = result?;
     released?;
+    Ok(())
+}
+
+/// A transaction pooler in front of the server: where, and why it is assumed.
+struct Pooler {
+    target: String,
+    reason: &'static str,
+}
+
+/// The session the migrations run on: direct, with the lock timeout of migrations outside a
+/// transaction in its startup packet; or, behind a transaction pooler (the URL says so, or the
+/// pooler refused those settings), a pool in pooler mode, where every statement runs in a
+/// transaction that begins with `DEALLOCATE ALL` ([`neonhub_db::connect`]), and why.
+async fn session(
+    url: &DatabaseUrl,
+    options: &RunOptions,
+    settings: &[(&str, String)],
+) -> Result<(DatabaseConnection, Option<&'static str>), DbError> {
+    let (session, pooler) =
+        neonhub_db::connect_tool_session(url, options.connect_timeout, settings, "migration")
+            .await?;
+    let Some(reason) = pooler else {
+        return Ok((session, None));
+    };
+    session.close().await.ok();
+    let pinned = neonhub_db::connect_with_mode(
+        url,
+        options.connect_timeout,
+        1,
+        neonhub_db::app::PoolerMode::TransactionPooler,
+    )
+    .await?;
+    Ok((pinned, Some(reason)))
+}
+
+/// Behind a pooler: refuse `name` when it runs outside a transaction.
+fn check_pooled(
+    pooler: Option<&Pooler>,
+    name: &str,
+    command: &'static str,
+) -> Result<(), RunError> {
+    let Some(pooler) = pooler else {
+        return Ok(());
+    };
+    let outside = Migrator::migrations()
+        .iter()
+        .any(|m| m.name() == name && m.use_transaction() == Some(false));
+    if outside {
+        return Err(RunError::OutsideTransactionBehindPooler {
+            migration: name.to_owned(),
+            target: pooler.target.clone(),
+            reason: pooler.reason.to_owned(),
+            command,
+        });
+    }
     Ok(())
 }
 
@@ -279,8 +350,28 @@ async fn run_locked(
     lock: &ToolLock,
     action: Action,
     options: &RunOptions,
+    pooler: Option<Pooler>,
     report: &mut RunReport,
 ) -> Result<String, RunError> {
+    let pooler = pooler.as_ref();
+    if let (Some(pooled), Action::Fresh | Action::Refresh | Action::Reset) = (pooler, action) {
+        // Every one of these runs the migrations that cannot go through a pooler.
+        let first = Migrator::migrations()
+            .iter()
+            .find(|m| m.use_transaction() == Some(false))
+            .map(|m| m.name().to_owned())
+            .unwrap_or_default();
+        return Err(RunError::OutsideTransactionBehindPooler {
+            migration: first,
+            target: pooled.target.clone(),
+            reason: pooled.reason.to_owned(),
+            command: match action {
+                Action::Fresh => "fresh",
+                Action::Refresh => "refresh",
+                _ => "reset",
+            },
+        });
+    }
     if action != Action::Fresh {
         verify(db, &options.accept_changed).await?;
     }
@@ -291,6 +382,8 @@ async fn run_locked(
     } else {
         Some(app_role::members(db).await?)
     };
+    // A migration refused behind a pooler: those before it are recorded, then the refusal said.
+    let mut refusal = None;
     let result = match action {
         Action::Up(steps) => {
             // One migration at a time, each started only while the lock is provably held: a
@@ -299,9 +392,14 @@ async fn run_locked(
             match Migrator::get_pending_migrations(db).await {
                 Err(err) => Err(err),
                 Ok(pending) => {
-                    let pending = pending.len() as u32;
+                    let names: Vec<String> = pending.iter().map(|m| m.name().to_owned()).collect();
+                    let count = steps.map_or(names.len(), |n| (n as usize).min(names.len()));
                     let mut outcome = Ok(());
-                    for _ in 0..steps.map_or(pending, |n| n.min(pending)) {
+                    for name in &names[..count] {
+                        if let Err(err) = check_pooled(pooler, name, "up") {
+                            refusal = Some(err);
+                            break;
+                        }
                         lock.still_held().await?;
                         outcome = Migrator::up(db, Some(1)).await;
                         if outcome.is_err() {
@@ -311,6 +409,25 @@ async fn run_locked(
                     outcome
                 }
             }
+        }
+        Action::Down(steps) if pooler.is_some() => {
+            // One at a time, each checked: what runs outside a transaction is refused.
+            let mut outcome = Ok(());
+            for _ in 0..steps {
+                let Some(last) = applied(db).await?.last().cloned() else {
+                    break;
+                };
+                if let Err(err) = check_pooled(pooler, &last, "down") {
+                    refusal = Some(err);
+                    break;
+                }
+                lock.still_held().await?;
+                outcome = Migrator::down(db, Some(1)).await;
+                if outcome.is_err() {
+                    break;
+                }
+            }
+            outcome
         }
         Action::Down(steps) => Migrator::down(db, Some(steps)).await,
         Action::Fresh => fresh(db).await,
@@ -327,6 +444,9 @@ async fn run_locked(
     // The checksums are the runner's record of success: only while the lock is provably held.
     lock.still_held().await?;
     reconcile(db).await?;
+    if let Some(refusal) = refusal {
+        return Err(refusal);
+    }
     let after = applied(db).await?.len();
     Ok(match action {
         Action::Up(_) => format!(

@@ -59,6 +59,50 @@ impl DatabaseUrlArg for tokio::process::Command {
     }
 }
 
+/// The workspace binary `name` built beside the running test (`target/<profile>/<name>`), for a
+/// test that runs another crate's binary (cargo gives `CARGO_BIN_EXE_*` only for the test's own
+/// crate). `cargo test --workspace` (and `make test`) builds every binary before running any
+/// test; `cargo test -p <crate>` alone does not build other crates' binaries.
+///
+/// # Panics
+/// When the binary is not there, saying how to build it.
+pub fn workspace_binary(name: &str) -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("the test's own path");
+    // target/<profile>/deps/<test>-<hash>
+    let profile = exe
+        .parent()
+        .and_then(std::path::Path::parent)
+        .expect("the test runs from target/<profile>/deps");
+    let binary = profile.join(name);
+    let modified = |path: &std::path::Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    let Some(built) = modified(&binary) else {
+        panic!(
+            "{} is not built: run `cargo build --workspace` (or `cargo test --workspace`, which \
+             builds every binary first)",
+            binary.display()
+        );
+    };
+    // Cargo's dependency file lists every source the binary was built from: one changed
+    // since means `cargo test -p <crate>` rebuilt libraries, not the other crates' binaries.
+    let sources = std::fs::read_to_string(profile.join(format!("{name}.d"))).unwrap_or_default();
+    let stale = sources
+        .split_once(": ")
+        .map(|(_, list)| list.replace("\\ ", "\u{0}"))
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(|path| std::path::PathBuf::from(path.replace('\u{0}', " ")))
+        .find(|path| modified(path).is_some_and(|changed| changed > built));
+    if let Some(source) = stale {
+        panic!(
+            "{} is older than {}: run `cargo build --workspace` first (or `cargo test \
+             --workspace`, which builds every binary before running tests)",
+            binary.display(),
+            source.display()
+        );
+    }
+    binary
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,7 +17,9 @@ use std::time::Duration;
 pub mod child;
 pub mod citus;
 pub mod local_server;
-pub use child::DatabaseUrlArg;
+pub mod neon;
+pub mod pgbouncer;
+pub use child::{DatabaseUrlArg, workspace_binary};
 pub mod tool_locks;
 pub use neonhub_db;
 

@@ -44,16 +44,15 @@
 //! boundary".
 
 mod credential;
+mod pool;
 
 pub use credential::{
     Credential, DEFAULT_TICKET_LIFETIME, MAX_TICKET_LIFETIME, TICKET_KEYS_ENV, Ticket, TicketKey,
     TicketKeys,
 };
+pub use pool::TenantConnection;
 
-use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, Statement,
-    TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, Statement};
 use std::future::Future;
 use std::pin::Pin;
 use uuid::Uuid;
@@ -186,20 +185,19 @@ pub async fn current<C: ConnectionTrait>(txn: &C) -> Result<Tenant, DbErr> {
 }
 
 /// Run `work` in a new transaction in the context `credential` enters; commit when it returns
-/// `Ok`, roll back when it returns `Err` (or when the credential is refused).
-pub async fn with_tenant<T, F>(
-    db: &DatabaseConnection,
-    credential: &Credential,
-    work: F,
-) -> Result<T, DbErr>
+/// `Ok`, roll back when it returns `Err` (or when the credential is refused). `db` is the
+/// application's pool ([`neonhub_db::app::connect_app`]; a plain
+/// [`sea_orm::DatabaseConnection`] works for direct connections).
+pub async fn with_tenant<D, T, F>(db: &D, credential: &Credential, work: F) -> Result<T, DbErr>
 where
+    D: TenantConnection + ?Sized,
     F: for<'c> FnOnce(
             &'c DatabaseTransaction,
         ) -> Pin<Box<dyn Future<Output = Result<T, DbErr>> + Send + 'c>>
         + Send,
     T: Send,
 {
-    let txn = db.begin().await?;
+    let txn = db.begin_tenant_transaction().await?;
     if let Err(err) = enter(&txn, credential).await {
         txn.rollback().await.ok();
         return Err(err);

@@ -7,6 +7,7 @@ mod context_attacks;
 mod crud;
 mod deferred_graph;
 mod membership_attacks;
+mod pooler;
 mod relations_and_deletes;
 mod search;
 mod secrets;

@@ -5,4 +5,5 @@
 mod cli;
 mod erase;
 mod export;
+mod pooler;
 mod purge;

@@ -4,4 +4,5 @@
 
 mod cli;
 mod locks;
+mod pooler;
 mod vector_maintain;

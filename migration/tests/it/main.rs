@@ -6,6 +6,7 @@ mod conformance;
 mod connector_kind;
 mod errors;
 mod live_safety;
+mod pooler;
 mod reliability;
 mod round_trip;
 mod tenant_backfill;

@@ -44,14 +44,25 @@ impl Default for DoctorOptions {
     }
 }
 
-/// The LOGIN roles, not superusers, that are members of `role` directly or through other
-/// roles, as `(name, has a session now)`.
-const LOGINS: &str = "WITH RECURSIVE members(oid) AS (
-        SELECT a.member FROM pg_auth_members a JOIN pg_roles r ON r.oid = a.roleid
-         WHERE r.rolname = $1
-        UNION
-        SELECT a.member FROM pg_auth_members a JOIN members m ON a.roleid = m.oid
+/// The roles that have `role`'s rights, directly or through other roles: members by a grant
+/// with INHERIT or SET ([`neonhub_db::app_role::GRANTS_RIGHTS`]; not the owner that created the
+/// role without them, as a non-superuser owner on PostgreSQL 16 does).
+fn members_cte() -> String {
+    let rights = neonhub_db::app_role::GRANTS_RIGHTS;
+    format!(
+        "WITH RECURSIVE members(oid) AS (
+             SELECT a.member FROM pg_auth_members a JOIN pg_roles r ON r.oid = a.roleid
+              WHERE r.rolname = $1 AND {rights}
+             UNION
+             SELECT a.member FROM pg_auth_members a JOIN members m ON a.roleid = m.oid
+              WHERE {rights}
+         )"
     )
+}
+
+/// The LOGIN roles, not superusers, that are members of `role` directly or through other
+/// roles ([`members_cte`]), as `(name, has a session now)`.
+const LOGINS: &str = "
     SELECT r.rolname::text AS name,
            EXISTS (SELECT 1 FROM pg_stat_activity s WHERE s.usesysid = r.oid) AS connected
       FROM pg_roles r
@@ -123,7 +134,8 @@ async fn logins(db: &DatabaseConnection, role: &str) -> Check {
         }
         Ok(_) => {}
     }
-    let rows = match query(db, LOGINS, vec![role.into()]).await {
+    let sql = format!("{}{LOGINS}", members_cte());
+    let rows = match query(db, &sql, vec![role.into()]).await {
         Ok(rows) => rows,
         Err(err) => {
             return Check::new(NAME, Status::Warn, format!("cannot read members: {err}"));
@@ -147,9 +159,10 @@ async fn logins(db: &DatabaseConnection, role: &str) -> Check {
             Status::Fail,
             format!(
                 "no LOGIN role is a member of {role}: the application cannot connect under \
-                 row-level security (after a rollback past the tenant-isolation migration, \
-                 grant it again: GRANT {role} TO <the API's login>; `make db-up` does it for the \
-                 local server)"
+                 row-level security. As the owner, create the API's login and grant it the role \
+                 (CREATE ROLE api LOGIN; GRANT {role} TO api; with the README's timeouts), or \
+                 after a rollback past the tenant-isolation migration grant it again (GRANT \
+                 {role} TO <the API's login>;); `make db-up` does it for the local server"
             ),
         );
     }
@@ -190,12 +203,7 @@ async fn logins(db: &DatabaseConnection, role: &str) -> Check {
 async fn sessions(db: &DatabaseConnection, role: &str, options: &DoctorOptions) -> Check {
     const NAME: &str = "Application sessions";
     let sql = format!(
-        "WITH RECURSIVE members(oid) AS (
-             SELECT a.member FROM pg_auth_members a JOIN pg_roles r ON r.oid = a.roleid
-              WHERE r.rolname = $1
-             UNION
-             SELECT a.member FROM pg_auth_members a JOIN members m ON a.roleid = m.oid
-         ),
+        "{members},
          app AS (
              SELECT s.* FROM pg_stat_activity s
               WHERE s.datname = current_database() AND s.pid <> pg_backend_pid()
@@ -218,7 +226,8 @@ async fn sessions(db: &DatabaseConnection, role: &str, options: &DoctorOptions) 
                 left(regexp_replace(coalesce(a.query, ''), '\\s+', ' ', 'g'), 80) AS query
            FROM app a
           ORDER BY a.pid",
-        secs = options.stuck_after.as_secs()
+        secs = options.stuck_after.as_secs(),
+        members = members_cte()
     );
     let rows = match query(db, &sql, vec![role.into()]).await {
         Ok(rows) => rows,
@@ -323,12 +332,8 @@ fn millis(value: &str) -> Option<u64> {
 
 async fn settings(db: &DatabaseConnection, role: &str) -> Check {
     const NAME: &str = "Application role settings";
-    let sql = "WITH RECURSIVE members(oid) AS (
-             SELECT a.member FROM pg_auth_members a JOIN pg_roles r ON r.oid = a.roleid
-              WHERE r.rolname = $1
-             UNION
-             SELECT a.member FROM pg_auth_members a JOIN members m ON a.roleid = m.oid
-         ),
+    let sql = format!(
+        "{},
          roles AS (
              SELECT oid, rolname, rolcanlogin FROM pg_roles
               WHERE rolname = $1
@@ -343,8 +348,10 @@ async fn settings(db: &DatabaseConnection, role: &str) -> Check {
           WHERE s.setdatabase = 0 OR d.datname = current_database()
          UNION ALL
          SELECT r.rolname::text, false, NULL, NULL FROM roles r WHERE r.rolname <> $1
-          ORDER BY 1, 3 NULLS FIRST, 4";
-    let rows = match query(db, sql, vec![role.into()]).await {
+          ORDER BY 1, 3 NULLS FIRST, 4",
+        members_cte()
+    );
+    let rows = match query(db, &sql, vec![role.into()]).await {
         Ok(rows) => rows,
         Err(err) => {
             return Check::new(
