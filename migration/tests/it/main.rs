@@ -9,3 +9,4 @@ mod live_safety;
 mod reliability;
 mod round_trip;
 mod tenant_backfill;
+mod users_email;
