@@ -12,7 +12,8 @@ RUN = @$(CARGO) run --quiet --locked -p
 
 .PHONY: help demo test lint fmt build db-up db-down db-destroy db-status psql \
         backup-base restore-point restore-pitr restore-down db-replica-up db-replica-down \
-        migrate migrate-status migrate-down migrate-fresh seed ticket-keys smoke doctor backup restore docs migrations-sql bench bench-scale synth vector-maintain purge export-user erase-user
+        migrate migrate-status migrate-down migrate-fresh seed ticket-keys smoke doctor backup restore docs migrations-sql bench bench-scale synth vector-maintain purge export-user erase-user \
+        prisma-schema
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
@@ -148,3 +149,6 @@ export-user: ## A user's GDPR export (every row naming them, one snapshot): make
 
 erase-user: ## Erase a user (GDPR), keeping their organizations' data: make erase-user WHO=… ARGS="--reassign-to <member>" (or --delete-owned, --dry-run)
 	$(RUN) lifecycle -- erase-user "$(WHO)" $(ARGS)
+
+prisma-schema: ## Regenerate prisma/schema.prisma (and the TypeScript search's shape) from the migrations and prisma/names.toml
+	$(RUN) smoke -- prisma-schema
