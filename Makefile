@@ -13,7 +13,7 @@ RUN = @$(CARGO) run --quiet --locked -p
 .PHONY: help demo test lint fmt build db-up db-down db-destroy db-status psql \
         backup-base restore-point restore-pitr restore-down db-replica-up db-replica-down \
         migrate migrate-status migrate-down migrate-fresh seed ticket-keys smoke doctor backup restore docs migrations-sql bench bench-scale synth vector-maintain purge export-user erase-user \
-        prisma-schema
+        prisma-schema ts-check ts-example ts-test
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
@@ -23,6 +23,7 @@ demo: db-up migrate seed ticket-keys smoke ## Fresh machine to seeded database: 
 test: db-up ## Run every test against the local (or configured) Postgres
 	$(CARGO) test --locked --workspace
 	python3 scripts/test_secret_scan.py
+	@$(MAKE) --no-print-directory ts-test
 
 lint: ## fmt --check, clippy -D warnings, secret scan, actionlint + zizmor, squawk on the migrations' SQL, shellcheck
 	$(CARGO) fmt --all -- --check
@@ -150,5 +151,22 @@ export-user: ## A user's GDPR export (every row naming them, one snapshot): make
 erase-user: ## Erase a user (GDPR), keeping their organizations' data: make erase-user WHO=… ARGS="--reassign-to <member>" (or --delete-owned, --dry-run)
 	$(RUN) lifecycle -- erase-user "$(WHO)" $(ARGS)
 
+# The TypeScript client (clients/ts, docs/TYPESCRIPT.md). `npm ci` (npm registry only) runs again
+# when package.json or the lockfile changes; node_modules is git-ignored.
+TS := clients/ts
+$(TS)/node_modules/.installed: $(TS)/package.json $(TS)/package-lock.json
+	cd $(TS) && npm ci --no-audit --no-fund
+	@touch $@
+
 prisma-schema: ## Regenerate prisma/schema.prisma (and the TypeScript search's shape) from the migrations and prisma/names.toml
 	$(RUN) smoke -- prisma-schema
+
+ts-check: $(TS)/node_modules/.installed ## TypeScript client: prisma validate, prisma generate, tsc --noEmit
+	cd $(TS) && npm run --silent check
+
+ts-example: db-up ts-check ## A tenant query from TypeScript against DATABASE_APP_URL (after make demo)
+	@cd $(TS) && npm run --silent build && node dist/examples/tenant-query.js $(ARGS)
+
+ts-test: db-up ts-check ## TypeScript client's tests (node --test) on a scratch database, as the application login
+	$(CARGO) build --locked --quiet -p migration -p seeder
+	cd $(TS) && npm test --silent
