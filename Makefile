@@ -13,7 +13,7 @@ RUN = @$(CARGO) run --quiet --locked -p
 .PHONY: help demo test lint fmt build db-up db-down db-destroy db-status psql \
         backup-base restore-point restore-pitr restore-down db-replica-up db-replica-down \
         migrate migrate-status migrate-down migrate-fresh seed ticket-keys smoke doctor backup restore docs migrations-sql bench bench-pooler bench-scale synth vector-maintain purge export-user erase-user \
-        citus-up citus-down test-citus
+        citus-up citus-down test-citus prisma-schema ts-check ts-example ts-test bench-ts
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
@@ -24,6 +24,7 @@ test: db-up ## Run every test against the local (or configured) Postgres
 	$(CARGO) test --locked --workspace
 	python3 scripts/test_secret_scan.py
 	python3 scripts/test_no_password_argv.py
+	@$(MAKE) --no-print-directory ts-test
 
 # The cluster tests are ignored by `make test` (a fresh clone has no Citus); this target starts the
 # cluster when it is not running, runs them with --ignored, and stops the cluster again if it
@@ -173,3 +174,31 @@ export-user: ## A user's GDPR export (every row naming them, one snapshot): make
 
 erase-user: ## Erase a user (GDPR), keeping their organizations' data: make erase-user WHO=… ARGS="--reassign-to <member>" (or --delete-owned, --dry-run)
 	$(RUN) lifecycle -- erase-user "$(WHO)" $(ARGS)
+
+# The TypeScript client (clients/ts, docs/TYPESCRIPT.md). `npm ci` (npm registry only) runs again
+# when package.json or the lockfile changes; node_modules is git-ignored.
+TS := clients/ts
+$(TS)/node_modules/.installed: $(TS)/package.json $(TS)/package-lock.json
+	cd $(TS) && npm ci --no-audit --no-fund
+	@touch $@
+
+prisma-schema: ## Regenerate prisma/schema.prisma (and the TypeScript search's shape) from the migrations and prisma/names.toml
+	$(RUN) smoke -- prisma-schema
+
+ts-check: $(TS)/node_modules/.installed ## TypeScript client: prisma validate, prisma generate, tsc --noEmit
+	@cd $(TS) && npm run --silent check >&2
+
+ts-example: db-up ts-check ## A tenant query from TypeScript against DATABASE_APP_URL (after make demo)
+	@cd $(TS) && npm run --silent build >&2 && node dist/examples/tenant-query.js $(ARGS)
+
+ts-test: db-up ts-check ## TypeScript client's tests (node --test) on a scratch database, as the application login
+	$(CARGO) build --locked --quiet -p migration -p seeder
+	cd $(TS) && npm test --silent
+
+# The 100k configuration of `make bench`; a smaller load: make bench-ts BENCH_TS_SYNTH="--chunks 20000 --orgs 12 --shares 0.001,0.01,0.11,0.5"
+BENCH_TS_SYNTH ?= --chunks 100000 --messages 10000 --orgs 12 --shares 0.001,0.01,0.11,0.5
+bench-ts: db-up ts-check ## TypeScript vs Rust: tenant search (recall, p50) and findUnique vs pg, on a scratch database (minutes)
+	@$(CARGO) build --locked --quiet --release -p seeder -p maintain
+	@$(CARGO) build --locked --quiet --release -p bench --example search_probe
+	@$(CARGO) build --locked --quiet -p migration -p seeder
+	@cd $(TS) && npm run --silent build >&2 && node dist/test/scratch.js --synth="$(BENCH_TS_SYNTH)" -- node dist/bench/bench.js --synth="$(BENCH_TS_SYNTH)" $(ARGS)

@@ -81,7 +81,8 @@ pub async fn api_key_by_token_hash<C: ConnectionTrait>(
     .await
 }
 
-/// The id of the user with this email (case-insensitive), if any.
+/// The id of the user with this email (any case, surrounding spaces ignored: the function
+/// normalises it as addresses are stored, [`crate::users::normalize_email`]), if any.
 pub async fn user_id_by_email<C: ConnectionTrait>(
     db: &C,
     email: &str,

@@ -172,20 +172,26 @@ async fn scalar(
     }
 }
 
-/// The id of the user whose id or email (any case) is `who`.
+/// The id of the user whose id or email (any case, surrounding spaces ignored: emails are
+/// stored normalised, [`entity::users::normalize_email`]) is `who`: a probe of the primary key
+/// or of the unique key `users_email_key`.
 ///
 /// # Errors
 /// The database error of the lookup.
 pub async fn find_user<C: ConnectionTrait>(db: &C, who: &str) -> Result<Option<String>, DbErr> {
-    match db
-        .query_one_raw(Statement::from_sql_and_values(
+    let statement = match sea_orm::prelude::Uuid::parse_str(who.trim()) {
+        Ok(id) => Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "SELECT id::text FROM users WHERE id::text = $1 OR lower(email) = lower($1) \
-             ORDER BY (id::text = $1) DESC LIMIT 1",
-            [who.into()],
-        ))
-        .await?
-    {
+            "SELECT id::text FROM users WHERE id = $1",
+            [id.into()],
+        ),
+        Err(_) => Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT id::text FROM users WHERE email = $1",
+            [entity::users::normalize_email(who).into()],
+        ),
+    };
+    match db.query_one_raw(statement).await? {
         Some(row) => Ok(Some(row.try_get_by_index(0)?)),
         None => Ok(None),
     }

@@ -1,8 +1,8 @@
 //! The one generic upsert every fixture row goes through.
 //!
 //! A fixture row is an entity's `ActiveModel` plus the key that identifies it: a natural unique
-//! key of the schema, a unique index on `lower(column)`, or the primary key (for tables without
-//! a natural key, whose fixtures carry deterministic ids). The row is written with
+//! key of the schema (`users.email` among them: stored normalised, under a plain unique key) or
+//! the primary key (for tables without a natural key, whose fixtures carry deterministic ids). The row is written with
 //!
 //! ```sql
 //! INSERT INTO t (...) VALUES (...)
@@ -17,7 +17,7 @@
 //! id is then read by the natural key. Only the columns the fixture sets are written or
 //! compared: database defaults (`created_at`, counters, ...) are never overwritten.
 
-use sea_orm::sea_query::{Expr, ExprTrait, Func, OnConflict, Query};
+use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue, ColumnTrait, DbBackend, EntityName, EntityTrait, IdenStatic,
     Iterable, PrimaryKeyToColumn, QueryFilter, QuerySelect, QueryTrait, Statement, Value,
@@ -34,8 +34,6 @@ pub(crate) enum Key<C> {
     Primary,
     /// A unique key over these columns (`NULLS NOT DISTINCT` where the spec says so).
     Unique(Vec<C>),
-    /// A unique index on `lower(column)`.
-    Lower(C),
 }
 
 /// A type-erased fixture row, ready to be written.
@@ -137,16 +135,10 @@ where
         let key_columns = match &self.key {
             Key::Primary => pk.clone(),
             Key::Unique(columns) => columns.clone(),
-            Key::Lower(column) => vec![*column],
         };
         let mut on_conflict = match &self.key {
             Key::Primary => OnConflict::columns(pk.clone()),
             Key::Unique(columns) => OnConflict::columns(columns.clone()),
-            Key::Lower(column) => {
-                let mut oc = OnConflict::new();
-                oc.expr(Func::lower(Expr::col(*column)));
-                oc
-            }
         };
         let update: Vec<ColumnOf<A>> = ColumnOf::<A>::iter()
             .filter(|c| self.model.get(*c).is_set())
@@ -198,10 +190,6 @@ where
             Key::Unique(columns) => columns
                 .iter()
                 .fold(select, |s, c| s.filter(c.eq(value(*c)))),
-            Key::Lower(column) => select.filter(ExprTrait::eq(
-                Expr::expr(Func::lower(Expr::col(column.as_column_ref()))),
-                Func::lower(Expr::val(value(*column))),
-            )),
         };
         Some(select.build(DbBackend::Postgres))
     }

@@ -6,6 +6,7 @@
 //!   application role (its logins, stuck sessions, stored settings), schema, indexes, seed and
 //!   connector catalogue, each check computed live.
 //! - [`schema_doc`]: the generated schema reference, `docs/SCHEMA.md`.
+//! - [`prisma`]: the generated Prisma schema of the TypeScript client, `prisma/schema.prisma`.
 //! - [`scale_out`]: Citus readiness from the catalog (each table's role and its blockers),
 //!   also a section of the doctor report.
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
@@ -13,6 +14,7 @@
 pub mod agreement;
 mod counts;
 mod doctor;
+pub mod prisma;
 pub mod scale_out;
 pub mod schema_doc;
 

@@ -8,6 +8,7 @@
 //! make doctor ARGS=--replica          # the same, against DATABASE_READ_URL (the read replica)
 //! make doctor ARGS="--out docs/READINESS.md"
 //! make docs                         # docs/SCHEMA.md, generated from the entities
+//! make prisma-schema                 # prisma/schema.prisma, generated from the migrated schema
 //! ```
 //!
 //! Read-only. The table list comes from the entity registry, so a new entity is counted
@@ -59,6 +60,15 @@ enum Command {
         #[arg(long)]
         out: Option<std::path::PathBuf>,
     },
+    /// Write the Prisma schema of the TypeScript client (prisma/schema.prisma), generated from
+    /// the schema the migrations produce and prisma/names.toml, and the shape of entity::search
+    /// its vector search replays (clients/ts/src/search-shape.ts, clients/ts/test/search-sql.json);
+    /// needs no database.
+    PrismaSchema {
+        /// The workspace root the files are written under.
+        #[arg(long, default_value = ".")]
+        root: std::path::PathBuf,
+    },
     /// Print the live schema as sorted text, one fact per line (the form of
     /// migration/tests/expected_schema.txt), for review and diffs.
     Catalog,
@@ -86,6 +96,19 @@ async fn run(cli: Cli) -> Result<bool> {
             }
             None => print!("{doc}"),
         }
+        return Ok(true);
+    }
+    if let Some(Command::PrismaSchema { root }) = &cli.command {
+        let files = smoke::prisma::generated_files().context("generating the Prisma schema")?;
+        for (path, content) in &files {
+            let path = root.join(path);
+            std::fs::write(&path, content)
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+        println!(
+            "wrote {}",
+            files.iter().map(|(p, _)| *p).collect::<Vec<_>>().join(", ")
+        );
         return Ok(true);
     }
     let resolve = |connect: &ConnectArgs| {

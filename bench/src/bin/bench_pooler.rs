@@ -169,7 +169,10 @@ async fn breakdown(app: &AppConnection, login: &AppLogin, tenants: &Tenants) -> 
         let t1 = Instant::now();
         enter(&txn, &credential).await?;
         let t2 = Instant::now();
-        Brands::find_by_id(id).one(&txn).await?.context("the brand")?;
+        Brands::find_by_id(id)
+            .one(&txn)
+            .await?
+            .context("the brand")?;
         let t3 = Instant::now();
         txn.commit().await?;
         let t4 = Instant::now();
@@ -257,8 +260,10 @@ async fn run(cli: Cli) -> Result<()> {
     let (mut direct, mut pooled) = (0f64, 0f64);
     for round in 1..=2 {
         eprintln!("bench-pooler: read path, round {round}: direct, then through PgBouncer");
-        direct = direct.max(throughput(&direct_app, &login, &tenants, cli.connections, cli.seconds).await?);
-        pooled = pooled.max(throughput(&pooled_app, &login, &tenants, cli.connections, cli.seconds).await?);
+        direct = direct
+            .max(throughput(&direct_app, &login, &tenants, cli.connections, cli.seconds).await?);
+        pooled = pooled
+            .max(throughput(&pooled_app, &login, &tenants, cli.connections, cli.seconds).await?);
     }
     eprintln!("bench-pooler: where the time goes (one connection)");
     let one = |pooler: PoolerMode| AppPoolOptions {
@@ -315,7 +320,10 @@ async fn run(cli: Cli) -> Result<()> {
         cli.connections,
         cli.connections,
         cli.seconds,
-        load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
     );
     println!("| figure | value | baseline | ratio | goal |");
     println!("|---|---|---|---|---|");

@@ -1,8 +1,10 @@
-//! `users`: People who sign in to NeonHub. Email is unique case-insensitively.
+//! `users`: People who sign in to NeonHub. Email is unique case-insensitively: stored normalised
+//! ([`normalize_email`]), under a plain unique key.
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// People who sign in to NeonHub. Email is unique case-insensitively.
+/// People who sign in to NeonHub. Email is unique case-insensitively: stored normalised
+/// ([`normalize_email`]), under a plain unique key.
 ///
 /// Table `users` (Identity and sessions).
 #[sea_orm::model]
@@ -11,8 +13,10 @@ use serde::{Deserialize, Serialize};
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false, default_expr = "Expr::cust(\"gen_random_uuid()\")")]
     pub id: Uuid,
-    /// Unique, case-insensitive: unique index on lower(email).
-    #[sea_orm(column_type = "Text")]
+    /// Unique (`users_email_key`), stored normalised: lower-case ASCII letters, no surrounding
+    /// spaces (trigger `users_normalize_email` normalises every write, check `users_email_check`
+    /// holds it). Look a user up with `Column::Email.eq(normalize_email(input))`.
+    #[sea_orm(column_type = "Text", unique)]
     pub email: String,
     #[sea_orm(column_type = "Text")]
     pub name: Option<String>,
@@ -75,3 +79,15 @@ pub struct Model {
 }
 
 crate::uuid_v7_primary_key!();
+
+/// `email` as the database stores it: surrounding spaces trimmed, ASCII letters lower-cased
+/// (`lower(btrim(email) COLLATE "C")`, the same on every server whatever its locale; other
+/// letters are kept as they are). Normalise an address before looking it up by equality:
+///
+/// ```
+/// assert_eq!(entity::users::normalize_email("  Ana.Lopez@Example.COM "), "ana.lopez@example.com");
+/// assert_eq!(entity::users::normalize_email("Émile@x.test"), "Émile@x.test");
+/// ```
+pub fn normalize_email(email: &str) -> String {
+    email.trim_matches(' ').to_ascii_lowercase()
+}

@@ -51,7 +51,7 @@ async fn every_user_foreign_key_is_covered_and_no_secret_leaves() {
         .expect("a new table");
 
     let mut buf = Vec::new();
-    let report = lifecycle::export_user(db.conn(), "ADMIN@neonhub.ai", &mut buf)
+    let report = lifecycle::export_user(db.conn(), " ADMIN@NeonHub.ai ", &mut buf)
         .await
         .expect("export");
     assert_eq!(report.user_id, user);

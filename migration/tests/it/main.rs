@@ -11,3 +11,4 @@ mod reliability;
 mod round_trip;
 mod tenant_backfill;
 mod tool_lock;
+mod users_email;

@@ -15,3 +15,4 @@ mod replica;
 mod scale_out;
 mod schema_doc;
 mod smoke;
+mod typescript;

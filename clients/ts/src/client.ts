@@ -1,0 +1,88 @@
+/**
+ * The generated Prisma client on `@prisma/adapter-pg` (Prisma 7: no engine binary, the query
+ * compiler is wasm), connected as the application login, with lookups of `User` by email that
+ * find an address written in any case.
+ *
+ * ```ts
+ * const prisma = createClient({ connectionString: process.env.DATABASE_APP_URL! });
+ * ```
+ *
+ * Connect through the pooled URL in production (a transaction pooler such as PgBouncer or
+ * Neon's `-pooler` host): every tenant's work is one transaction (`withTenant`), whose context
+ * ends with it, so no request's tenant outlives its transaction on a pooled connection.
+ */
+import { PrismaPg } from "@prisma/adapter-pg";
+import { Prisma, PrismaClient } from "../generated/prisma/client.js";
+import { normalizeEmail } from "./email.js";
+
+/** How {@link createClient} connects. */
+export interface ClientOptions {
+  /** The application login's URL (`DATABASE_APP_URL`; the pooled one in production). */
+  connectionString: string;
+  /** Connections of the pool (node-postgres' default: 10). */
+  max?: number;
+  /** Milliseconds to wait for a new connection before failing (default 10,000). */
+  connectionTimeoutMillis?: number;
+  /** Prisma's log levels, e.g. `["warn", "error"]`. */
+  log?: Prisma.LogLevel[];
+}
+
+/** `where.email` (a string, `{ equals }` or `{ in }`) in its stored form. */
+function normalizeWhere(where: unknown): void {
+  if (where === null || typeof where !== "object") {
+    return;
+  }
+  const w = where as Record<string, unknown>;
+  const email = w.email;
+  if (typeof email === "string") {
+    w.email = normalizeEmail(email);
+  } else if (email !== null && typeof email === "object") {
+    const filter = email as Record<string, unknown>;
+    if (typeof filter.equals === "string") {
+      filter.equals = normalizeEmail(filter.equals);
+    }
+    if (Array.isArray(filter.in)) {
+      filter.in = filter.in.map((e: unknown) => (typeof e === "string" ? normalizeEmail(e) : e));
+    }
+  }
+  for (const key of ["AND", "OR", "NOT"]) {
+    const nested = w[key];
+    if (Array.isArray(nested)) {
+      nested.forEach(normalizeWhere);
+    } else {
+      normalizeWhere(nested);
+    }
+  }
+}
+
+/**
+ * The client extension that normalises `User` lookups by email: addresses are stored normalised
+ * (lower-case ASCII letters, no surrounding spaces), so `findUnique({ where: { email } })` goes
+ * through the plain unique key `users_email_key` with the input in that form. Writes need
+ * nothing: the database normalises them (trigger `users_normalize_email`).
+ */
+export const emailLookups = Prisma.defineExtension({
+  name: "neonhub-email-lookups",
+  query: {
+    user: {
+      async $allOperations({ args, query }) {
+        normalizeWhere((args as { where?: unknown }).where);
+        return query(args);
+      },
+    },
+  },
+});
+
+/** A Prisma client for the NeonHub database on `@prisma/adapter-pg`. */
+export function createClient(options: ClientOptions) {
+  const adapter = new PrismaPg({
+    connectionString: options.connectionString,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
+  });
+  const log = options.log ?? [];
+  return new PrismaClient({ adapter, log }).$extends(emailLookups);
+}
+
+/** The client {@link createClient} returns. */
+export type NeonhubClient = ReturnType<typeof createClient>;
