@@ -1,11 +1,15 @@
 -- m20261207_010100_users_email_key (up): the SQL this migration executes, captured by `make migrations-sql`.
 -- Generated; a test fails when it differs from what the migration runs.
--- Runs outside a transaction (CONCURRENTLY).
-
-SET lock_timeout = '5s'; SET statement_timeout = '300s';
+-- Runs outside a transaction (CONCURRENTLY). No session SET (a transaction pooler
+-- would leave it on another client's connection): the lock timeout comes with the
+-- runner's session (its startup packet); no statement timeout (builds take minutes
+-- per million rows and block no writer). See migration/src/guard.rs.
+-- squawk-ignore-file require-lock-timeout, require-statement-timeout
 
 WITH batch AS (SELECT id FROM users WHERE id > $1::uuid ORDER BY id LIMIT 1000), fixed AS (UPDATE users u SET email = pg_catalog.lower(pg_catalog.btrim(email) COLLATE pg_catalog."C") FROM batch b WHERE u.id = b.id AND u.email <> pg_catalog.lower(pg_catalog.btrim(email) COLLATE pg_catalog."C")) SELECT (SELECT id FROM batch ORDER BY id DESC LIMIT 1)::text AS last;
 
+-- Validating a validated constraint does nothing: a rerun is safe.
+-- squawk-ignore prefer-robust-stmts
 ALTER TABLE users VALIDATE CONSTRAINT users_email_check;
 
 SELECT pg_get_indexdef(to_regclass($1)) AS def WHERE to_regclass($1) IS NOT NULL;
@@ -24,5 +28,3 @@ ALTER INDEX IF EXISTS users_email_next_key RENAME TO users_email_key;
 CREATE OR REPLACE FUNCTION auth_user_id_by_email(p_email text) RETURNS uuid
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
     AS $fn$ SELECT u.id FROM public.users u WHERE u.email = pg_catalog.lower(pg_catalog.btrim(p_email) COLLATE pg_catalog."C") $fn$;
-
-RESET lock_timeout; RESET statement_timeout;
