@@ -46,9 +46,9 @@ mod m20261207_000300_attribution_checks;
 mod m20261207_000400_tenant_scoped_oracles;
 mod m20261207_000500_sign_in_token_limits;
 mod m20261207_000600_app_session_hardening;
-mod m20261207_000700_validate_replaced_keys;
 mod m20261207_010000_users_email_normalized;
 mod m20261207_010100_users_email_key;
+mod m20261207_020000_validate_replaced_keys;
 mod membership;
 pub mod render;
 pub mod runner;
@@ -108,9 +108,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000400_tenant_scoped_oracles::Migration),
             Box::new(m20261207_000500_sign_in_token_limits::Migration),
             Box::new(m20261207_000600_app_session_hardening::Migration),
-            Box::new(m20261207_000700_validate_replaced_keys::Migration),
             Box::new(m20261207_010000_users_email_normalized::Migration),
             Box::new(m20261207_010100_users_email_key::Migration),
+            Box::new(m20261207_020000_validate_replaced_keys::Migration),
         ];
         // Crash tests pause inside a named migration (feature `test-hooks`, tests only).
         #[cfg(feature = "test-hooks")]

@@ -131,7 +131,7 @@ impl MigrationTrait for Migration {
         for table in NULLABLE_ORG {
             // The constraint is replaced NOT VALID (PostgreSQL cannot alter a foreign key's
             // action): it binds every new row and its action applies at once; migration
-            // 20261207_000700 validates it in a transaction of its own, which blocks no reads
+            // 20261207_020000 validates it in a transaction of its own, which blocks no reads
             // or writes.
             db.execute_unprepared(&org_fk_sql(table, "CASCADE")).await?;
         }

@@ -29,6 +29,29 @@ pub const APP_LOGIN: &str = "neonhub_api";
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The migrations at the end of the history that a transaction pooler can roll back and apply:
+/// how many run in a transaction after the last one that does not, and that one's name (which
+/// a pooled `down` past them refuses). Panics when the last migration runs outside a
+/// transaction, or none does: the pooler tests need both.
+pub fn pooled_tail() -> (usize, String) {
+    use migration::MigratorTrait;
+    let migrations = migration::Migrator::migrations();
+    let tail = migrations
+        .iter()
+        .rev()
+        .take_while(|m| m.use_transaction() != Some(false))
+        .count();
+    assert!(tail >= 1, "the last migration runs outside a transaction");
+    assert!(
+        tail < migrations.len(),
+        "no migration runs outside a transaction"
+    );
+    (
+        tail,
+        migrations[migrations.len() - tail - 1].name().to_owned(),
+    )
+}
+
 /// A random password (32 hex digits).
 fn password() -> String {
     let mut bytes = [0u8; 16];

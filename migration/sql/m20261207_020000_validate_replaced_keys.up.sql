@@ -1,4 +1,4 @@
--- m20261207_000700_validate_replaced_keys (up): the SQL this migration executes, captured by `make migrations-sql`.
+-- m20261207_020000_validate_replaced_keys (up): the SQL this migration executes, captured by `make migrations-sql`.
 -- Generated; a test fails when it differs from what the migration runs.
 
 SET LOCAL lock_timeout = '5s'; SET LOCAL statement_timeout = '300s';
