@@ -245,17 +245,23 @@ impl BenchReport {
         }
         let e = &rls.enter;
         let extra = e.with_tenant_us - e.plain_us;
+        // The server time: the function's own, as the server counts it, where it could be
+        // read; else the end-to-end difference to BEGIN, SELECT 1, COMMIT.
+        let (server_us, how) = match e.function_us {
+            Some(us) => (us, "the function's own time, pg_stat_user_functions"),
+            None => (e.server_us, "with_tenant minus BEGIN, SELECT 1, COMMIT"),
+        };
         self.figures.push(figure(
             "8d",
             format!(
-                "Entering a tenant: `with_tenant` of an empty transaction (BEGIN, the enter statement checking a session and a membership, COMMIT) vs a plain BEGIN/COMMIT, {} each, one connection; the enter statement is one round trip and executes in {:.0} µs on the server (EXPLAIN ANALYZE, median)",
-                e.transactions, e.server_us
+                "Entering a tenant: `with_tenant` of an empty transaction (BEGIN, the enter statement checking a session and a membership, COMMIT) vs a plain BEGIN/COMMIT, {} each, one connection; the enter statement is one round trip; server time {:.0} µs ({how}); for the record: with_tenant minus BEGIN, SELECT 1, COMMIT (median {:.0} µs), client included: {:.0} µs; EXPLAIN ANALYZE with its instrumentation: {:.0} µs",
+                e.transactions, server_us, e.one_statement_us, e.server_us, e.explain_us
             ),
             format!("median {:.0} µs per transaction (+{:.0} µs)", e.with_tenant_us, extra),
             format!("median {:.0} µs", e.plain_us),
             e.with_tenant_us / e.plain_us,
             "with_tenant / BEGIN-COMMIT",
-            Some(("server time ≤ 50 µs", e.server_us <= 50.0)),
+            Some(("server time ≤ 50 µs", server_us <= 50.0)),
         ));
         let ratio = rls.app_mix.tps / rls.owner_mix.tps;
         self.figures.push(figure(

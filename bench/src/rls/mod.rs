@@ -12,7 +12,9 @@
 //!   afterwards every message is checked to belong to its conversation's tenant;
 //! - 8d: entering a tenant: `with_tenant` of an empty transaction against a plain
 //!   `BEGIN`/`COMMIT` (one more round trip: the enter statement), and the enter statement's
-//!   time on the server (`EXPLAIN ANALYZE`'s execution time).
+//!   time on the server: `with_tenant` against `BEGIN`, `SELECT 1`, `COMMIT` (the same round
+//!   trips), and `EXPLAIN ANALYZE`'s figure for the record (an upper bound: it adds its
+//!   instrumentation).
 
 pub mod load;
 pub mod pgbench;
@@ -56,8 +58,18 @@ pub struct EnterCost {
     pub with_tenant_us: f64,
     /// Median µs of a plain BEGIN/COMMIT on the same connection.
     pub plain_us: f64,
-    /// Median µs the enter statement executes on the server (`EXPLAIN ANALYZE`).
+    /// Median µs of BEGIN, `SELECT 1`, COMMIT: as many round trips as `with_tenant`.
+    pub one_statement_us: f64,
+    /// What the enter statement costs the server beyond a trivial statement:
+    /// `with_tenant_us - one_statement_us` (the same round trips, the same client code).
     pub server_us: f64,
+    /// Median µs `EXPLAIN ANALYZE` gives the enter statement (planning and execution, with the
+    /// instrumentation's own cost: an upper bound).
+    pub explain_us: f64,
+    /// Mean µs of `tenant_enter_session` itself as the server counts it
+    /// (`pg_stat_user_functions` with `track_functions = 'pl'`), where the owner may turn that
+    /// on for the application login.
+    pub function_us: Option<f64>,
 }
 
 /// Figures 8a–8d in detail.
@@ -155,6 +167,11 @@ pub async fn measure(
          GRANT SELECT ON bench_tenants TO {role}"
     ))
     .await?;
+    // Figure 8d reads the enter function's own time from pg_stat_user_functions: a superuser
+    // setting, so only where the owner may set it for the login (the local server).
+    db.execute_unprepared(&format!("ALTER ROLE {role} SET track_functions = 'pl'"))
+        .await
+        .ok();
     let app_url = server
         .url_of(&name)
         .with_credentials(&role, Some(&password));
@@ -201,7 +218,7 @@ async fn measure_with(
          WHERE organization_id = $1 ORDER BY id DESC LIMIT 50) t",
     )
     .await?;
-    let enter = enter_cost(&app, orgs[1]).await?;
+    let enter = enter_cost(&app, owner, orgs[1]).await?;
     app.close().await.ok();
 
     let pgbench = tools.psql.with_file_name("pgbench");
@@ -241,9 +258,19 @@ const ENTER_TRANSACTIONS: usize = 2_000;
 
 /// Figure 8d: `with_tenant` of an empty closure against BEGIN/COMMIT, alternating on one
 /// connection, and the enter statement's execution time on the server.
-async fn enter_cost(app: &DatabaseConnection, tenant: Uuid) -> Result<EnterCost, BenchError> {
+async fn enter_cost(
+    app: &DatabaseConnection,
+    owner: &DatabaseConnection,
+    tenant: Uuid,
+) -> Result<EnterCost, BenchError> {
     let credential = credential(tenant);
-    let (mut with, mut plain) = (Vec::new(), Vec::new());
+    owner
+        .execute_unprepared(
+            "SELECT pg_stat_reset_single_function_counters(\
+             'public.tenant_enter_session(text, uuid)'::regprocedure)",
+        )
+        .await?;
+    let (mut with, mut plain, mut one) = (Vec::new(), Vec::new(), Vec::new());
     for run in 0..ENTER_TRANSACTIONS + 50 {
         let started = Instant::now();
         with_tenant(app, &credential, |_| Box::pin(async { Ok(()) })).await?;
@@ -251,11 +278,20 @@ async fn enter_cost(app: &DatabaseConnection, tenant: Uuid) -> Result<EnterCost,
         let started = Instant::now();
         app.begin().await?.commit().await?;
         let plain_us = started.elapsed().as_secs_f64() * 1e6;
+        let started = Instant::now();
+        let txn = app.begin().await?;
+        // Prepared and cached, as the enter statement is.
+        txn.query_one_raw(Statement::from_string(DbBackend::Postgres, "SELECT 1"))
+            .await?;
+        txn.commit().await?;
+        let one_us = started.elapsed().as_secs_f64() * 1e6;
         if run >= 50 {
             with.push(with_us);
             plain.push(plain_us);
+            one.push(one_us);
         }
     }
+    let function_us = function_time(owner, ENTER_TRANSACTIONS + 50).await?;
     let mut server = Vec::new();
     for run in 0..250 {
         let txn = app.begin().await?;
@@ -281,12 +317,49 @@ async fn enter_cost(app: &DatabaseConnection, tenant: Uuid) -> Result<EnterCost,
             server.push(ms * 1000.0);
         }
     }
+    let (with_tenant_us, one_statement_us) = (median(&with), median(&one));
     Ok(EnterCost {
         transactions: ENTER_TRANSACTIONS,
-        with_tenant_us: median(&with),
+        with_tenant_us,
         plain_us: median(&plain),
-        server_us: median(&server),
+        one_statement_us,
+        server_us: with_tenant_us - one_statement_us,
+        explain_us: median(&server),
+        function_us,
     })
+}
+
+/// Mean µs per call of `tenant_enter_session` as the server counts it (`track_functions`),
+/// once the application's session has reported its `calls` calls; `None` where the setting is
+/// off (it needs a superuser).
+async fn function_time(
+    owner: &DatabaseConnection,
+    calls: usize,
+) -> Result<Option<f64>, BenchError> {
+    // A session reports its counters when it has been idle for a second.
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        let row = owner
+            .query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                "SELECT pg_stat_clear_snapshot(), \
+                        (SELECT calls FROM pg_stat_user_functions \
+                          WHERE funcid = 'public.tenant_enter_session(text, uuid)'::regprocedure) \
+                          AS calls, \
+                        (SELECT total_time * 1000 / NULLIF(calls, 0) FROM pg_stat_user_functions \
+                          WHERE funcid = 'public.tenant_enter_session(text, uuid)'::regprocedure) \
+                          AS us",
+            ))
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let seen: Option<i64> = row.try_get("", "calls")?;
+        match seen {
+            None => return Ok(None),
+            Some(n) if n as usize >= calls => return Ok(row.try_get("", "us")?),
+            Some(_) => {}
+        }
+    }
+    Ok(None)
 }
 
 /// Time `app_sql` as the application login in `tenant` and `owner_sql` (with `$1` = the
