@@ -8,42 +8,12 @@ use crate::common;
 use common::rls::{as_tenant, attempt, count, fresh_natural_keys, insert_json, row_json, row_of};
 use entity::tenant::Tenant;
 use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
-use testkit::{AppLogin, TestDb};
+use testkit::TestDb;
 use uuid::Uuid;
 
-struct World {
-    db: TestDb,
-    a: common::Ids,
-    b: common::Ids,
-    app: AppLogin,
-}
+type World = common::rls::TwoTenants;
 
 impl World {
-    async fn new() -> Self {
-        let db = TestDb::migrated().await;
-        let a = common::one_of_each(db.conn(), "a").await;
-        let b = common::one_of_each(db.conn(), "b").await;
-        let app = AppLogin::new(&db).await;
-        Self { db, a, b, app }
-    }
-
-    async fn owner(&self, sql: &str, values: Vec<Value>) {
-        self.db
-            .conn()
-            .execute_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                sql,
-                values,
-            ))
-            .await
-            .unwrap_or_else(|e| panic!("{sql}: {e}"));
-    }
-
-    /// Mallory: A's user, who manages A.
-    fn mallory(&self) -> Tenant {
-        Tenant::new(self.a["organizations"]).acting_as(self.a["users"])
-    }
-
     async fn make_member(&self, org: Uuid, user: Uuid, role: Option<Uuid>) {
         self.owner(
             "INSERT INTO organization_members (organization_id, user_id, role_id, status) \
@@ -104,7 +74,7 @@ async fn insert_naming(w: &World, table: &str, column: &str, who: Uuid) -> Resul
         row["token_hash"] = serde_json::json!(Uuid::now_v7().to_string());
     }
     row[column] = serde_json::json!(who);
-    let txn = as_tenant(&w.app, &w.mallory()).await;
+    let txn = as_tenant(&w.app, &w.tenant_a()).await;
     let (cond, val) = row_of(table, &w.a);
     txn.execute_unprepared("SAVEPOINT s").await.unwrap();
     if txn
@@ -146,7 +116,7 @@ async fn every_column_naming_a_user_names_only_the_organizations_people() {
         let (cond, val) = row_of(table, &w.a);
         let update = attempt(
             &w.app,
-            &w.mallory(),
+            &w.tenant_a(),
             &format!("UPDATE {table} SET {column} = $2 WHERE {cond}"),
             vec![val, bob.into()],
         )
@@ -212,7 +182,7 @@ async fn deleting_an_organization_leaves_nothing_in_anyones_private_space() {
         }
         tables_done.push(table.clone());
         if !ACTING_USER_ONLY.contains(&(table.as_str(), column.as_str())) {
-            let txn = as_tenant(&w.app, &w.mallory()).await;
+            let txn = as_tenant(&w.app, &w.tenant_a()).await;
             let mut row = row_json(&w.db, &table, &w.a).await;
             if row.get("id").is_some() {
                 row["id"] = serde_json::json!(Uuid::now_v7());
@@ -232,7 +202,7 @@ async fn deleting_an_organization_leaves_nothing_in_anyones_private_space() {
     }
     assert!(planted >= 10, "{planted}");
     // Mallory (who manages A) deletes A through the application.
-    let txn = as_tenant(&w.app, &w.mallory()).await;
+    let txn = as_tenant(&w.app, &w.tenant_a()).await;
     let deleted = txn
         .execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
@@ -535,7 +505,7 @@ async fn connector_accounts_are_unique_per_organization() {
     for account in ["bobs-account", "never-connected"] {
         let err = attempt(
             &w.app,
-            &w.mallory(),
+            &w.tenant_a(),
             insert,
             vec![bob.into(), connector.into(), org_a.into(), account.into()],
         )
@@ -548,7 +518,7 @@ async fn connector_accounts_are_unique_per_organization() {
     w.make_member(org_a, bob, None).await;
     let result = attempt(
         &w.app,
-        &w.mallory(),
+        &w.tenant_a(),
         insert,
         vec![
             bob.into(),

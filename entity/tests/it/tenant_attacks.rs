@@ -11,7 +11,7 @@ use common::rls::{
 use entity::auth;
 use entity::tenant::{NOT_UNDER_RLS, Tenant, with_tenant};
 use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
-use testkit::{AppLogin, TestDb};
+use testkit::TestDb;
 use uuid::Uuid;
 
 /// Tables that are not a tenant's own data: global or identity tables.
@@ -67,38 +67,7 @@ fn refused(result: &Result<u64, String>) -> bool {
     }
 }
 
-struct World {
-    db: TestDb,
-    a: common::Ids,
-    b: common::Ids,
-    app: AppLogin,
-}
-
-impl World {
-    async fn new() -> Self {
-        let db = TestDb::migrated().await;
-        let a = common::one_of_each(db.conn(), "a").await;
-        let b = common::one_of_each(db.conn(), "b").await;
-        let app = AppLogin::new(&db).await;
-        Self { db, a, b, app }
-    }
-
-    fn tenant_a(&self) -> Tenant {
-        Tenant::new(self.a["organizations"]).acting_as(self.a["users"])
-    }
-
-    async fn owner_exec(&self, sql: &str, values: Vec<sea_orm::Value>) {
-        self.db
-            .conn()
-            .execute_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                sql,
-                values,
-            ))
-            .await
-            .unwrap_or_else(|e| panic!("{sql}: {e}"));
-    }
-}
+type World = common::rls::TwoTenants;
 
 #[tokio::test]
 async fn no_row_moves_to_another_tenant_or_to_no_tenant() {
@@ -250,13 +219,13 @@ async fn users_are_written_only_by_themselves_and_memberships_hand_over_nothing(
     let (oa, ob) = (w.a["organizations"], w.b["organizations"]);
     // A third user, member of both A and B.
     let both = Uuid::now_v7();
-    w.owner_exec(
+    w.owner(
         "INSERT INTO users (id, email) VALUES ($1, 'both@example.test')",
         vec![both.into()],
     )
     .await;
     for org in [oa, ob] {
-        w.owner_exec(
+        w.owner(
             "INSERT INTO organization_members (organization_id, user_id, status) VALUES ($1, $2, 'active')",
             vec![org.into(), both.into()],
         )
@@ -433,7 +402,7 @@ async fn the_audit_log_is_append_only_for_the_application() {
     .await;
     assert_eq!(insert, Ok(1), "the application writes new entries");
     // The owner deletes a user: the foreign key's SET NULL still clears the actor.
-    w.owner_exec("DELETE FROM users WHERE id = $1", vec![w.a["users"].into()])
+    w.owner("DELETE FROM users WHERE id = $1", vec![w.a["users"].into()])
         .await;
     let kept = count(
         w.db.conn(),
@@ -481,7 +450,7 @@ async fn sign_in_lookups_are_narrow_definer_functions() {
         "neonhub_stranger_{}",
         &Uuid::now_v7().simple().to_string()[20..]
     );
-    w.owner_exec(&format!("CREATE ROLE {stranger} NOLOGIN"), vec![])
+    w.owner(&format!("CREATE ROLE {stranger} NOLOGIN"), vec![])
         .await;
     let denied = count(
         w.db.conn(),
@@ -494,7 +463,7 @@ async fn sign_in_lookups_are_narrow_definer_functions() {
         vec![],
     )
     .await;
-    w.owner_exec(&format!("DROP ROLE {stranger}"), vec![]).await;
+    w.owner(&format!("DROP ROLE {stranger}"), vec![]).await;
     assert_eq!(
         denied, 5,
         "the app may call the five auth functions, another role may not"
@@ -502,7 +471,7 @@ async fn sign_in_lookups_are_narrow_definer_functions() {
 
     // Sessions and API keys by their hash: the one row, nothing for a wrong or expired hash.
     let session_hash = "session-hash-of-a";
-    w.owner_exec(
+    w.owner(
         "UPDATE sessions SET token_hash = $1, expires_at = now() + interval '1 hour' WHERE id = $2",
         vec![session_hash.into(), w.a["sessions"].into()],
     )
@@ -547,7 +516,7 @@ async fn sign_in_lookups_are_narrow_definer_functions() {
     )
     .await;
     assert_eq!(user, 1, "the session's user");
-    w.owner_exec(
+    w.owner(
         "UPDATE sessions SET expires_at = now() - interval '1 second' WHERE id = $1",
         vec![w.a["sessions"].into()],
     )
@@ -558,7 +527,7 @@ async fn sign_in_lookups_are_narrow_definer_functions() {
         "expired"
     );
     let key_hash = "api-key-hash-of-b";
-    w.owner_exec(
+    w.owner(
         "UPDATE api_keys SET token_hash = $1, revoked_at = NULL, expires_at = NULL WHERE id = $2",
         vec![key_hash.into(), w.b["api_keys"].into()],
     )
@@ -581,7 +550,7 @@ async fn sign_in_lookups_are_narrow_definer_functions() {
         (live.api_key_id, live.organization_id),
         (w.b["api_keys"], w.b["organizations"])
     );
-    w.owner_exec(
+    w.owner(
         "UPDATE api_keys SET revoked_at = now() WHERE id = $1",
         vec![w.b["api_keys"].into()],
     )
@@ -687,7 +656,7 @@ async fn tenant_functions_ignore_temporary_objects_and_the_owner_is_refused() {
     txn.rollback().await.unwrap();
     // On a database copied without that REVOKE (CREATE DATABASE … TEMPLATE does not copy
     // database privileges), the context readers and policies still ignore temporary objects.
-    w.owner_exec(
+    w.owner(
         &format!("GRANT TEMPORARY ON DATABASE \"{}\" TO PUBLIC", w.db.name()),
         vec![],
     )

@@ -119,3 +119,45 @@ pub fn fresh_natural_keys(
         }
     }
 }
+
+/// Two tenants, `a` and `b`, with one row of every table each, and an application login: the
+/// world of the attack tests.
+pub struct TwoTenants {
+    /// The test's database (its connection is the owner's).
+    pub db: TestDb,
+    /// Tenant A's fixture rows, by table.
+    pub a: Ids,
+    /// Tenant B's fixture rows, by table.
+    pub b: Ids,
+    /// The application login (row-level security applies).
+    pub app: AppLogin,
+}
+
+impl TwoTenants {
+    /// A fresh database with both tenants' fixtures and an application login.
+    pub async fn new() -> Self {
+        let db = TestDb::migrated().await;
+        let a = super::one_of_each(db.conn(), "a").await;
+        let b = super::one_of_each(db.conn(), "b").await;
+        let app = AppLogin::new(&db).await;
+        Self { db, a, b, app }
+    }
+
+    /// A's organization, acting as A's user (who manages A).
+    pub fn tenant_a(&self) -> Tenant {
+        Tenant::new(self.a["organizations"]).acting_as(self.a["users"])
+    }
+
+    /// Run `sql` as the owner; panics with the statement when it fails.
+    pub async fn owner(&self, sql: &str, values: Vec<Value>) {
+        self.db
+            .conn()
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                sql,
+                values,
+            ))
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+}
