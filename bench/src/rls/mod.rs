@@ -30,7 +30,7 @@ use std::time::Instant;
 use uuid::Uuid;
 
 /// Timed runs of each read (after two warm-up runs); the median counts.
-const RUNS: usize = 9;
+const RUNS: usize = 15;
 
 /// One read, as the application and as the owner.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
