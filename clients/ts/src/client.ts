@@ -14,6 +14,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { Prisma, PrismaClient } from "../generated/prisma/client.js";
 import { normalizeEmail } from "./email.js";
+import { tenantAware } from "./tenant.js";
 
 /** How {@link createClient} connects. */
 export interface ClientOptions {
@@ -75,11 +76,13 @@ export const emailLookups = Prisma.defineExtension({
 
 /** A Prisma client for the NeonHub database on `@prisma/adapter-pg`. */
 export function createClient(options: ClientOptions) {
-  const adapter = new PrismaPg({
-    connectionString: options.connectionString,
-    max: options.max ?? 10,
-    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
-  });
+  const adapter = tenantAware(
+    new PrismaPg({
+      connectionString: options.connectionString,
+      max: options.max ?? 10,
+      connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
+    }),
+  );
   const log = options.log ?? [];
   return new PrismaClient({ adapter, log }).$extends(emailLookups);
 }

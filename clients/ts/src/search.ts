@@ -288,12 +288,42 @@ export async function configure(
   };
 }
 
+/**
+ * The search statement `entity::search` sends (`searchSql`, unchanged inside), its rows'
+ * embeddings sent as pgvector's binary form in base64: the text form of 1536 floats costs the
+ * server its formatting and the client a JSON parse (about 0.9 ms of the 1.6 ms of ten rows
+ * here), and reads back the stored float32 values exactly, as the Rust side does.
+ */
+export function searchSqlForClient(table: SearchTable, narrowed: boolean, configured: Configured): string {
+  const columns = TABLES[table].fields
+    .map(([column]) =>
+      column === "embedding"
+        ? `pg_catalog.encode(vector_send(s."embedding"), 'base64') AS "embedding"`
+        : `s."${column}"`,
+    )
+    .join(", ");
+  return `SELECT ${columns}, s.distance FROM (${searchSql(table, narrowed, configured)}) s`;
+}
+
+/** A vector from pgvector's binary form (`vector_send`) in base64: dimension, then float4s. */
+export function decodeVector(base64: string): number[] {
+  const bytes = Buffer.from(base64, "base64");
+  const dim = bytes.readUInt16BE(0);
+  if (bytes.length !== 4 + 4 * dim) {
+    throw new Error(`a vector of ${dim} dimensions in ${bytes.length} bytes`);
+  }
+  const out = new Array<number>(dim);
+  for (let i = 0; i < dim; i++) {
+    out[i] = bytes.readFloatBE(4 + 4 * i);
+  }
+  return out;
+}
+
 function toRow(table: SearchTable, raw: Record<string, unknown>): SearchRow {
   const row: Record<string, unknown> = {};
   for (const [column, field] of TABLES[table].fields) {
     const value = raw[column];
-    row[field] =
-      column === "embedding" && typeof value === "string" ? (JSON.parse(value) as number[]) : value;
+    row[field] = column === "embedding" && typeof value === "string" ? decodeVector(value) : value;
   }
   return row as SearchRow;
 }
@@ -318,7 +348,7 @@ export async function search(
       const configured = await configure(tx, table, organizationId, within, o);
       const values: unknown[] = [vector, organizationId, o.k, ...(within !== null ? [within] : [])];
       const rows = await tx.$queryRawUnsafe<Record<string, unknown>[]>(
-        searchSql(table, within !== null, configured),
+        searchSqlForClient(table, within !== null, configured),
         ...values,
       );
       return {

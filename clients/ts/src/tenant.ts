@@ -18,6 +18,7 @@
  * await withTenant(prisma, keys.signing().worker(orgId), async (tx) => { … });
  * ```
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash, createHmac } from "node:crypto";
 import { classifyError, NotUnderRlsError } from "./errors.js";
 
@@ -247,6 +248,22 @@ interface EnterRow {
   scopes: string[] | null;
 }
 
+/** The context of the enter statement's row, or {@link NotUnderRlsError}. */
+function contextOf(row: EnterRow | undefined): Context {
+  if (row === undefined) {
+    throw new Error("entering the tenant returned no row");
+  }
+  if (!row.rls) {
+    throw new NotUnderRlsError();
+  }
+  return {
+    organizationId: row.organization_id,
+    userId: row.user_id,
+    apiKeyId: row.api_key_id,
+    scopes: row.scopes ?? [],
+  };
+}
+
 /**
  * Check `credential` and enter its context for the rest of the transaction `tx`. Throws the
  * database's refusal as a typed error ({@link classifyError}) or {@link NotUnderRlsError} on a
@@ -260,19 +277,112 @@ export async function enter(tx: RawQueryable, credential: Credential): Promise<C
   } catch (error) {
     throw classifyError(error);
   }
-  const row = rows[0];
-  if (row === undefined) {
-    throw new Error("entering the tenant returned no row");
+  return contextOf(rows[0]);
+}
+
+/**
+ * A {@link withTenant} call whose transaction has not begun yet: the driver adapter
+ * ({@link tenantAware}) sends the enter statement right after `BEGIN`, on the transaction's own
+ * connection, and leaves the context (or the refusal) here.
+ */
+interface PendingEnter {
+  readonly statement: { sql: string; values: unknown[] };
+  state: "waiting" | "entered" | "failed" | "taken";
+  context?: Context;
+  error?: unknown;
+}
+
+const pendingEnter = new AsyncLocalStorage<PendingEnter>();
+
+/** What {@link tenantAware} needs of a driver adapter's transaction (Prisma's `Transaction`). */
+interface AdapterTransaction {
+  queryRaw(query: AdapterQuery): Promise<{ columnNames: string[]; rows: unknown[][] }>;
+  executeRaw(query: AdapterQuery): Promise<number>;
+  /** Ends the transaction on the adapter's side (releases its connection). */
+  rollback(): Promise<void>;
+}
+
+interface AdapterQuery {
+  sql: string;
+  args: unknown[];
+  argTypes: { scalarType: "string"; arity: "scalar" }[];
+}
+
+/** What {@link tenantAware} needs of a driver adapter (Prisma's `SqlDriverAdapter`). */
+interface TransactionStarter {
+  startTransaction(isolationLevel?: never): Promise<AdapterTransaction>;
+}
+
+/**
+ * Run the pending enter statement (if any) on `tx`, just begun. When it is refused, roll the
+ * transaction back, release its connection and throw: no statement of the transaction runs.
+ */
+async function enterPending(tx: AdapterTransaction): Promise<void> {
+  const pending = pendingEnter.getStore();
+  if (pending === undefined || pending.state !== "waiting") {
+    return;
   }
-  if (!row.rls) {
-    throw new NotUnderRlsError();
+  pending.state = "taken";
+  try {
+    const { sql, values } = pending.statement;
+    const result = await tx.queryRaw({
+      sql,
+      args: values,
+      argTypes: values.map(() => ({ scalarType: "string", arity: "scalar" })),
+    });
+    const first = result.rows[0];
+    const row =
+      first === undefined
+        ? undefined
+        : (Object.fromEntries(result.columnNames.map((name, i) => [name, first[i]])) as unknown as EnterRow);
+    pending.context = contextOf(row);
+    pending.state = "entered";
+  } catch (error) {
+    pending.error = error;
+    pending.state = "failed";
+    try {
+      await tx.executeRaw({ sql: "ROLLBACK", args: [], argTypes: [] });
+    } finally {
+      await tx.rollback();
+    }
+    throw error;
   }
-  return {
-    organizationId: row.organization_id,
-    userId: row.user_id,
-    apiKeyId: row.api_key_id,
-    scopes: row.scopes ?? [],
-  };
+}
+
+/**
+ * Prisma's driver adapter factory (`new PrismaPg(…)`), changed in one way: a transaction that
+ * {@link withTenant} opens sends its enter statement right after `BEGIN` through the adapter,
+ * not through Prisma's query pipeline (which costs about as much again as the statement on this
+ * machine: docs/TYPESCRIPT.md, "Performance"). Transactions opened otherwise are untouched.
+ * {@link createClient} applies it; `withTenant` works without it too.
+ */
+export function tenantAware<F extends object>(factory: F): F {
+  const wrapAdapter = (adapter: object): object =>
+    new Proxy(adapter, {
+      get(target, property) {
+        const value: unknown = Reflect.get(target, property, target);
+        if (property === "startTransaction" && typeof value === "function") {
+          return async (isolationLevel?: never) => {
+            const tx = (await (value as TransactionStarter["startTransaction"]).call(
+              target,
+              isolationLevel,
+            )) as AdapterTransaction;
+            await enterPending(tx);
+            return tx;
+          };
+        }
+        return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  return new Proxy(factory, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (property === "connect" && typeof value === "function") {
+        return async () => wrapAdapter((await (value as () => Promise<object>).call(target)) as object);
+      }
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 /** Options of the interactive transaction {@link withTenant} opens (Prisma's). */
@@ -302,12 +412,22 @@ export async function withTenant<Tx extends RawQueryable, T>(
   work: (tx: Tx, context: Context) => Promise<T>,
   options?: TenantTransactionOptions,
 ): Promise<T> {
+  const pending: PendingEnter = { statement: enterStatement(credential), state: "waiting" };
   try {
-    return await prisma.$transaction(async (tx) => {
-      const context = await enter(tx, credential);
-      return work(tx, context);
-    }, options);
+    return await pendingEnter.run(pending, () =>
+      prisma.$transaction(async (tx) => {
+        const state = pending.state;
+        // A transaction that `work` opens must not take this credential.
+        pending.state = "taken";
+        if (state === "entered" && pending.context !== undefined) {
+          return work(tx, pending.context);
+        }
+        // The adapter is not tenantAware: enter through Prisma.
+        return work(tx, await enter(tx, credential));
+      }, options),
+    );
   } catch (error) {
-    throw classifyError(error);
+    // A refusal at BEGIN reaches Prisma's caller wrapped: report the database's own.
+    throw classifyError(pending.state === "failed" ? pending.error : error);
   }
 }

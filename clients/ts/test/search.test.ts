@@ -71,6 +71,9 @@ test("chunks: each strategy finds what an exact scan finds, nearest first", asyn
       assert.equal(found.strategy, strategy === "hnsw" ? "hnsw" : "exact");
       assert.equal(found.neighbors[0]?.row.organizationId, w.a.org);
       assert.equal(found.neighbors[0]?.row.embedding?.length, 1536);
+      // Read in pgvector's binary form: the stored float32 values exactly (the text form is
+      // their shortest decimal, so rounding it to float32 gives the same numbers).
+      assert.deepEqual(found.neighbors[0]?.row.embedding, probe.vector.map(Math.fround));
     }
   }
   const narrowed = vectors[0] as { id: string; dataset: string; vector: number[] };

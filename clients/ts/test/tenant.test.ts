@@ -222,6 +222,60 @@ describe("refused credentials", () => {
     );
   });
 
+  test("a refusal at BEGIN rolls back, releases its connection and never runs the work", async () => {
+    // A pool of 2: a refused credential that left its connection checked out, or in an aborted
+    // transaction, would stall or fail the calls after it.
+    const small = createClient({ connectionString: env.appUrl, max: 2 });
+    try {
+      let ran = 0;
+      const key = env.keys.signing();
+      for (let i = 0; i < 6; i++) {
+        await refused(
+          () => withTenant(small, Credential.sessionToken(`no such token ${i}`, w.a.org), async () => ran++),
+          CredentialRefusedError,
+        );
+        await refused(
+          () => withTenant(small, key.ticket(Tenant.member(w.a.org, w.b.bob)), async () => ran++),
+          NotAMemberError,
+        );
+      }
+      assert.equal(ran, 0, "the work of a refused credential ran");
+      const [mine, expected] = await Promise.all([
+        withTenant(small, alex(), (tx) => tx.conversation.count()),
+        owner("SELECT count(*)::int AS n FROM conversations WHERE organization_id = $1", [w.a.org]),
+      ]);
+      assert.equal(mine, (expected[0] as { n: number }).n);
+      // Each call entered its own context: nothing carried over on the two connections.
+      for (let i = 0; i < 4; i++) {
+        const seen = await withTenant(small, key.worker(w.b.org), (tx) =>
+          tx.conversation.findMany({ where: { organizationId: w.a.org } }),
+        );
+        assert.equal(seen.length, 0);
+      }
+    } finally {
+      await small.$disconnect();
+    }
+  });
+
+  test("a client without the tenantAware adapter enters through Prisma, with the same refusals", async () => {
+    const { PrismaClient } = await import("../generated/prisma/client.js");
+    const { PrismaPg } = await import("@prisma/adapter-pg");
+    const plain = new PrismaClient({ adapter: new PrismaPg({ connectionString: env.appUrl, max: 2 }) });
+    try {
+      const [viaPlain, viaPackage] = await Promise.all([
+        withTenant(plain, alex(), (tx, context) => tx.conversation.count().then((n) => [n, context.userId])),
+        withTenant(prisma, alex(), (tx, context) => tx.conversation.count().then((n) => [n, context.userId])),
+      ]);
+      assert.deepEqual(viaPlain, viaPackage);
+      await refused(
+        () => withTenant(plain, Credential.sessionToken("no such token", w.a.org), async () => 1),
+        CredentialRefusedError,
+      );
+    } finally {
+      await plain.$disconnect();
+    }
+  });
+
   test("the owner's connection is refused: row-level security would not apply there", async () => {
     const asOwner = createClient({ connectionString: env.ownerUrl, max: 1 });
     try {
