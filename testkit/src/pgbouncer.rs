@@ -2,8 +2,9 @@
 //! bookworm: no prepared-statement support, as older PgBouncers, Supavisor and many hosted
 //! poolers), in **transaction** mode, on a free port of the loopback interface.
 //!
-//! - The program comes from `scripts/pgbouncer.sh bin`: `pgbouncer` on PATH (or Debian's
-//!   `/usr/sbin/pgbouncer`), else `apt-get install -y pgbouncer` as root, else `apt-get download`
+//! - The program comes from `scripts/pgbouncer.sh bin`: `pgbouncer` on PATH (a newer build put
+//!   first on PATH measures Neon's pooler: `bench-pooler --max-prepared-statements`), or
+//!   Debian's `/usr/sbin/pgbouncer`, else `apt-get install -y pgbouncer` as root, else `apt-get download`
 //!   of it and its libraries unpacked into `.local/pgbouncer` (run with `LD_LIBRARY_PATH`); the
 //!   test fails with what to install when none of these works.
 //! - Its configuration, user list (plain passwords: it logs in to the server for its clients),
@@ -38,6 +39,9 @@ pub struct Settings {
     pub ignore_startup_parameters: Vec<String>,
     /// `max_client_conn`.
     pub max_client_conn: u32,
+    /// `max_prepared_statements` (PgBouncer 1.21+; 0: the line is not written, as 1.18 does
+    /// not know it).
+    pub max_prepared_statements: u32,
 }
 
 impl Default for Settings {
@@ -47,6 +51,7 @@ impl Default for Settings {
             pool_size: 4,
             ignore_startup_parameters: Vec::new(),
             max_client_conn: 200,
+            max_prepared_statements: 0,
         }
     }
 }
@@ -64,6 +69,12 @@ impl Settings {
     /// Another pool size.
     pub fn pool_size(mut self, size: u32) -> Self {
         self.pool_size = size;
+        self
+    }
+
+    /// Track up to `n` prepared statements per connection (PgBouncer 1.21+, as Neon's pooler).
+    pub fn max_prepared_statements(mut self, n: u32) -> Self {
+        self.max_prepared_statements = n;
         self
     }
 }
@@ -226,12 +237,16 @@ impl PgBouncer {
                  client_tls_cert_file = {dir}/server.crt\n\
                  server_tls_sslmode = disable\n\
                  log_connections = 0\n\
-                 log_disconnections = 0\n",
+                 log_disconnections = 0\n{prepared}",
                 host = upstream.host(),
                 dir = dir.display(),
                 pool = settings.pool_size,
                 max_client = settings.max_client_conn,
                 ignore = settings.ignore_startup_parameters.join(","),
+                prepared = match settings.max_prepared_statements {
+                    0 => String::new(),
+                    n => format!("max_prepared_statements = {n}\n"),
+                },
             );
             write_private(&dir.join("pgbouncer.ini"), &config);
             let log = dir.join("pgbouncer.log");

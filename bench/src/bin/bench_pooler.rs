@@ -53,6 +53,11 @@ struct Cli {
     /// Brands per tenant.
     #[arg(long, default_value_t = 50)]
     brands: usize,
+    /// PgBouncer's `max_prepared_statements` (1.21+; put such a `pgbouncer` first on PATH):
+    /// when set, P1b measures the read path through the pooler with the statement cache on
+    /// (`pgbouncer=false`), as on Neon's pooler.
+    #[arg(long, default_value_t = 0)]
+    max_prepared_statements: u32,
     /// Print one JSON object instead of Markdown.
     #[arg(long)]
     json: bool,
@@ -242,7 +247,9 @@ async fn run(cli: Cli) -> Result<()> {
             (owner.user().unwrap_or("postgres"), &owner_password),
             (login.role(), &app_password),
         ],
-        Settings::default().pool_size(cli.connections),
+        Settings::default()
+            .pool_size(cli.connections)
+            .max_prepared_statements(cli.max_prepared_statements),
     );
     let options = |pooler: PoolerMode| AppPoolOptions {
         max_connections: cli.connections,
@@ -256,13 +263,26 @@ async fn run(cli: Cli) -> Result<()> {
         bail!("the pooled URL did not give transaction-pooler mode");
     }
 
-    let (mut direct, mut pooled) = (0f64, 0f64);
+    // With the pooler's own prepared-statement support, the statement cache stays on.
+    let cached_app = match cli.max_prepared_statements {
+        0 => None,
+        _ => {
+            let url = pooler.url(&login.url, "pgbouncer=false");
+            Some(connect_app(&url, options(PoolerMode::FromUrl)).await?)
+        }
+    };
+
+    let (mut direct, mut pooled, mut cached) = (0f64, 0f64, 0f64);
     for round in 1..=2 {
         eprintln!("bench-pooler: read path, round {round}: direct, then through PgBouncer");
         direct = direct
             .max(throughput(&direct_app, &login, &tenants, cli.connections, cli.seconds).await?);
         pooled = pooled
             .max(throughput(&pooled_app, &login, &tenants, cli.connections, cli.seconds).await?);
+        if let Some(app) = &cached_app {
+            cached =
+                cached.max(throughput(app, &login, &tenants, cli.connections, cli.seconds).await?);
+        }
     }
     eprintln!("bench-pooler: where the time goes (one connection)");
     let one = |pooler: PoolerMode| AppPoolOptions {
@@ -274,7 +294,10 @@ async fn run(cli: Cli) -> Result<()> {
     let pooled_one = connect_app(&pooled_url, one(PoolerMode::FromUrl)).await?;
     let steps_direct = breakdown(&direct_one, &login, &tenants).await?;
     let steps_pooled = breakdown(&pooled_one, &login, &tenants).await?;
-    for app in [direct_app, pooled_app, direct_one, pooled_one] {
+    for app in [direct_app, pooled_app, direct_one, pooled_one]
+        .into_iter()
+        .chain(cached_app)
+    {
         app.close().await.ok();
     }
 
@@ -299,6 +322,10 @@ async fn run(cli: Cli) -> Result<()> {
             "{}",
             serde_json::json!({
                 "read_path": { "direct_tps": direct, "pooled_tps": pooled, "ratio": p1, "goal": 0.8 },
+                "read_path_statement_cache_through_pooler": (cli.max_prepared_statements > 0).then(|| serde_json::json!({
+                    "max_prepared_statements": cli.max_prepared_statements,
+                    "tps": cached, "ratio": cached / direct,
+                })),
                 "breakdown_us": {
                     "steps": ["begin", "enter", "point read", "commit"],
                     "direct": steps_direct, "pooled": steps_pooled,
@@ -330,6 +357,13 @@ async fn run(cli: Cli) -> Result<()> {
         "| P1 read path: with_tenant + 3 point reads, through PgBouncer in pooler mode vs direct with the statement cache | {pooled:.0} tx/s | {direct:.0} tx/s | {p1:.2}× | ≥ 0.8× ({}) |",
         met(p1 >= 0.8)
     );
+    if cli.max_prepared_statements > 0 {
+        println!(
+            "| P1b the same through PgBouncer with max_prepared_statements = {} and the statement cache on (`pgbouncer=false`, as on Neon's pooler) | {cached:.0} tx/s | {direct:.0} tx/s | {:.2}× | |",
+            cli.max_prepared_statements,
+            cached / direct
+        );
+    }
     println!(
         "| P2 `migration up`, up to date, pooled DATABASE_URL + direct URL set vs direct | {:.0} ms | {:.0} ms | {p2:.2}× | ≤ 1.2× ({}) |",
         migrate_workflow * 1e3,
