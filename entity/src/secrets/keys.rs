@@ -127,6 +127,54 @@ pub(super) struct Slot {
     pub(super) cipher: XChaCha20Poly1305,
 }
 
+/// The value of a key-list variable (`NEONHUB_SECRET_KEYS`, `NEONHUB_TICKET_KEYS`) from the
+/// process environment.
+///
+/// # Errors
+/// [`SecretError::MissingKeys`] when unset, [`SecretError::MalformedKeys`] when not UTF-8.
+pub(crate) fn key_list_from_env(var: &str) -> Result<String, SecretError> {
+    match std::env::var(var) {
+        Ok(spec) => Ok(spec),
+        Err(std::env::VarError::NotPresent) => Err(SecretError::MissingKeys),
+        Err(std::env::VarError::NotUnicode(_)) => Err(SecretError::MalformedKeys(format!(
+            "{var} is not valid UTF-8"
+        ))),
+    }
+}
+
+/// The keys of a key list in the syntax of `var`: comma-separated `id:base64key` entries
+/// (whitespace around entries ignored), in order; the caller checks for none and duplicates.
+///
+/// # Errors
+/// [`SecretError::MalformedKeys`] for an entry without `id:`, an invalid id or invalid base64,
+/// [`SecretError::WrongKeyLength`] for a key that is not 32 bytes.
+pub(crate) fn parse_key_list(var: &str, spec: &str) -> Result<Vec<SecretKey>, SecretError> {
+    let mut keys = Vec::new();
+    for (n, entry) in spec
+        .split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .enumerate()
+    {
+        let Some((id, b64)) = entry.split_once(':') else {
+            return Err(SecretError::MalformedKeys(format!(
+                "{var} entry {} is not `id:base64key`",
+                n + 1
+            )));
+        };
+        let id = id.trim();
+        if !valid_key_id(id) {
+            return Err(SecretError::MalformedKeys(format!(
+                "{var} entry {} has an invalid key id (1 to {MAX_KEY_ID_LEN} characters of \
+                 A-Z a-z 0-9 _ . -)",
+                n + 1
+            )));
+        }
+        keys.push(SecretKey::from_base64(id, b64)?);
+    }
+    Ok(keys)
+}
+
 /// A set of keys: the first seals, all open. See the [module docs](super) for the format.
 #[derive(Clone)]
 pub struct Keyring {
@@ -173,13 +221,7 @@ impl Keyring {
     /// [`SecretError::MissingKeys`] when the variable is unset or empty, and the errors of
     /// [`Keyring::parse`].
     pub fn from_env() -> Result<Self, SecretError> {
-        match std::env::var(KEYS_ENV) {
-            Ok(spec) => Self::parse(&spec),
-            Err(std::env::VarError::NotPresent) => Err(SecretError::MissingKeys),
-            Err(std::env::VarError::NotUnicode(_)) => Err(SecretError::MalformedKeys(format!(
-                "{KEYS_ENV} is not valid UTF-8"
-            ))),
-        }
+        Self::parse(&key_list_from_env(KEYS_ENV)?)
     }
 
     /// A keyring from the `NEONHUB_SECRET_KEYS` syntax: comma-separated `id:base64key`
@@ -190,30 +232,7 @@ impl Keyring {
     /// entry without `id:`, an invalid id or invalid base64, [`SecretError::WrongKeyLength`]
     /// for a key that is not 32 bytes, [`SecretError::DuplicateKeyId`].
     pub fn parse(spec: &str) -> Result<Self, SecretError> {
-        let mut keys = Vec::new();
-        for (n, entry) in spec
-            .split(',')
-            .map(str::trim)
-            .filter(|e| !e.is_empty())
-            .enumerate()
-        {
-            let Some((id, b64)) = entry.split_once(':') else {
-                return Err(SecretError::MalformedKeys(format!(
-                    "{KEYS_ENV} entry {} is not `id:base64key`",
-                    n + 1
-                )));
-            };
-            let id = id.trim();
-            if !valid_key_id(id) {
-                return Err(SecretError::MalformedKeys(format!(
-                    "{KEYS_ENV} entry {} has an invalid key id (1 to {MAX_KEY_ID_LEN} characters \
-                     of A-Z a-z 0-9 _ . -)",
-                    n + 1
-                )));
-            }
-            keys.push(SecretKey::from_base64(id, b64)?);
-        }
-        Self::new(keys)
+        Self::new(parse_key_list(KEYS_ENV, spec)?)
     }
 
     /// A new random key in standard base64, for `NEONHUB_SECRET_KEYS` (like

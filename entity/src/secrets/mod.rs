@@ -98,8 +98,8 @@ mod seal;
 mod tokens;
 
 pub use error::SecretError;
-pub(crate) use keys::valid_key_id;
 pub use keys::{Keyring, SecretKey};
+pub(crate) use keys::{key_list_from_env, parse_key_list};
 pub use seal::sealed_key_id;
 pub use tokens::{
     API_KEY_DISPLAY_LEN, API_KEY_PREFIX, ApiKey, generate_token, token_hash, verify_token,

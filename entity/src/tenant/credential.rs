@@ -10,7 +10,7 @@
 //!   installed into the database by its owner (`seeder ticket-keys`); it never travels through
 //!   the application's SQL, so SQL injected into the application cannot make a ticket.
 
-use crate::secrets::{KEY_LEN, MAX_KEY_ID_LEN, SecretError, SecretKey, valid_key_id};
+use crate::secrets::{KEY_LEN, SecretError, SecretKey, key_list_from_env, parse_key_list};
 use hmac::{Hmac, Mac};
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
 use sha2::Sha256;
@@ -258,13 +258,7 @@ impl TicketKeys {
     /// # Errors
     /// [`SecretError::MissingKeys`] when unset or empty, and those of [`TicketKeys::parse`].
     pub fn from_env() -> Result<Self, SecretError> {
-        match std::env::var(TICKET_KEYS_ENV) {
-            Ok(spec) => Self::parse(&spec),
-            Err(std::env::VarError::NotPresent) => Err(SecretError::MissingKeys),
-            Err(std::env::VarError::NotUnicode(_)) => Err(SecretError::MalformedKeys(format!(
-                "{TICKET_KEYS_ENV} is not valid UTF-8"
-            ))),
-        }
+        Self::parse(&key_list_from_env(TICKET_KEYS_ENV)?)
     }
 
     /// Keys from `id:base64,id:base64` (32-byte keys), the first signing.
@@ -273,30 +267,12 @@ impl TicketKeys {
     /// [`SecretError::MalformedKeys`], [`SecretError::WrongKeyLength`],
     /// [`SecretError::DuplicateKeyId`], [`SecretError::MissingKeys`].
     pub fn parse(spec: &str) -> Result<Self, SecretError> {
-        let mut keys = Vec::new();
-        for (n, entry) in spec
-            .split(',')
-            .map(str::trim)
-            .filter(|e| !e.is_empty())
-            .enumerate()
-        {
-            let Some((id, b64)) = entry.split_once(':') else {
-                return Err(SecretError::MalformedKeys(format!(
-                    "{TICKET_KEYS_ENV} entry {} is not `id:base64key`",
-                    n + 1
-                )));
-            };
-            let id = id.trim();
-            if !valid_key_id(id) {
-                return Err(SecretError::MalformedKeys(format!(
-                    "{TICKET_KEYS_ENV} entry {} has an invalid key id (1 to {MAX_KEY_ID_LEN} \
-                     characters of A-Z a-z 0-9 _ . -)",
-                    n + 1
-                )));
-            }
-            keys.push(TicketKey::new(SecretKey::from_base64(id, b64)?));
-        }
-        Self::new(keys)
+        Self::new(
+            parse_key_list(TICKET_KEYS_ENV, spec)?
+                .into_iter()
+                .map(TicketKey::new)
+                .collect::<Vec<_>>(),
+        )
     }
 
     /// The key that signs.
