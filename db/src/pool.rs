@@ -11,7 +11,10 @@
 //! a connection handed out has cleared its server connection of prepared statements and begun
 //! a transaction ([`PIN`], one simple-protocol message: the pooler keeps the server connection
 //! for the client until the transaction ends), and one given back is committed (`COMMIT`; after
-//! a transaction of the tool's own, already ended, the server answers with a warning). The
+//! a transaction of the tool's own, already ended, the server answers with a warning). That
+//! `COMMIT` runs in a task sqlx spawns when the connection comes back, after the statement has
+//! returned: close such a pool with [`crate::close`], which waits for it (closing at once, or
+//! exiting, rolls the last statement back). The
 //! statement cache is off, so no name is used twice. A tool's own transactions run inside that
 //! one (their `BEGIN` warns that a transaction is in progress; their `COMMIT` or `ROLLBACK`
 //! ends it). What cannot run in a transaction (`CREATE INDEX CONCURRENTLY`) needs a pool

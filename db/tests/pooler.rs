@@ -434,3 +434,42 @@ async fn a_real_pgbouncer_refuses_only_what_it_must_and_says_so() {
         session.close().await.ok();
     }
 }
+
+/// Behind a transaction pooler a tool's statement is committed when its connection comes back
+/// to the pool (a release hook sqlx runs in a task of its own): closing the pool as soon as the
+/// statement returned rolled it back (the migration runner lost the checksum of the last
+/// migration it applied this way). `neonhub_db::close` waits for the connections first. Each
+/// round writes a row as its last statement and closes at once; every row must be there.
+#[tokio::test]
+async fn the_last_statement_before_close_is_committed_through_a_pooler() {
+    use testkit::pgbouncer::{PgBouncer, Settings};
+    let db = TestDb::migrated().await;
+    let direct = db.url().clone();
+    let password = direct.password().unwrap_or_default();
+    let user = direct.user().unwrap_or("postgres").to_owned();
+    let pooler = PgBouncer::start(&direct, &[(&user, &password)], Settings::neon());
+    let url = pooler.url(&direct, "pgbouncer=true");
+    db.conn()
+        .execute_unprepared("CREATE TABLE last_writes (n int PRIMARY KEY)")
+        .await
+        .unwrap();
+    let rounds = 20;
+    for n in 0..rounds {
+        let tool = neonhub_db::connect(&url, Duration::from_secs(10), 1)
+            .await
+            .unwrap();
+        tool.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "INSERT INTO last_writes (n) VALUES ($1)",
+            [n.into()],
+        ))
+        .await
+        .unwrap();
+        neonhub_db::close(tool).await.unwrap();
+    }
+    assert_eq!(
+        testkit::text(db.conn(), "SELECT count(*)::text FROM last_writes").await,
+        rounds.to_string(),
+        "a write of the last statement before close was rolled back"
+    );
+}

@@ -115,7 +115,21 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Purge { .. } => cli.connect.writer_url("lifecycle purge")?,
     };
     let db = neonhub_db::connect(&url, cli.connect.timeout(), 1).await?;
-    match cli.command {
+    // Closed only once every connection is back: behind a transaction pooler that commits the
+    // last statement (neonhub_db::close).
+    let outcome = run_command(&db, &url, cli.command, cli.json).await;
+    neonhub_db::close(db).await.ok();
+    outcome
+}
+
+/// The command `command` on `db` (`url` for messages).
+async fn run_command(
+    db: &sea_orm::DatabaseConnection,
+    url: &neonhub_db::DatabaseUrl,
+    command: Command,
+    json: bool,
+) -> Result<()> {
+    match command {
         Command::ExportUser { user, out } => {
             let report = match &out {
                 Some(path) => {
@@ -128,12 +142,12 @@ async fn run(cli: Cli) -> Result<()> {
                         .open(path)
                         .with_context(|| format!("creating {}", path.display()))?;
                     let mut writer = std::io::BufWriter::new(file);
-                    lifecycle::export_user(&db, &user, &mut writer).await?
+                    lifecycle::export_user(db, &user, &mut writer).await?
                 }
                 None => {
                     let stdout = std::io::stdout();
                     let mut writer = std::io::BufWriter::new(stdout.lock());
-                    lifecycle::export_user(&db, &user, &mut writer).await?
+                    lifecycle::export_user(db, &user, &mut writer).await?
                 }
             };
             let rows: u64 = report.rows.values().sum();
@@ -150,7 +164,7 @@ async fn run(cli: Cli) -> Result<()> {
                     .map(|p| format!(" to {}", p.display()))
                     .unwrap_or_default()
             );
-            match (&out, cli.json) {
+            match (&out, json) {
                 (Some(_), true) => println!("{}", serde_json::to_string_pretty(&report)?),
                 (Some(_), false) => println!("{line}"),
                 (None, _) => eprintln!("{line}"),
@@ -169,8 +183,8 @@ async fn run(cli: Cli) -> Result<()> {
                 dry_run,
                 lock_timeout: None,
             };
-            let report = lifecycle::erase_user(&db, &user, &options).await?;
-            if cli.json {
+            let report = lifecycle::erase_user(db, &user, &options).await?;
+            if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
                 for (what, rows) in [
@@ -202,10 +216,10 @@ async fn run(cli: Cli) -> Result<()> {
                 dry_run,
                 lock_wait: Duration::from_secs(lock_wait),
             };
-            let report = lifecycle::purge(&db, &Policy::builtin(), &options)
+            let report = lifecycle::purge(db, &Policy::builtin(), &options)
                 .await
                 .with_context(|| format!("purge on {url}"))?;
-            if cli.json {
+            if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
                 for t in report.tables.iter().filter(|t| t.rows > 0) {

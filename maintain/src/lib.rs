@@ -140,7 +140,7 @@ pub async fn run(
         match ToolLock::acquire(url, LOCK, options.connect_timeout, options.lock_wait).await {
             Ok(lock) => Some(lock),
             Err(err) => {
-                db.close().await.ok();
+                neonhub_db::close(db).await.ok();
                 return Err(err.into());
             }
         }
@@ -165,7 +165,7 @@ pub async fn run(
     if let Some(lock) = lock {
         lock.release().await.ok();
     }
-    db.close().await.ok();
+    neonhub_db::close(db).await.ok();
     let (plan, done, after) = outcome?;
     let (merges, pending_after): (Vec<Action>, Vec<Action>) =
         after.into_iter().partition(Action::is_merge);

@@ -62,7 +62,7 @@ pub async fn render(
         downs.push(take(&log));
     }
     downs.reverse();
-    db.close().await.ok();
+    neonhub_db::close(db).await.ok();
     Ok(names
         .into_iter()
         .zip(ups.into_iter().zip(downs))

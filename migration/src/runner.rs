@@ -203,7 +203,7 @@ async fn run_reporting(
                 reason,
             });
             let result = run_locked(&session, &lock, action, options, behind, report).await;
-            let _ = session.close().await;
+            let _ = neonhub_db::close(session).await;
             result
         }
         Err(err) => Err(err.into()),

@@ -171,7 +171,7 @@ async fn run(mut cli: Cli) -> Result<()> {
         pause_after: cli.pause_after,
     };
     let seeded = seeder::seed(&db, &options).await;
-    db.close().await.ok();
+    neonhub_db::close(db).await.ok();
     let report = seeded.with_context(|| format!("seeding {url}"))?;
     if cli.json {
         println!(
@@ -227,7 +227,7 @@ async fn ticket_keys(url: &DatabaseUrl, timeout: Duration, json: bool) -> Result
         .install(&db)
         .await
         .map_err(|e| anyhow::anyhow!(neonhub_db::describe(&e)));
-    db.close().await.ok();
+    neonhub_db::close(db).await.ok();
     let (ids, retired) = installed.with_context(|| {
         format!("installing the ticket keys into {url} (run it as the owner, after `make migrate`)")
     })?;
@@ -280,7 +280,7 @@ async fn synth(url: &DatabaseUrl, timeout: Duration, args: SynthArgs) -> Result<
     };
     let db = neonhub_db::connect(url, timeout, 1).await?;
     let loaded = seeder::synth::load(&db, &plan, &options).await;
-    db.close().await.ok();
+    neonhub_db::close(db).await.ok();
     let report = loaded.with_context(|| format!("loading synthetic data into {url}"))?;
     if args.json {
         println!(
