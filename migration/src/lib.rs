@@ -10,6 +10,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod checksums;
+pub mod distribution;
 mod guard;
 mod m20261125_000100_extension_enums_trigger_fn;
 mod m20261125_000200_identity;

@@ -1,50 +1,34 @@
-//! Citus readiness, computed from the live catalog: each table's role if the schema were
-//! distributed by `organization_id` with Citus, and what blocks that today.
+//! Citus readiness, computed from the live catalog: each table's role under Citus and what
+//! keeps it from that role.
 //!
 //! Citus places each row of a distributed table on the shard of its distribution column, so
-//! (from Citus's documentation on distributed tables and on reference tables):
+//! (from Citus's documentation on distributed tables and on reference tables, and measured on
+//! the local cluster: docs/SCALE_OUT.md):
 //!
 //! - a primary key or unique constraint (any unique index) of a distributed table must include
 //!   the distribution column, or uniqueness could not be checked on one shard;
 //! - a foreign key between two distributed tables must include the distribution column on both
-//!   sides, paired (co-location), or it could point across shards;
+//!   sides, paired (co-location), or it could point across shards; and a foreign key holding
+//!   the distribution column may not be `ON DELETE SET NULL` / `SET DEFAULT`, even with a
+//!   column list that leaves the distribution column alone;
 //! - the distribution column cannot be NULL (a row without a tenant has no shard);
-//! - a table without the column becomes a reference table (a copy on every node): distributed
-//!   tables may reference it, but a reference table may not reference a distributed table.
+//! - distributed tables may reference reference tables, but a reference table may not reference
+//!   a distributed one, and a table of the coordinator only (a Citus local table) may reference
+//!   reference tables and nothing else may reference it but other local tables.
 //!
-//! The report names each table's role (distributed by `organization_id`, reference, local) and
-//! every rule a table breaks today. It is informational: the schema is not changed for it.
+//! [`Readiness::planned`] applies the roles NeonHub decided (`migration::distribution`, what
+//! doctor reports); [`Readiness::from_catalog`] a generic rule (a table with `organization_id`
+//! is distributed, any other a reference table) for schemas without a plan.
 
-use neonhub_db::catalog::Catalog;
+use neonhub_db::catalog::{Catalog, ForeignKey};
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// The distribution column.
-pub const DISTRIBUTION_COLUMN: &str = "organization_id";
+pub use migration::distribution::{DISTRIBUTION_COLUMN, Role};
 
-/// Tables that stay on the coordinator (bookkeeping, not application data).
+/// Tables that stay on the coordinator under the generic rule of [`Readiness::from_catalog`]
+/// (bookkeeping, not application data).
 pub const LOCAL_TABLES: [&str; 2] = ["seaql_migrations", "_migration_checksums"];
-
-/// A table's role under Citus.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Role {
-    /// Hash-distributed by `organization_id`, co-located with the other tenant tables.
-    Distributed,
-    /// Replicated to every node (no tenant column).
-    Reference,
-    /// Stays on the coordinator.
-    Local,
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Role::Distributed => "distributed by organization_id",
-            Role::Reference => "reference",
-            Role::Local => "local",
-        })
-    }
-}
 
 /// What keeps a table from its role today.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -65,11 +49,27 @@ pub enum Blocker {
         /// The referenced table.
         references: String,
     },
+    /// A foreign key holding `organization_id` whose ON DELETE action sets columns to NULL
+    /// (or their default): Citus refuses it even when only other columns are set.
+    ForeignKeySetsNull {
+        /// The constraint name.
+        name: String,
+        /// The ON DELETE rule.
+        on_delete: String,
+    },
     /// A reference table's foreign key to a distributed table.
     ReferenceToDistributed {
         /// The constraint name.
         name: String,
         /// The referenced (distributed) table.
+        references: String,
+    },
+    /// A foreign key between a table on every node (distributed or reference) and a table of
+    /// the coordinator only, either way: Citus allows only local → reference.
+    AcrossLocal {
+        /// The constraint name.
+        name: String,
+        /// The referenced table.
         references: String,
     },
 }
@@ -92,10 +92,20 @@ impl fmt::Display for Blocker {
                 f,
                 "foreign key {name} to {references} does not pair organization_id on both sides"
             ),
+            Blocker::ForeignKeySetsNull { name, on_delete } => write!(
+                f,
+                "foreign key {name} holds organization_id and is ON DELETE {on_delete} (Citus \
+                 refuses SET NULL and SET DEFAULT there)"
+            ),
             Blocker::ReferenceToDistributed { name, references } => write!(
                 f,
                 "foreign key {name} points at the distributed table {references} (a reference \
                  table may not)"
+            ),
+            Blocker::AcrossLocal { name, references } => write!(
+                f,
+                "foreign key {name} to {references} links a coordinator-only table with one on \
+                 every node (only local → reference is allowed)"
             ),
         }
     }
@@ -108,22 +118,47 @@ pub struct Readiness {
     pub tables: BTreeMap<String, (Role, Vec<Blocker>)>,
 }
 
+fn has_column(catalog: &Catalog, table: &str, column: &str) -> bool {
+    catalog
+        .tables
+        .get(table)
+        .is_some_and(|t| t.columns.iter().any(|c| c.name == column))
+}
+
 impl Readiness {
-    /// Compute it from `catalog`.
+    /// Compute it from `catalog` by the generic rule: a table with `organization_id` is
+    /// distributed, [`LOCAL_TABLES`] stay on the coordinator, every other table is a reference
+    /// table.
     pub fn from_catalog(catalog: &Catalog) -> Self {
-        let role_of = |table: &str| -> Role {
+        Self::with_roles(catalog, |table| {
             if LOCAL_TABLES.contains(&table) {
                 Role::Local
-            } else if catalog
-                .tables
-                .get(table)
-                .is_some_and(|t| t.columns.iter().any(|c| c.name == DISTRIBUTION_COLUMN))
-            {
+            } else if has_column(catalog, table, DISTRIBUTION_COLUMN) {
                 Role::Distributed
             } else {
                 Role::Reference
             }
-        };
+        })
+    }
+
+    /// Compute it from `catalog` with the roles NeonHub decided
+    /// (`migration::distribution`): what the doctor reports.
+    pub fn planned(catalog: &Catalog) -> Self {
+        Self::with_roles(catalog, |table| {
+            let tenant = catalog.tables.get(table).is_some_and(|t| {
+                t.columns
+                    .iter()
+                    .any(|c| c.name == DISTRIBUTION_COLUMN && c.not_null)
+            });
+            // A nullable tenant column still asks for distribution unless the plan says
+            // otherwise: the report then names it.
+            let nullable_tenant = has_column(catalog, table, DISTRIBUTION_COLUMN);
+            migration::distribution::role(table, tenant || nullable_tenant)
+        })
+    }
+
+    /// Compute it from `catalog`, each table's role from `role_of`.
+    pub fn with_roles(catalog: &Catalog, role_of: impl Fn(&str) -> Role) -> Self {
         let mut tables = BTreeMap::new();
         for (name, table) in &catalog.tables {
             let role = role_of(name);
@@ -149,35 +184,13 @@ impl Readiness {
                 }
             }
             for fk in catalog.foreign_keys.iter().filter(|fk| &fk.table == name) {
-                if LOCAL_TABLES.contains(&fk.references.as_str())
-                    || role_of(&fk.references) != Role::Distributed
-                {
-                    continue;
-                }
-                match role {
-                    Role::Distributed
-                        if !fk.pairs().any(|(from, to)| {
-                            from == DISTRIBUTION_COLUMN && to == DISTRIBUTION_COLUMN
-                        }) =>
-                    {
-                        blockers.push(Blocker::ForeignKeyWithoutTenant {
-                            name: fk.name.clone(),
-                            references: fk.references.clone(),
-                        });
-                    }
-                    Role::Reference => blockers.push(Blocker::ReferenceToDistributed {
-                        name: fk.name.clone(),
-                        references: fk.references.clone(),
-                    }),
-                    _ => {}
-                }
+                blockers.extend(foreign_key_blocker(fk, role, role_of(&fk.references)));
             }
             blockers.sort();
             tables.insert(name.clone(), (role, blockers));
         }
         Self { tables }
     }
-
     /// How many tables have `role`.
     pub fn count(&self, role: Role) -> usize {
         self.tables.values().filter(|(r, _)| *r == role).count()
@@ -201,5 +214,40 @@ impl Readiness {
             self.count(Role::Local),
             self.blockers().count()
         )
+    }
+}
+
+/// What keeps foreign key `fk` of a table of role `from` to a table of role `to`.
+fn foreign_key_blocker(fk: &ForeignKey, from: Role, to: Role) -> Option<Blocker> {
+    let paired = fk
+        .pairs()
+        .any(|(a, b)| a == DISTRIBUTION_COLUMN && b == DISTRIBUTION_COLUMN);
+    if from == Role::Distributed
+        && fk.columns.iter().any(|c| c == DISTRIBUTION_COLUMN)
+        && matches!(fk.on_delete.as_str(), "SET NULL" | "SET DEFAULT")
+    {
+        return Some(Blocker::ForeignKeySetsNull {
+            name: fk.name.clone(),
+            on_delete: fk.on_delete.clone(),
+        });
+    }
+    match (from, to) {
+        (Role::Distributed, Role::Distributed) if !paired => {
+            Some(Blocker::ForeignKeyWithoutTenant {
+                name: fk.name.clone(),
+                references: fk.references.clone(),
+            })
+        }
+        (Role::Reference, Role::Distributed) => Some(Blocker::ReferenceToDistributed {
+            name: fk.name.clone(),
+            references: fk.references.clone(),
+        }),
+        (Role::Distributed | Role::Reference, Role::Local) | (Role::Local, Role::Distributed) => {
+            Some(Blocker::AcrossLocal {
+                name: fk.name.clone(),
+                references: fk.references.clone(),
+            })
+        }
+        _ => None,
     }
 }

@@ -139,18 +139,22 @@ impl Report {
     }
 }
 
-/// Citus readiness (informational): each table's role and what blocks it.
+/// Citus readiness (informational): each table's role (`migration::distribution`) and what
+/// blocks it.
 fn scale_out(catalog: &Catalog) -> Check {
-    let readiness = crate::scale_out::Readiness::from_catalog(catalog);
+    let readiness = crate::scale_out::Readiness::planned(catalog);
     let details = readiness
         .tables
         .iter()
         .map(|(table, (role, blockers))| {
+            let why = migration::distribution::reason(table)
+                .map(|why| format!(" ({why})"))
+                .unwrap_or_default();
             if blockers.is_empty() {
-                format!("{table}: {role}")
+                format!("{table}: {role}{why}")
             } else {
                 let list: Vec<String> = blockers.iter().map(ToString::to_string).collect();
-                format!("{table}: {role}; blocked: {}", list.join("; "))
+                format!("{table}: {role}{why}; blocked: {}", list.join("; "))
             }
         })
         .collect();

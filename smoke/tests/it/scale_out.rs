@@ -98,3 +98,60 @@ async fn the_readiness_report_finds_exactly_the_blockers_a_schema_has() {
         "3 distributed by organization_id, 3 reference, 1 local; 5 blockers in 3 tables"
     );
 }
+
+/// The roles NeonHub decided (`migration::distribution`) against the migrated schema: every
+/// listed table exists, every table gets a role, reference and local tables break no rule of
+/// theirs (no reference table points at a distributed one, nothing on every node points at a
+/// coordinator-only table), and what is left is in the distributed tables alone: primary keys
+/// `(id)` without `organization_id`, and `ON DELETE SET NULL` on keys that hold it. Those are
+/// what the migrations that make the schema distributable must change (docs/SCALE_OUT.md).
+#[tokio::test]
+async fn the_planned_roles_leave_only_the_distributed_tables_keys_to_change() {
+    use migration::distribution::{LOCAL_TABLES, REFERENCE_TABLES};
+    let db = TestDb::migrated().await;
+    let catalog = Catalog::read(db.conn()).await.expect("catalog");
+    // `_migration_checksums` is the runner's, made when it records a run (not by a migration).
+    for (table, why) in REFERENCE_TABLES.iter().chain(LOCAL_TABLES) {
+        assert!(
+            catalog.tables.contains_key(*table) || *table == "_migration_checksums",
+            "{table} ({why}) is no table"
+        );
+    }
+    let readiness = Readiness::planned(&catalog);
+    assert_eq!(readiness.tables.len(), catalog.tables.len());
+    let (mut keys, mut set_null) = (0, 0);
+    for (table, blocker) in readiness.blockers() {
+        let text = blocker.to_string();
+        assert_eq!(
+            readiness.tables[table].0,
+            Role::Distributed,
+            "{table}: {text}"
+        );
+        if text == format!("unique key {table}_pkey (id) does not include organization_id") {
+            keys += 1;
+        } else if text.contains("holds organization_id and is ON DELETE SET NULL") {
+            set_null += 1;
+        } else {
+            panic!("{table}: an unexpected blocker: {text}");
+        }
+    }
+    let distributed = readiness
+        .tables
+        .values()
+        .filter(|(role, _)| *role == Role::Distributed)
+        .count();
+    assert_eq!(
+        keys, distributed,
+        "every distributed table's key is (id) today"
+    );
+    assert_eq!(
+        readiness.summary(),
+        format!(
+            "{distributed} distributed by organization_id, {} reference, {} local; {} blockers in \
+             {distributed} tables",
+            REFERENCE_TABLES.len(),
+            catalog.tables.len() - distributed - REFERENCE_TABLES.len(),
+            keys + set_null
+        )
+    );
+}
