@@ -11,6 +11,7 @@
  * Neon's `-pooler` host): every tenant's work is one transaction (`withTenant`), whose context
  * ends with it, so no request's tenant outlives its transaction on a pooled connection.
  */
+import { createHash } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { Prisma, PrismaClient } from "../generated/prisma/client.js";
 import { normalizeEmail } from "./email.js";
@@ -26,6 +27,68 @@ export interface ClientOptions {
   connectionTimeoutMillis?: number;
   /** Prisma's log levels, e.g. `["warn", "error"]`. */
   log?: Prisma.LogLevel[];
+  /**
+   * Prepare statements under names, once per connection ({@link namedStatements}): on by
+   * default for a direct URL, off for a pooled one (`pgbouncer=true`, a Neon `-pooler.` host,
+   * port 6432), where a transaction pooler without prepared-statement support would hand a
+   * name to another client's server connection. `true` behind a pooler that supports them
+   * (PgBouncer 1.22+ with `max_prepared_statements`, as Neon's).
+   */
+  namedStatements?: boolean;
+}
+
+type StatementNames = NonNullable<
+  NonNullable<ConstructorParameters<typeof PrismaPg>[1]>["statementNameGenerator"]
+>;
+
+/** Distinct statements a client names at most; any further one runs unnamed (parsed each time). */
+export const MAX_NAMED_STATEMENTS = 500;
+
+/**
+ * Why `connectionString` looks like a transaction pooler's (as `neonhub_db`'s `looks_pooled`
+ * and `pgbouncer=` in its query), or `null`.
+ */
+export function poolerReason(connectionString: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(connectionString);
+  } catch {
+    return null;
+  }
+  const flag = url.searchParams.get("pgbouncer");
+  if (flag !== null) {
+    return flag.toLowerCase() === "false" ? null : "pgbouncer=true in its query";
+  }
+  if (/-pooler\./.test(url.hostname)) {
+    return "a Neon -pooler host";
+  }
+  if (url.port === "6432") {
+    return "port 6432 (PgBouncer's)";
+  }
+  return null;
+}
+
+/**
+ * Names for the adapter's statements (`statementNameGenerator`): a statement's name is a hash
+ * of its text, so node-postgres parses it once per connection and then sends only Bind and
+ * Execute, and the server plans it from its cache (about 20% of a `findUnique` in `withTenant`
+ * here: docs/TYPESCRIPT.md, "Performance"). The first {@link MAX_NAMED_STATEMENTS} distinct
+ * texts are named, later ones run unnamed, so SQL built with literals in it cannot make the
+ * server hold ever more statements.
+ */
+export function namedStatements(): (query: { sql: string }) => string | undefined {
+  const names = new Map<string, string>();
+  return ({ sql }) => {
+    let name = names.get(sql);
+    if (name === undefined) {
+      if (names.size >= MAX_NAMED_STATEMENTS) {
+        return undefined;
+      }
+      name = `nh_${createHash("sha256").update(sql).digest("hex").slice(0, 32)}`;
+      names.set(sql, name);
+    }
+    return name;
+  };
 }
 
 /** `where.email` (a string, `{ equals }` or `{ in }`) in its stored form. */
@@ -76,12 +139,18 @@ export const emailLookups = Prisma.defineExtension({
 
 /** A Prisma client for the NeonHub database on `@prisma/adapter-pg`. */
 export function createClient(options: ClientOptions) {
+  const named = options.namedStatements ?? poolerReason(options.connectionString) === null;
   const adapter = tenantAware(
-    new PrismaPg({
-      connectionString: options.connectionString,
-      max: options.max ?? 10,
-      connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
-    }),
+    new PrismaPg(
+      {
+        connectionString: options.connectionString,
+        max: options.max ?? 10,
+        connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
+      },
+      // Its type wants a name for every statement; node-postgres runs one without a name
+      // (undefined) unnamed, as when no generator is given.
+      named ? { statementNameGenerator: namedStatements() as StatementNames } : {},
+    ),
   );
   const log = options.log ?? [];
   return new PrismaClient({ adapter, log }).$extends(emailLookups);

@@ -3,7 +3,15 @@
  * the schema the Rust migrations produce, tenant contexts entered with a credential the database
  * checks, typed refusals, and vector search with the SQL of `entity::search`.
  */
-export { createClient, emailLookups, type ClientOptions, type NeonhubClient } from "./client.js";
+export {
+  createClient,
+  emailLookups,
+  MAX_NAMED_STATEMENTS,
+  namedStatements,
+  poolerReason,
+  type ClientOptions,
+  type NeonhubClient,
+} from "./client.js";
 export { normalizeEmail } from "./email.js";
 export { newId } from "./ids.js";
 export * from "./errors.js";
