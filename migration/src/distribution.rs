@@ -24,14 +24,10 @@ use std::fmt;
 /// The distribution column.
 pub const DISTRIBUTION_COLUMN: &str = "organization_id";
 
-/// The first distributed table: the others are co-located with it
-/// (`create_distributed_table(…, colocate_with => 'brands')`).
-pub const COLOCATION_ANCHOR: &str = "brands";
-
 /// A table's role under Citus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Role {
-    /// Hash-distributed by `organization_id`, co-located with [`COLOCATION_ANCHOR`].
+    /// Hash-distributed by `organization_id`, all such tables co-located.
     Distributed,
     /// A copy on every node.
     Reference,
@@ -171,10 +167,6 @@ pub fn reason(table: &str) -> Option<&'static str> {
         .find(|(t, _)| *t == table)
         .map(|(_, why)| *why)
 }
-
-/// SQL: whether this database has the `citus` extension (the Citus mode of the migrations).
-pub const CITUS_PRESENT: &str =
-    "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') AS present";
 
 #[cfg(test)]
 mod tests {

@@ -5,52 +5,23 @@
 
 use crate::common;
 
-use common::rls::{count, insert_json, rls_tables, row_json, row_of};
+use common::rls::{TwoTenants as World, count, insert_json, rls_tables, row_json, row_of};
 use entity::auth;
 use entity::secrets::token_hash;
 use entity::tenant::{Credential, Tenant, TicketKey, TicketKeys, enter, with_tenant};
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, Statement,
-    TransactionTrait, Value,
+    TransactionTrait,
 };
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use testkit::{AppLogin, TestDb};
 use uuid::Uuid;
 
-struct World {
-    db: TestDb,
-    a: common::Ids,
-    b: common::Ids,
-    app: AppLogin,
-}
-
-impl World {
-    async fn new() -> Self {
-        let db = TestDb::migrated().await;
-        let a = common::one_of_each(db.conn(), "a").await;
-        let b = common::one_of_each(db.conn(), "b").await;
-        let app = AppLogin::new(&db).await;
-        Self { db, a, b, app }
-    }
-
-    async fn owner(&self, sql: &str, values: Vec<Value>) {
-        self.db
-            .conn()
-            .execute_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                sql,
-                values,
-            ))
-            .await
-            .unwrap_or_else(|e| panic!("{sql}: {e}"));
-    }
-
-    /// A connection of its own as the application login (one backend).
-    async fn one_connection(&self) -> DatabaseConnection {
-        testkit::neonhub_db::connect(&self.app.url, Duration::from_secs(10), 1)
-            .await
-            .unwrap()
-    }
+/// A connection of its own as the application login (one backend).
+async fn one_connection(w: &World) -> DatabaseConnection {
+    testkit::neonhub_db::connect(&w.app.url, Duration::from_secs(10), 1)
+        .await
+        .unwrap()
 }
 
 /// Every table with row-level security that the application may read, but the global
@@ -179,7 +150,7 @@ async fn a_forged_context_selects_and_writes_nothing() {
 async fn a_real_context_replayed_elsewhere_selects_nothing() {
     let w = World::new().await;
     let tables = tenant_tables(&w.db).await;
-    let (x, y) = (w.one_connection().await, w.one_connection().await);
+    let (x, y) = (one_connection(&w).await, one_connection(&w).await);
     let as_b = w
         .app
         .ticket(Tenant::new(w.b["organizations"]).acting_as(w.b["users"]));
